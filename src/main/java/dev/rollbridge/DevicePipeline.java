@@ -1,0 +1,218 @@
+package dev.rollbridge;
+
+import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.analysis.AlertState;
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.ble.Frame;
+import dev.rollbridge.ble.FrameSink;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.Thresholds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One device's path from frames to events: a bounded queue that the transport fills without
+ * blocking its radio thread, drained by one thread that decodes (profile) and analyses. Bad
+ * frames are counted and skipped; nothing a device sends can stop the pipeline.
+ */
+public final class DevicePipeline implements FrameSink, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DevicePipeline.class);
+    /** How often (in sample time) a fresh state snapshot is handed on. */
+    private static final long STATE_EVERY_MS = 100;
+
+    /** Where the pipeline's results go; called on the pipeline thread. */
+    public interface Listener {
+        void onEvent(String deviceId, Event event);
+
+        void onState(String deviceId, DeviceState state);
+
+        void onLink(String deviceId, boolean up);
+    }
+
+    /** Health counters. */
+    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder) {
+    }
+
+    private record LinkChange(boolean up) {
+    }
+
+    private record EndOfStream() {
+    }
+
+    private final String deviceId;
+    private final DeviceProfile profile;
+    private final Listener listener;
+    private final BlockingQueue<Object> queue;
+    private final FrameDecoder decoder;
+    private final Analyzer analyzer;
+    private final AtomicLong dropped = new AtomicLong();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
+    private long lastStateMillis = Long.MIN_VALUE;
+
+    public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, int queueCapacity, Listener listener) {
+        this.deviceId = deviceId;
+        this.profile = profile;
+        this.listener = listener;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), e -> listener.onEvent(deviceId, e));
+        this.decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
+            @Override
+            public void onSample(Sample sample) {
+                analyzer.onSample(sample);
+                if (sample.tMillis() - lastStateMillis >= STATE_EVERY_MS) {
+                    lastStateMillis = sample.tMillis();
+                    listener.onState(deviceId, analyzer.state());
+                }
+            }
+
+            @Override
+            public void onBattery(long tMillis, int percent) {
+                analyzer.onBattery(percent);
+            }
+
+            @Override
+            public void onMalformed(Frame frame, String reason) {
+                long n = decoder.stats().malformed();
+                if (n <= 3 || n % 1000 == 0) {
+                    log.warn("{}: skipped a malformed frame ({} so far): {}", deviceId, n, reason);
+                }
+            }
+        });
+        this.thread = new Thread(this::drain, "pipeline-" + deviceId);
+        this.thread.setDaemon(true);
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public DeviceProfile profile() {
+        return profile;
+    }
+
+    public Thresholds thresholds() {
+        return analyzer.thresholds();
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public boolean offer(Frame frame) {
+        if (queue.offer(frame)) {
+            return true;
+        }
+        long n = dropped.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn("{}: pipeline saturated, dropped {} frame(s) so far", deviceId, n);
+        }
+        return false;
+    }
+
+    @Override
+    public void put(Frame frame) throws InterruptedException {
+        queue.put(frame);
+    }
+
+    @Override
+    public void linkChanged(boolean up) {
+        enqueueControl(new LinkChange(up));
+    }
+
+    @Override
+    public void endOfStream() {
+        enqueueControl(new EndOfStream());
+    }
+
+    private void enqueueControl(Object item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until a finite source's frames have all been analysed. */
+    public boolean awaitEndOfStream(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Stats stats() {
+        return new Stats(queue.size(), dropped.get(), decoderStats);
+    }
+
+    private void drain() {
+        while (running) {
+            Object item;
+            try {
+                item = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (item == null) {
+                continue;
+            }
+            try {
+                handle(item);
+            } catch (RuntimeException e) {
+                // A bug in a rule must not take the device down: log it and keep going.
+                log.error("{}: pipeline failed on {}; continuing", deviceId, item, e);
+            }
+        }
+    }
+
+    private void handle(Object item) {
+        if (item instanceof Frame frame) {
+            decoder.decode(frame);
+            decoderStats = decoder.stats();
+        } else if (item instanceof LinkChange change) {
+            if (!change.up()) {
+                analyzer.interrupt("link_lost");
+            }
+            long t = analyzer.state().tMillis();
+            listener.onLink(deviceId, change.up());
+            listener.onEvent(deviceId, change.up()
+                    ? Event.of(EventType.DEVICE_CONNECTED, AlertState.INSTANT, t, analyzer.state().session(),
+                    "Connected to " + profile.description() + ".", Map.of("profile", profile.name()))
+                    : Event.of(EventType.DEVICE_DISCONNECTED, AlertState.INSTANT, t, analyzer.state().session(),
+                    "Lost the link to " + profile.description() + ".", Map.of("profile", profile.name())));
+        } else if (item instanceof EndOfStream) {
+            analyzer.interrupt("end_of_stream");
+            listener.onState(deviceId, analyzer.state());
+            ended.countDown();
+        }
+    }
+
+    /** Stops after what is already queued has been handled (up to a second). */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (!queue.isEmpty() && System.nanoTime() < deadline && thread.isAlive()) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.rollbridge.analysis;
+
+/** Receives events as the analysis finds them, on the analysis thread. */
+@FunctionalInterface
+public interface EventSink {
+    void emit(Event event);
+}

@@ -1,0 +1,12 @@
+package dev.rollbridge.analysis;
+
+import java.util.Locale;
+
+/** What the person is doing with the tool right now. */
+public enum Phase {
+    IDLE, ROLLING, HOLD;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rollbridge.ble;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A scripted hamstring self-massage with a ball or roller, following the guide and then breaking
+ * its rules on purpose: broad warm-up strokes, a 40 s hold, a too-fast roll, a too-hard press, a
+ * 70 s hold (past the 60 s limit), lift-off. Pressures scale with the tool's pressure ceiling so
+ * the same script fits a ball and a roller.
+ *
+ * <p>Each segment gives pressure (kPa) and rolling velocity along the muscle (cm/s, signed) as
+ * functions of the seconds since the segment began. The simulator adds the physics and the noise.
+ */
+public final class HamstringSessionScript {
+
+    /** One stretch of the session. */
+    public record Segment(String name, long durationMs, DoubleUnaryOperator pressureKpa, DoubleUnaryOperator velocityCmS) {
+    }
+
+    private final List<Segment> segments;
+
+    private HamstringSessionScript(List<Segment> segments) {
+        this.segments = List.copyOf(segments);
+    }
+
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    public long durationMs() {
+        return segments.stream().mapToLong(Segment::durationMs).sum();
+    }
+
+    /** The standard session for a tool whose pressure ceiling is {@code ceilingKpa}. */
+    public static HamstringSessionScript standard(double ceilingKpa) {
+        double comfortable = ceilingKpa * 0.35;  // broad strokes: firm, well under 7/10
+        double holdKpa = ceilingKpa * 0.55;      // trigger point: "good pain"
+        double tooHard = ceilingKpa * 1.18;      // past the ceiling
+        List<Segment> s = new ArrayList<>();
+        s.add(new Segment("resting", 3_000, t -> 0, t -> 0));
+        s.add(new Segment("settling on the thigh", 1_000, t -> comfortable * t, t -> 0));
+        // Long strokes, 15 cm each way in 5 s: peak 4.7 cm/s, well under the 7.5 cm/s limit.
+        s.add(new Segment("warm-up strokes", 75_000,
+                t -> comfortable + 0.1 * comfortable * Math.sin(2 * Math.PI * t / 7),
+                t -> 4.7 * Math.sin(2 * Math.PI * t / 10)));
+        s.add(new Segment("finding a tight spot", 3_000,
+                t -> comfortable + (holdKpa - comfortable) * Math.min(1, t / 2),
+                t -> t < 1.5 ? 2.0 * (1 - t / 1.5) : 0));
+        s.add(new Segment("40 s hold", 40_000, t -> holdKpa + 0.03 * holdKpa * Math.sin(2 * Math.PI * t / 4.5), t -> 0));
+        s.add(new Segment("rolling on", 5_000, t -> comfortable, t -> 3.0));
+        s.add(new Segment("rolling too fast", 4_000, t -> comfortable, t -> -11.0));
+        s.add(new Segment("slowing down", 6_000, t -> comfortable, t -> 3.0));
+        s.add(new Segment("pressing too hard", 5_500,
+                t -> t < 3 ? comfortable + (tooHard - comfortable) * t / 3 : t < 4.5 ? tooHard
+                        : tooHard + (comfortable - tooHard) * (t - 4.5),
+                t -> 2.0));
+        s.add(new Segment("rolling to the next spot", 6_000, t -> comfortable, t -> t < 4.5 ? 3.0 : 3.0 * (6 - t) / 1.5));
+        s.add(new Segment("70 s hold", 70_000,
+                t -> holdKpa * 1.05 + 0.03 * holdKpa * Math.sin(2 * Math.PI * t / 5), t -> 0));
+        s.add(new Segment("lift-off", 500, t -> holdKpa * 1.05 * (1 - t / 0.5), t -> 0));
+        s.add(new Segment("resting", 5_000, t -> 0, t -> 0));
+        return new HamstringSessionScript(s);
+    }
+
+    /** A script made of the given segments (tests build their own). */
+    public static HamstringSessionScript of(List<Segment> segments) {
+        return new HamstringSessionScript(segments);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.rollbridge.ble;
+
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.FrameEncoder;
+import dev.rollbridge.profile.FrameLayout;
+import dev.rollbridge.profile.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated RollSense ball or roller. It plays a {@link HamstringSessionScript} and sends what
+ * the real device would: DATA frames encoded byte for byte by the profile (type 1 batches or type
+ * 2 single samples), battery notifications, a device clock and sample counter that do not start at
+ * zero (so wraps happen early), sensor noise, and now and then a lost frame.
+ *
+ * <p>Physics: the tool rolls about its x axis at {@code ω = v / r}; the accelerometer sees gravity
+ * turn with it, and a little twist about the contact normal is added (which the speed estimate
+ * must ignore). {@code speed} scales sample time to wall time: 1 is real time, 10 ten times
+ * faster, 0 as fast as the pipeline takes frames.
+ */
+public final class SimulatedRollsense implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(SimulatedRollsense.class);
+    private static final double LOST_FRAME_PROBABILITY = 1.0 / 1500;
+
+    /** How the simulation runs. */
+    public record Options(String address, double speed, int mtu, boolean loop, long seed) {
+        public static Options defaults() {
+            return new Options("C0:FF:EE:00:00:01", 1.0, 23, true, 42);
+        }
+    }
+
+    private final DeviceProfile profile;
+    private final HamstringSessionScript script;
+    private final Options options;
+    private final FrameEncoder encoder;
+    private final FrameLayout layout;
+    private volatile boolean running;
+    private Thread thread;
+
+    public SimulatedRollsense(DeviceProfile profile, HamstringSessionScript script, Options options) {
+        if (options.speed() < 0) {
+            throw new IllegalArgumentException("speed must be 0 (as fast as possible) or positive, not " + options.speed());
+        }
+        this.profile = profile;
+        this.script = script;
+        this.options = options;
+        this.encoder = new FrameEncoder(profile);
+        this.layout = profile.frameForMtu(options.mtu());
+    }
+
+    @Override
+    public String deviceAddress() {
+        return options.address();
+    }
+
+    @Override
+    public String kind() {
+        return "simulator";
+    }
+
+    @Override
+    public synchronized void start(FrameSink sink) {
+        if (running) {
+            throw new IllegalStateException("simulator already started");
+        }
+        running = true;
+        thread = new Thread(() -> play(sink), "sim-" + options.address());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void play(FrameSink sink) {
+        Random rnd = new Random(options.seed());
+        long period = profile.periodMicros();
+        // A device that has been on for a while: seq near its wrap, clock well past zero.
+        long seq = 65_000;
+        long deviceClockMicros = 12_345_000;
+        double angle = 0;
+        int battery = 87;
+        long nextBatteryMicros = 0;
+        long startNanos = System.nanoTime();
+        long simMicros = 0;
+        sink.linkChanged(true);
+        try {
+            do {
+                for (HamstringSessionScript.Segment segment : script.segments()) {
+                    long samples = segment.durationMs() * 1000 / period;
+                    List<Sample> batch = new ArrayList<>(layout.maxSamples());
+                    long batchSeq = seq;
+                    long batchClock = deviceClockMicros;
+                    for (long i = 0; i < samples && running; i++) {
+                        double local = i * period / 1e6;
+                        double pressure = segment.pressureKpa().applyAsDouble(local);
+                        double velocity = pressure > 0 ? segment.velocityCmS().applyAsDouble(local) : 0;
+                        double omega = Math.toDegrees(velocity / profile.contactRadiusCm());
+                        angle += Math.toRadians(omega) * period / 1e6;
+                        double twist = pressure > 0 && velocity != 0 ? 4 * Math.sin(local * 1.3) : 0;
+                        double ny = Math.sin(angle);
+                        double nz = Math.cos(angle);
+                        double loaded = pressure > 0 ? Math.max(0, pressure + rnd.nextGaussian() * 0.004 * pressure + rnd.nextGaussian() * 0.3)
+                                : Math.abs(rnd.nextGaussian() * 0.3);
+                        batch.add(new Sample(0, 0, loaded,
+                                omega + rnd.nextGaussian() * 0.3,
+                                twist * ny + rnd.nextGaussian() * 0.3,
+                                twist * nz + rnd.nextGaussian() * 0.3,
+                                rnd.nextGaussian() * 0.01, ny + rnd.nextGaussian() * 0.01, nz + rnd.nextGaussian() * 0.01));
+                        seq++;
+                        deviceClockMicros += period;
+                        simMicros += period;
+                        if (batch.size() == layout.maxSamples() || i == samples - 1) {
+                            if (rnd.nextDouble() >= LOST_FRAME_PROBABILITY) {
+                                deliver(sink, encoder.encode(layout, batchSeq, batchClock, batch), profile.data().uuid(), simMicros);
+                            }
+                            batch.clear();
+                            batchSeq = seq;
+                            batchClock = deviceClockMicros;
+                            pace(startNanos, simMicros);
+                        }
+                        if (simMicros >= nextBatteryMicros && profile.battery().isPresent()) {
+                            deliver(sink, encoder.encodeBattery(battery), profile.battery().get().uuid(), simMicros);
+                            battery = Math.max(5, battery - 1);
+                            nextBatteryMicros += 60_000_000L;
+                        }
+                    }
+                }
+            } while (options.loop() && running);
+            if (running) {
+                sink.endOfStream();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.debug("simulator {} stopped", options.address());
+    }
+
+    private void deliver(FrameSink sink, byte[] bytes, java.util.UUID characteristic, long simMicros)
+            throws InterruptedException {
+        sink.put(new Frame(options.address(), characteristic, bytes, simMicros));
+    }
+
+    private void pace(long startNanos, long simMicros) throws InterruptedException {
+        if (options.speed() == 0) {
+            return;
+        }
+        long dueNanos = startNanos + (long) (simMicros * 1000 / options.speed());
+        long wait = dueNanos - System.nanoTime();
+        if (wait > 2_000_000) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+}

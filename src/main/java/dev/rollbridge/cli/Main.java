@@ -1,0 +1,42 @@
+package dev.rollbridge.cli;
+
+import dev.rollbridge.Bridge;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code rollbridge}: the command line. Exit codes: 0 done, 1 failed while running, 2 bad input. */
+@Command(name = "rollbridge",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+                "Bridges Bluetooth pressure-sensing massage tools to MQTT and checks each self-massage",
+                "against the hamstring guide's safety rules (hold time, rolling speed, pressure, warm-up)."},
+        subcommands = {RunCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line in this JVM and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"rollbridge " + Bridge.version()};
+        }
+    }
+}

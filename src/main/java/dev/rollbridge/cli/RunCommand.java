@@ -1,0 +1,135 @@
+package dev.rollbridge.cli;
+
+import dev.rollbridge.Bridge;
+import dev.rollbridge.ble.HamstringSessionScript;
+import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.mqtt.EmbeddedBroker;
+import dev.rollbridge.mqtt.MqttLink;
+import dev.rollbridge.mqtt.MqttSettings;
+import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.ProfileException;
+import dev.rollbridge.profile.ProfileLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code rollbridge run}: the daemon. With no options: embedded broker and a simulated ball. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Runs the bridge. With no options it starts an embedded MQTT broker on 127.0.0.1:1883",
+                "(or a free port, which it prints) and a simulated RollSense ball playing a scripted",
+                "hamstring session, and prints every event as the broker acknowledges it. Ctrl-C stops it."})
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "Use this MQTT broker (tcp://HOST:PORT) instead of the embedded one.")
+    String broker;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "1883",
+            description = "Port of the embedded broker on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "rollsense-ball",
+            description = "Profile of the simulated device: rollsense-ball or rollsense-roller (default ${DEFAULT-VALUE}).")
+    String profileName;
+
+    @Option(names = "--profiles-dir", paramLabel = "DIR",
+            description = "Look for NAME.yaml here before the built-in profiles.")
+    Path profilesDir;
+
+    @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
+            description = "Simulation speed: 1 real time, 10 ten times faster, 0 as fast as possible (default ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(names = "--mtu", paramLabel = "N", defaultValue = "23",
+            description = "ATT MTU the simulated device negotiates: 23 sends one sample per frame, 151 or more batches of 10 (default ${DEFAULT-VALUE}).")
+    int mtu;
+
+    @Option(names = "--once", description = "Play the simulated session once, then stop (default: repeat it).")
+    boolean once;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the simulated sensor noise (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--base-topic", paramLabel = "TOPIC", defaultValue = "rollbridge",
+            description = "Base of every MQTT topic (default ${DEFAULT-VALUE}).")
+    String baseTopic;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (speed < 0 || !Double.isFinite(speed)) {
+            System.err.println("rollbridge run: --speed must be 0 (as fast as possible) or positive, not " + speed);
+            return 2;
+        }
+        DeviceProfile profile;
+        Topics topics;
+        SimulatedRollsense simulator;
+        try {
+            profile = new ProfileLoader().byName(profileName, Optional.ofNullable(profilesDir));
+            topics = new Topics(baseTopic);
+            simulator = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
+                    new SimulatedRollsense.Options(SimulatedRollsense.Options.defaults().address(), speed, mtu, !once, seed));
+        } catch (ProfileException | IllegalArgumentException e) {
+            System.err.println("rollbridge run: " + e.getMessage());
+            return 2;
+        }
+
+        EmbeddedBroker embedded = null;
+        String url = broker;
+        if (url == null) {
+            embedded = EmbeddedBroker.start("127.0.0.1", port);
+            url = embedded.url();
+            out.println("MQTT broker: embedded, on " + url + " (loopback only)");
+            out.println("  watch it:  mosquitto_sub -h 127.0.0.1 -p " + embedded.port() + " -t '" + baseTopic + "/#' -v");
+        }
+        MqttSettings settings;
+        try {
+            settings = MqttSettings.of(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF), baseTopic);
+        } catch (IllegalArgumentException e) {
+            System.err.println("rollbridge run: " + e.getMessage());
+            return 2;
+        }
+        MqttLink link = new MqttLink(settings, Bridge.will(topics));
+        String deviceId = profile.deviceIdFor(simulator.deviceAddress());
+        Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), simulator)),
+                Clock.systemUTC(), new ConsolePrinter(out));
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedBroker brokerToStop = embedded;
+        Thread hook = new Thread(() -> {
+            bridge.stop(Duration.ofSeconds(3));
+            if (brokerToStop != null) {
+                brokerToStop.close();
+            }
+            out.println("rollbridge stopped");
+            out.flush();
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        BrokerConnector.connectWithRetry(link);
+        bridge.start();
+        out.println("Simulated " + profile.name() + " " + simulator.deviceAddress() + " -> device " + deviceId
+                + " at " + (speed == 0 ? "full speed" : speed + "x") + "; events on " + topics.event(deviceId));
+        out.println("Ctrl-C to stop.");
+        out.flush();
+        if (once) {
+            bridge.awaitFinished(Duration.ofDays(1));
+            Runtime.getRuntime().removeShutdownHook(hook);
+            hook.run();
+            return 0;
+        }
+        stopped.await();
+        return 0;
+    }
+}

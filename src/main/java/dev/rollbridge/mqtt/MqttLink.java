@@ -1,0 +1,181 @@
+package dev.rollbridge.mqtt;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bridge's one connection to the broker (Paho, MQTT 3.1.1): TCP_NODELAY sockets, memory
+ * persistence (alerts are made durable by the outbox, not by Paho's per-message fsync), a retained
+ * last will, and Paho's automatic reconnect after the first connect has succeeded.
+ *
+ * <p>Each publish returns a future completed on PUBACK (QoS 1) or on send (QoS 0). When the
+ * connection drops, every outstanding future fails at once, so callers can resend in order.
+ */
+public final class MqttLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttLink.class);
+
+    /** Connection lifecycle, called on Paho's threads. */
+    public interface Listener {
+        void connected(boolean reconnect);
+
+        void connectionLost(String reason);
+    }
+
+    /** The message the broker publishes for us if we vanish. */
+    public record Will(String topic, byte[] payload) {
+    }
+
+    private final MqttSettings settings;
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+    private final Set<CompletableFuture<Void>> outstanding = ConcurrentHashMap.newKeySet();
+    private volatile Listener listener = new Listener() {
+        @Override
+        public void connected(boolean reconnect) {
+        }
+
+        @Override
+        public void connectionLost(String reason) {
+        }
+    };
+
+    public MqttLink(MqttSettings settings, Will will) {
+        this.settings = settings;
+        try {
+            this.client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot use broker URL " + settings.redactedBrokerUrl() + ": " + e.getMessage(), e);
+        }
+        options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(30_000);
+        options.setKeepAliveInterval(settings.keepAliveSeconds());
+        options.setConnectionTimeout(10);
+        options.setMaxInflight(settings.maxInflight());
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setSocketFactory(new NoDelaySocketFactory());
+        options.setWill(will.topic(), will.payload(), 1, true);
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                if (reconnect) {
+                    log.info("MQTT reconnected to {}", settings.redactedBrokerUrl());
+                }
+                listener.connected(reconnect);
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+                log.warn("MQTT connection to {} lost ({}); reconnecting", settings.redactedBrokerUrl(), reason);
+                failOutstanding(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
+                listener.connectionLost(reason);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // The bridge subscribes to nothing yet.
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // Completion is tracked per publish through its action listener.
+            }
+        });
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    public MqttSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Connects once, waiting up to {@code timeout}. Paho does not retry a first connect, so a
+     * failure here is the caller's to handle; the message names the broker and the cause.
+     */
+    public void connect(Duration timeout) throws MqttException {
+        IMqttToken token = client.connect(options);
+        token.waitForCompletion(timeout.toMillis());
+        if (!client.isConnected()) {
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
+        }
+        log.info("MQTT connected to {} as {}", settings.redactedBrokerUrl(), settings.clientId());
+        listener.connected(false);
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** Publishes; the future completes when the broker has it (QoS 1) or it was sent (QoS 0). */
+    public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(qos);
+        message.setRetained(retained);
+        outstanding.add(done);
+        done.whenComplete((ok, err) -> outstanding.remove(done));
+        try {
+            client.publish(topic, message, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken asyncActionToken) {
+                    done.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken asyncActionToken, Throwable exception) {
+                    done.completeExceptionally(exception);
+                }
+            });
+        } catch (MqttException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void failOutstanding(Throwable cause) {
+        for (CompletableFuture<Void> f : outstanding) {
+            f.completeExceptionally(cause);
+        }
+    }
+
+    /** Disconnects cleanly (no last will), waiting up to {@code timeout} for in-flight messages. */
+    public void disconnect(Duration timeout) {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(timeout.toMillis()).waitForCompletion(timeout.toMillis() + 1_000);
+            }
+        } catch (MqttException e) {
+            log.warn("MQTT disconnect from {} did not complete: {}", settings.redactedBrokerUrl(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        disconnect(Duration.ofSeconds(2));
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("closing MQTT client: {}", e.getMessage());
+        }
+        failOutstanding(new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED));
+    }
+}

@@ -1,0 +1,196 @@
+package dev.rollbridge.mqtt;
+
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Publishes the bridge's side of the MQTT contract (design §5): {@code bridge/state} (online,
+ * offline as last will), {@code bridge/info}, per-device availability, state (retained, at most
+ * 2 Hz and only on change) and events (QoS 1 through the {@link EventOutbox}, each with a unique
+ * {@code id} and a per-device {@code seq} that goes up by one).
+ *
+ * <p>Retained messages are published again on every reconnect, so a broker that restarted
+ * without persistence still shows the truth.
+ */
+public final class MqttPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttPublisher.class);
+    private static final long STATE_INTERVAL_MS = 500;
+    private static final DateTimeFormatter SESSION_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final MqttLink link;
+    private final Topics topics;
+    private final Clock clock;
+    private final Supplier<Map<String, Object>> info;
+    private final EventOutbox outbox;
+    private final ScheduledExecutorService stateTimer;
+    private final Map<String, Boolean> availability = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+    private final Map<String, String> sessionIds = new ConcurrentHashMap<>();
+    private final Map<String, LatestState> states = new ConcurrentHashMap<>();
+
+    private static final class LatestState {
+        volatile DeviceState state;
+        volatile Instant seen;
+        DeviceState published;
+    }
+
+    /**
+     * @param info         builds the {@code bridge/info} payload (no secrets in it)
+     * @param onDelivered  told about each event once the broker has acknowledged it
+     */
+    public MqttPublisher(MqttLink link, Topics topics, Clock clock, Supplier<Map<String, Object>> info,
+                         EventOutbox.DeliveryListener onDelivered) {
+        this.link = link;
+        this.topics = topics;
+        this.clock = clock;
+        this.info = info;
+        this.outbox = new EventOutbox(link, Math.max(1, link.settings().maxInflight() / 2), onDelivered);
+        this.stateTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-state");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The retained last will that marks the bridge offline if the process dies. */
+    public static MqttLink.Will will(Topics topics) {
+        return new MqttLink.Will(topics.bridgeState(), Payloads.offline());
+    }
+
+    public void start() {
+        link.setListener(new MqttLink.Listener() {
+            @Override
+            public void connected(boolean reconnect) {
+                publishRetained();
+                outbox.connected();
+            }
+
+            @Override
+            public void connectionLost(String reason) {
+                // The outbox resends what was not acknowledged once the link is back.
+            }
+        });
+        if (link.isConnected()) {
+            publishRetained();
+        }
+        stateTimer.scheduleAtFixedRate(this::publishChangedStates, STATE_INTERVAL_MS, STATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void publishRetained() {
+        link.publish(topics.bridgeState(), Payloads.online(), 1, true);
+        link.publish(topics.bridgeInfo(), Payloads.json(info.get()), 1, true);
+        availability.forEach((device, up) -> link.publish(topics.availability(device),
+                up ? Payloads.online() : Payloads.offline(), 1, true));
+    }
+
+    public void availability(String deviceId, boolean up) {
+        availability.put(deviceId, up);
+        if (link.isConnected()) {
+            link.publish(topics.availability(deviceId), up ? Payloads.online() : Payloads.offline(), 1, true);
+        }
+    }
+
+    /** Stamps the event (id, seq, ts, session id) now and queues it for at-least-once delivery. */
+    public void event(String deviceId, Event e) {
+        Instant now = clock.instant();
+        long seq = sequences.computeIfAbsent(deviceId, d -> new AtomicLong()).incrementAndGet();
+        String sessionId = e.session() == 0 ? null : sessionIds.computeIfAbsent(deviceId + "#" + e.session(),
+                k -> deviceId + "-" + SESSION_STAMP.format(now) + "-" + e.session());
+        String id = UUID.randomUUID().toString();
+        byte[] payload = Payloads.event(id, seq, deviceId, sessionId, e, now);
+        String label = String.format(Locale.ROOT, "%s  %-8s %s t=%.1fs %s%s  %s", deviceId,
+                e.severity().name().toLowerCase(Locale.ROOT), Payloads.iso(now).substring(11, 19),
+                e.tMillis() / 1000.0, e.type().wireName(),
+                switch (e.state()) {
+                    case RAISED -> " (raised)";
+                    case CLEARED -> " (cleared)";
+                    case INSTANT -> "";
+                }, e.message());
+        outbox.submit(new EventOutbox.Message(topics.event(deviceId), payload, false, label));
+    }
+
+    /** Records the latest state; the timer publishes it if it changed (latest value wins). */
+    public void state(String deviceId, DeviceState state) {
+        LatestState latest = states.computeIfAbsent(deviceId, d -> new LatestState());
+        latest.state = state;
+        latest.seen = clock.instant();
+    }
+
+    private synchronized void publishChangedStates() {
+        if (!link.isConnected()) {
+            return;
+        }
+        states.forEach((device, latest) -> {
+            DeviceState s = latest.state;
+            if (s != null && !sameForPeople(s, latest.published)) {
+                latest.published = s;
+                link.publish(topics.device(device), Payloads.state(s, latest.seen), 0, true);
+            }
+        });
+    }
+
+    /** Ignores the sample clock alone, so an idle device does not publish twice a second. */
+    private static boolean sameForPeople(DeviceState a, DeviceState b) {
+        return b != null && a.pressureKpa() == b.pressureKpa() && a.speedCmS() == b.speedCmS() && a.phase() == b.phase()
+                && a.holdS() == b.holdS() && a.legActiveS() == b.legActiveS() && a.battery() == b.battery()
+                && a.leg().equals(b.leg());
+    }
+
+    public EventOutbox outbox() {
+        return outbox;
+    }
+
+    /** Waits until every event has been acknowledged by the broker. */
+    public boolean awaitEventsDelivered(Duration timeout) throws InterruptedException {
+        return outbox.awaitDrained(timeout);
+    }
+
+    /**
+     * Goes offline cleanly: last state, devices offline, {@code bridge/state} offline, after giving
+     * queued events up to {@code grace} to reach the broker.
+     */
+    public void stop(Duration grace) {
+        stateTimer.shutdownNow();
+        try {
+            if (!outbox.awaitDrained(grace)) {
+                log.warn("{} event(s) were not acknowledged by the broker before shutdown", outbox.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (link.isConnected()) {
+            publishChangedStates();
+            availability.replaceAll((d, up) -> false);
+            availability.keySet().forEach(d -> link.publish(topics.availability(d), Payloads.offline(), 1, true));
+            try {
+                link.publish(topics.bridgeState(), Payloads.offline(), 1, true).get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("could not publish bridge offline: {}", e.toString());
+            }
+        }
+        outbox.close();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.rollbridge.mqtt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The JSON payloads of the MQTT contract (design §5): snake_case, UTF-8, {@code ts} in ISO-8601 UTC. */
+public final class Payloads {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final ObjectMapper SNAKE = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
+    private Payloads() {
+    }
+
+    public static byte[] online() {
+        return json(Map.of("state", "online"));
+    }
+
+    public static byte[] offline() {
+        return json(Map.of("state", "offline"));
+    }
+
+    /** One event, with everything a consumer needs to show it and to de-duplicate it. */
+    public static byte[] event(String id, long seq, String deviceId, String sessionId, Event e, Instant ts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("seq", seq);
+        m.put("type", e.type().wireName());
+        m.put("severity", e.severity().name().toLowerCase(Locale.ROOT));
+        m.put("state", e.state().name().toLowerCase(Locale.ROOT));
+        m.put("t_ms", e.tMillis());
+        m.put("ts", iso(ts));
+        m.put("device", deviceId);
+        m.put("session_id", sessionId);
+        m.put("message", e.message());
+        m.put("data", e.data());
+        return json(m);
+    }
+
+    public static byte[] state(DeviceState s, Instant lastSeen) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pressure_kpa", s.pressureKpa());
+        m.put("speed_cm_s", s.speedCmS());
+        m.put("phase", s.phase().wireName());
+        m.put("hold_s", s.holdS());
+        m.put("leg", s.leg());
+        m.put("leg_active_s", s.legActiveS());
+        m.put("battery", s.battery() < 0 ? null : s.battery());
+        m.put("last_seen", iso(lastSeen));
+        m.put("t_ms", s.tMillis());
+        return json(m);
+    }
+
+    /** A value object (a record) as a map with snake_case keys, for embedding in a payload. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> snakeCase(Object value) {
+        return SNAKE.convertValue(value, Map.class);
+    }
+
+    public static String iso(Instant ts) {
+        return ts.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    public static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise payload: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.rollbridge.profile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the bridge knows about one kind of device, loaded from {@code device-profiles/*.yaml}.
+ * Adding a device means adding a profile, never touching the engine.
+ */
+public record DeviceProfile(
+        String name,
+        String description,
+        String deviceIdPrefix,
+        Pattern namePattern,
+        List<UUID> serviceUuids,
+        double contactRadiusCm,
+        double sampleRateHz,
+        Characteristic data,
+        Characteristic control,
+        Optional<Characteristic> battery,
+        FieldSpec batteryLevel,
+        SampleLayout sample,
+        List<FrameLayout> frames,
+        Map<String, byte[]> controlCommands,
+        Thresholds thresholds,
+        String source) {
+
+    /** Sample period in µs. */
+    public long periodMicros() {
+        return Math.round(1_000_000.0 / sampleRateHz);
+    }
+
+    public Optional<FrameLayout> frame(int id) {
+        return frames.stream().filter(f -> f.id() == id).findFirst();
+    }
+
+    /** The frame type with the most samples per frame that fits the negotiated ATT MTU. */
+    public FrameLayout frameForMtu(int mtu) {
+        return frames.stream()
+                .filter(f -> f.minMtu() <= mtu)
+                .max((a, b) -> Integer.compare(a.maxSamples(), b.maxSamples()))
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "profile " + name + " has no frame type for ATT MTU " + mtu));
+    }
+
+    /** MQTT device id from a BLE address: {@code rollsense_c0ffee000001}. */
+    public String deviceIdFor(String bleAddress) {
+        return deviceIdPrefix + "_" + bleAddress.replace(":", "").toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.rollbridge.profile;
+
+import java.nio.ByteBuffer;
+
+/** One field of a byte layout: where it sits, how it is encoded, and how to scale it. */
+public record FieldSpec(String name, FieldType type, int offset, double scale, String unit) {
+
+    public int end() {
+        return offset + type.size();
+    }
+
+    public long raw(ByteBuffer buf, int base) {
+        return type.read(buf, base + offset);
+    }
+
+    public double value(ByteBuffer buf, int base) {
+        return raw(buf, base) * scale;
+    }
+
+    /** Encodes a physical value (the inverse of {@link #value}), rounding to the field's resolution. */
+    public void put(ByteBuffer buf, int base, double value) {
+        type.write(buf, base + offset, Math.round(value / scale));
+    }
+
+    public boolean overlaps(FieldSpec other) {
+        return offset < other.end() && other.offset < end();
+    }
+}

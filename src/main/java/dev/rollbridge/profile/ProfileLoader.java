@@ -1,0 +1,452 @@
+package dev.rollbridge.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+
+/**
+ * Reads and validates device profiles. Every problem is reported as a {@link ProfileException}
+ * naming the file, the field path and what was expected; unknown keys are errors too, so a typo
+ * never silently falls back to a default.
+ */
+public final class ProfileLoader {
+
+    /** Profiles that ship inside the jar (copied from {@code device-profiles/}). */
+    public static final List<String> BUILT_IN = List.of("rollsense-ball", "rollsense-roller");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper SNAKE = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final Set<String> SAMPLE_FIELDS =
+            Set.of("gyro_x", "gyro_y", "gyro_z", "accel_x", "accel_y", "accel_z", "pressure");
+    private static final Set<String> HEADER_FIELDS = Set.of("type", "count", "seq", "t0");
+
+    /** Loads a shipped profile by name. */
+    public DeviceProfile builtIn(String name) {
+        String resource = "/device-profiles/" + name + ".yaml";
+        try (InputStream in = ProfileLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ProfileException(name + ".yaml", "",
+                        "no such built-in profile (known: " + String.join(", ", BUILT_IN) + ")");
+            }
+            return parse(name + ".yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Finds a profile by name: a {@code NAME.yaml} in {@code dir} wins over the built-in one. */
+    public DeviceProfile byName(String name, Optional<Path> dir) {
+        if (dir.isPresent()) {
+            Path file = dir.get().resolve(name + ".yaml");
+            if (Files.isRegularFile(file)) {
+                return load(file);
+            }
+        }
+        return builtIn(name);
+    }
+
+    public DeviceProfile load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ProfileException(file.toString(), "", "cannot read: " + e.getMessage());
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Loads every {@code *.yaml} directly in {@code dir}, sorted by name. */
+    public List<DeviceProfile> loadAll(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<DeviceProfile> out = new ArrayList<>();
+            for (Path p : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                out.add(load(p));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ProfileException(dir.toString(), "", "cannot list: " + e.getMessage());
+        }
+    }
+
+    public DeviceProfile parse(String file, String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ProfileException(file, "", "not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProfileException(file, "", "expected a mapping at the top level");
+        }
+        return new Reader(file).profile(new Node(file, "", root));
+    }
+
+    /** Converts the tree with its field paths into the profile, one section at a time. */
+    private static final class Reader {
+        private final String file;
+
+        Reader(String file) {
+            this.file = file;
+        }
+
+        DeviceProfile profile(Node root) {
+            root.allowOnly("name", "description", "device_id_prefix", "match", "geometry", "sample_rate_hz",
+                    "characteristics", "battery_level", "sample", "frames", "control", "thresholds");
+            String name = root.text("name");
+            if (!name.matches("[a-z0-9][a-z0-9-]*")) {
+                throw root.child("name").error("'" + name + "' must be lower-case letters, digits and dashes");
+            }
+            String prefix = root.optionalText("device_id_prefix").orElse(name.replace('-', '_'));
+            if (!prefix.matches("[a-z0-9_]+")) {
+                throw root.child("device_id_prefix").error("'" + prefix + "' must be lower-case letters, digits and _");
+            }
+
+            Node match = root.child("match");
+            match.allowOnly("name_pattern", "service_uuids");
+            Pattern pattern;
+            try {
+                pattern = Pattern.compile(match.text("name_pattern"));
+            } catch (PatternSyntaxException e) {
+                throw match.child("name_pattern").error("not a valid regular expression: " + e.getDescription());
+            }
+            List<UUID> services = new ArrayList<>();
+            for (Node n : match.child("service_uuids").elements()) {
+                services.add(n.uuid());
+            }
+
+            Node geometry = root.child("geometry");
+            geometry.allowOnly("contact_radius_cm");
+            double radius = geometry.number("contact_radius_cm", 0.1, 100);
+            double rate = root.number("sample_rate_hz", 1, 2000);
+
+            Node chars = root.child("characteristics");
+            chars.allowOnly("data", "control", "battery");
+            Characteristic data = characteristic(chars.child("data"));
+            Characteristic control = characteristic(chars.child("control"));
+            Optional<Characteristic> battery = chars.has("battery")
+                    ? Optional.of(characteristic(chars.child("battery"))) : Optional.empty();
+            FieldSpec batteryLevel = field("battery_level", root.child("battery_level"));
+
+            SampleLayout sample = sample(root.child("sample"));
+            List<FrameLayout> frames = new ArrayList<>();
+            for (Node f : root.child("frames").elements()) {
+                FrameLayout layout = frame(f, sample.size());
+                for (FrameLayout other : frames) {
+                    if (other.id() == layout.id()) {
+                        throw f.child("id").error("frame type " + layout.id() + " is defined twice");
+                    }
+                }
+                frames.add(layout);
+            }
+            if (frames.isEmpty()) {
+                throw root.child("frames").error("at least one frame type is required");
+            }
+
+            Map<String, byte[]> commands = new LinkedHashMap<>();
+            if (root.has("control")) {
+                Node controlNode = root.child("control");
+                for (String key : controlNode.keys()) {
+                    commands.put(key, controlNode.child(key).hex());
+                }
+            }
+
+            Thresholds thresholds = thresholds(root.child("thresholds"));
+            return new DeviceProfile(name, root.optionalText("description").orElse(name), prefix, pattern,
+                    List.copyOf(services), radius, rate, data, control, battery, batteryLevel, sample,
+                    List.copyOf(frames), Map.copyOf(commands), thresholds, file);
+        }
+
+        private Characteristic characteristic(Node n) {
+            n.allowOnly("service", "uuid", "access");
+            String access = n.text("access");
+            if (!Set.of("notify", "write", "read", "indicate").contains(access)) {
+                throw n.child("access").error("'" + access + "' is not one of notify, indicate, read, write");
+            }
+            return new Characteristic(n.child("service").uuid(), n.child("uuid").uuid(), access);
+        }
+
+        private SampleLayout sample(Node n) {
+            n.allowOnly("size", "byte_order", "fields");
+            int size = (int) n.integer("size", 1, 244);
+            String order = n.text("byte_order");
+            ByteOrder byteOrder = switch (order) {
+                case "little" -> ByteOrder.LITTLE_ENDIAN;
+                case "big" -> ByteOrder.BIG_ENDIAN;
+                default -> throw n.child("byte_order").error("'" + order + "' is not one of little, big");
+            };
+            Node fields = n.child("fields");
+            Map<String, FieldSpec> specs = fields(fields, SAMPLE_FIELDS, size);
+            for (String required : List.of("gyro_x", "gyro_y", "gyro_z", "pressure")) {
+                if (!specs.containsKey(required)) {
+                    throw fields.error("missing required field '" + required + "'");
+                }
+            }
+            long accel = Stream.of("accel_x", "accel_y", "accel_z").filter(specs::containsKey).count();
+            if (accel != 0 && accel != 3) {
+                throw fields.error("give all three of accel_x, accel_y, accel_z or none");
+            }
+            return new SampleLayout(size, byteOrder, specs.get("gyro_x"), specs.get("gyro_y"), specs.get("gyro_z"),
+                    Optional.ofNullable(specs.get("accel_x")), Optional.ofNullable(specs.get("accel_y")),
+                    Optional.ofNullable(specs.get("accel_z")), specs.get("pressure"));
+        }
+
+        private FrameLayout frame(Node n, int sampleSize) {
+            n.allowOnly("id", "name", "min_mtu", "header_size", "max_samples", "time", "fields");
+            int id = (int) n.integer("id", 0, 255);
+            int headerSize = (int) n.integer("header_size", 1, 64);
+            int maxSamples = (int) n.integer("max_samples", 1, 255);
+            int minMtu = (int) n.integer("min_mtu", 23, 517);
+            int maxLength = headerSize + maxSamples * sampleSize;
+            // A notification carries at most MTU - 3 bytes of value.
+            if (maxLength > minMtu - 3) {
+                throw n.child("min_mtu").error(minMtu + " leaves " + (minMtu - 3) + " bytes per notification, but a full frame is "
+                        + maxLength + " bytes (header " + headerSize + " + " + maxSamples + " x " + sampleSize + ")");
+            }
+            String time = n.text("time");
+            FrameLayout.TimeSource source = switch (time) {
+                case "header_t0" -> FrameLayout.TimeSource.HEADER_T0;
+                case "seq" -> FrameLayout.TimeSource.SEQ;
+                default -> throw n.child("time").error("'" + time + "' is not one of header_t0, seq");
+            };
+            Node fields = n.child("fields");
+            Map<String, FieldSpec> specs = fields(fields, HEADER_FIELDS, headerSize);
+            for (String required : List.of("type", "count", "seq")) {
+                if (!specs.containsKey(required)) {
+                    throw fields.error("missing required field '" + required + "'");
+                }
+            }
+            if (source == FrameLayout.TimeSource.HEADER_T0 && !specs.containsKey("t0")) {
+                throw fields.error("time: header_t0 needs a 't0' field");
+            }
+            return new FrameLayout(id, n.optionalText("name").orElse("type" + id), minMtu, headerSize, maxSamples,
+                    source, specs.get("type"), specs.get("count"), specs.get("seq"), Optional.ofNullable(specs.get("t0")));
+        }
+
+        private Map<String, FieldSpec> fields(Node n, Set<String> allowed, int size) {
+            Map<String, FieldSpec> specs = new TreeMap<>();
+            for (String key : n.keys()) {
+                if (!allowed.contains(key)) {
+                    throw n.child(key).error("unknown field (expected one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                }
+                FieldSpec spec = field(key, n.child(key));
+                if (spec.end() > size) {
+                    throw n.child(key).child("offset").error("field ends at byte " + spec.end() + ", beyond the size " + size);
+                }
+                for (FieldSpec other : specs.values()) {
+                    if (spec.overlaps(other)) {
+                        throw n.child(key).child("offset").error("overlaps field '" + other.name() + "'");
+                    }
+                }
+                specs.put(key, spec);
+            }
+            return specs;
+        }
+
+        private FieldSpec field(String name, Node n) {
+            n.allowOnly("type", "offset", "scale", "unit");
+            FieldType type;
+            try {
+                type = FieldType.parse(n.text("type"));
+            } catch (IllegalArgumentException e) {
+                throw n.child("type").error(e.getMessage());
+            }
+            int offset = (int) n.integer("offset", 0, 511);
+            double scale = n.has("scale") ? n.number("scale", -1e9, 1e9) : 1.0;
+            if (scale == 0) {
+                throw n.child("scale").error("must not be 0");
+            }
+            return new FieldSpec(name, type, offset, scale, n.optionalText("unit").orElse(""));
+        }
+
+        private Thresholds thresholds(Node n) {
+            double contact = n.number("contact_kpa", 0.1, 10_000);
+            double ceiling = n.number("pressure_ceiling_kpa", 0.1, 10_000);
+            return overrideThresholds(Thresholds.defaults(contact, ceiling), n);
+        }
+    }
+
+    /**
+     * Applies the keys of a {@code thresholds} mapping (snake_case names of {@link Thresholds})
+     * on top of {@code base}. Used for profile defaults and for per-user overrides.
+     */
+    static Thresholds overrideThresholds(Thresholds base, Node n) {
+        ObjectNode merged = SNAKE.valueToTree(base);
+        for (String key : n.keys()) {
+            if (!merged.has(key)) {
+                List<String> known = new ArrayList<>();
+                merged.fieldNames().forEachRemaining(known::add);
+                throw n.child(key).error("unknown threshold (known: " + String.join(", ", known) + ")");
+            }
+            double value = n.number(key, 0, 1e9);
+            if (merged.get(key).isIntegralNumber()) {
+                if (value != Math.rint(value)) {
+                    throw n.child(key).error(value + " must be a whole number of milliseconds");
+                }
+                merged.put(key, (long) value);
+            } else {
+                merged.put(key, value);
+            }
+        }
+        Thresholds t = SNAKE.convertValue(merged, Thresholds.class);
+        if (t.pressureClearKpa() > t.pressureCeilingKpa()) {
+            throw n.error("pressure_clear_kpa " + t.pressureClearKpa() + " must not exceed pressure_ceiling_kpa " + t.pressureCeilingKpa());
+        }
+        if (t.speedRearmCmS() > t.speedLimitCmS()) {
+            throw n.error("speed_rearm_cm_s " + t.speedRearmCmS() + " must not exceed speed_limit_cm_s " + t.speedLimitCmS());
+        }
+        if (t.holdStillCmS() > t.holdMoveCmS()) {
+            throw n.error("hold_still_cm_s " + t.holdStillCmS() + " must not exceed hold_move_cm_s " + t.holdMoveCmS());
+        }
+        if (t.holdTargetMs() > t.holdMaxMs()) {
+            throw n.error("hold_target_ms " + t.holdTargetMs() + " must not exceed hold_max_ms " + t.holdMaxMs());
+        }
+        return t;
+    }
+
+    /** A YAML node with its path, so every error can say exactly where it is. */
+    static final class Node {
+        private final String file;
+        private final String path;
+        private final JsonNode json;
+
+        Node(String file, String path, JsonNode json) {
+            this.file = file;
+            this.path = path;
+            this.json = json;
+        }
+
+        ProfileException error(String reason) {
+            return new ProfileException(file, path, reason);
+        }
+
+        boolean has(String key) {
+            return json.has(key) && !json.get(key).isNull();
+        }
+
+        Node child(String key) {
+            String childPath = path.isEmpty() ? key : path + "." + key;
+            if (!json.isObject()) {
+                throw error("expected a mapping");
+            }
+            if (!has(key)) {
+                throw new ProfileException(file, childPath, "missing");
+            }
+            return new Node(file, childPath, json.get(key));
+        }
+
+        List<String> keys() {
+            if (!json.isObject()) {
+                throw error("expected a mapping");
+            }
+            List<String> keys = new ArrayList<>();
+            json.fieldNames().forEachRemaining(keys::add);
+            return keys;
+        }
+
+        void allowOnly(String... allowed) {
+            Set<String> ok = Set.of(allowed);
+            for (String key : keys()) {
+                if (!ok.contains(key)) {
+                    throw new ProfileException(file, path.isEmpty() ? key : path + "." + key,
+                            "unknown key (expected one of " + String.join(", ", allowed) + ")");
+                }
+            }
+        }
+
+        List<Node> elements() {
+            if (!json.isArray()) {
+                throw error("expected a list");
+            }
+            List<Node> out = new ArrayList<>();
+            Iterator<JsonNode> it = json.elements();
+            for (int i = 0; it.hasNext(); i++) {
+                out.add(new Node(file, path + "[" + i + "]", it.next()));
+            }
+            return out;
+        }
+
+        String text(String key) {
+            Node c = child(key);
+            if (!c.json.isTextual() || c.json.asText().isBlank()) {
+                throw c.error("expected a non-empty text");
+            }
+            return c.json.asText();
+        }
+
+        Optional<String> optionalText(String key) {
+            return has(key) ? Optional.of(text(key)) : Optional.empty();
+        }
+
+        double number(String key, double min, double max) {
+            Node c = child(key);
+            if (!c.json.isNumber()) {
+                throw c.error("expected a number, got '" + c.json.asText() + "'");
+            }
+            double v = c.json.asDouble();
+            if (v < min || v > max) {
+                throw c.error(v + " is out of range [" + min + ", " + max + "]");
+            }
+            return v;
+        }
+
+        long integer(String key, long min, long max) {
+            Node c = child(key);
+            if (!c.json.isIntegralNumber()) {
+                throw c.error("expected a whole number, got '" + c.json.asText() + "'");
+            }
+            long v = c.json.asLong();
+            if (v < min || v > max) {
+                throw c.error(v + " is out of range [" + min + ", " + max + "]");
+            }
+            return v;
+        }
+
+        UUID uuid() {
+            try {
+                if (!json.isTextual()) {
+                    throw new IllegalArgumentException();
+                }
+                return UUID.fromString(json.asText());
+            } catch (IllegalArgumentException e) {
+                throw error("'" + json.asText() + "' is not a 128-bit UUID like 0000180f-0000-1000-8000-00805f9b34fb");
+            }
+        }
+
+        byte[] hex() {
+            try {
+                byte[] bytes = HexFormat.of().parseHex(json.asText());
+                if (!json.isTextual() || bytes.length == 0) {
+                    throw new IllegalArgumentException();
+                }
+                return bytes;
+            } catch (IllegalArgumentException e) {
+                throw error("'" + json.asText() + "' is not a quoted even-length hex string like \"01\"");
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.rollbridge.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rollbridge.ble.Frame;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Every profile's recorded vectors (device-profiles/vectors/NAME.yaml): hex frames → samples and counters. */
+class ProfileVectorsTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @TestFactory
+    Stream<DynamicTest> everyShippedProfileDecodesItsVectors() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (DeviceProfile profile : new ProfileLoader().loadAll(Path.of("device-profiles"))) {
+            JsonNode file = YAML.readTree(Path.of("device-profiles/vectors", profile.name() + ".yaml").toFile());
+            assertThat(file.path("profile").asText()).isEqualTo(profile.name());
+            assertThat(file.path("vectors").size()).as("vectors of %s", profile.name()).isGreaterThanOrEqualTo(8);
+            for (JsonNode vector : file.path("vectors")) {
+                tests.add(DynamicTest.dynamicTest(profile.name() + ": " + vector.path("name").asText(), () -> check(profile, vector)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void check(DeviceProfile profile, JsonNode vector) {
+        List<Sample> samples = new ArrayList<>();
+        List<Integer> battery = new ArrayList<>();
+        List<String> malformed = new ArrayList<>();
+        FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
+            @Override
+            public void onSample(Sample sample) {
+                samples.add(sample);
+            }
+
+            @Override
+            public void onBattery(long tMillis, int percent) {
+                battery.add(percent);
+            }
+
+            @Override
+            public void onMalformed(Frame frame, String reason) {
+                malformed.add(reason);
+            }
+        });
+        for (JsonNode f : vector.path("frames")) {
+            decoder.decode(new Frame("C0:FF:EE:00:00:01", UUID.fromString(f.path("char").asText()),
+                    HexFormat.of().parseHex(f.path("hex").asText()), f.path("t_us").asLong()));
+        }
+        JsonNode expected = vector.path("samples");
+        assertThat(samples).hasSize(expected.size());
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            JsonNode e = expected.get(i);
+            assertThat(s.tMillis()).as("t_ms of sample %d", i).isEqualTo(e.path("t_ms").asLong());
+            assertThat(s.seq()).as("seq of sample %d", i).isEqualTo(e.path("seq").asLong());
+            assertThat(s.pressureKpa()).as("pressure of sample %d", i).isCloseTo(e.path("pressure_kpa").asDouble(), within(1e-9));
+            assertThat(s.gxDps()).isCloseTo(e.path("gx_dps").asDouble(), within(1e-9));
+            assertThat(s.gyDps()).isCloseTo(e.path("gy_dps").asDouble(), within(1e-9));
+            assertThat(s.gzDps()).isCloseTo(e.path("gz_dps").asDouble(), within(1e-9));
+            assertThat(s.axG()).isCloseTo(e.path("ax_g").asDouble(), within(1e-9));
+            assertThat(s.ayG()).isCloseTo(e.path("ay_g").asDouble(), within(1e-9));
+            assertThat(s.azG()).isCloseTo(e.path("az_g").asDouble(), within(1e-9));
+        }
+        FrameDecoder.Stats stats = decoder.stats();
+        assertThat(stats.lostSamples()).as("lost samples").isEqualTo(vector.path("lost_samples").asLong());
+        assertThat(stats.lostFrames()).as("lost frames").isEqualTo(vector.path("lost_frames").asLong());
+        assertThat(stats.malformed()).as("malformed (reasons: %s)", malformed).isEqualTo(vector.path("malformed").asLong());
+        assertThat(malformed).hasSize((int) stats.malformed()).allSatisfy(r -> assertThat(r).isNotBlank());
+        if (vector.has("battery")) {
+            List<Integer> expectedBattery = new ArrayList<>();
+            vector.path("battery").forEach(b -> expectedBattery.add(b.asInt()));
+            assertThat(battery).isEqualTo(expectedBattery);
+        }
+    }
+}
