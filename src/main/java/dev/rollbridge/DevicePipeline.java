@@ -62,7 +62,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
-    private long lastStateMillis = Long.MIN_VALUE;
+    private long lastStateMillis = Long.MIN_VALUE / 2; // far past, without overflow when subtracted
 
     public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, int queueCapacity, Listener listener) {
         this.deviceId = deviceId;

@@ -1,0 +1,94 @@
+package dev.rollbridge.analysis;
+
+import dev.rollbridge.ble.Frame;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.profile.Sample;
+import dev.rollbridge.replay.TraceReader;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each trace under src/test/resources/traces/ goes through the replay path (trace → frames →
+ * profile decoder → analysis) and must produce exactly the events its .expected file lists:
+ * type, state and sample time, plus any data values it names.
+ */
+class TraceRulesTest {
+    static final Path TRACES = Path.of("src/test/resources/traces");
+    private static final DeviceProfile BALL = new ProfileLoader().builtIn("rollsense-ball");
+
+    @TestFactory
+    Stream<DynamicTest> everyTraceProducesExactlyItsExpectedEvents() throws IOException {
+        List<Path> traces;
+        try (Stream<Path> files = Files.list(TRACES)) {
+            traces = files.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        }
+        assertThat(traces).hasSizeGreaterThanOrEqualTo(8);
+        return traces.stream().map(trace -> DynamicTest.dynamicTest(trace.getFileName().toString(), () -> check(trace)));
+    }
+
+    static List<Event> analyse(Path trace) {
+        List<Event> events = new ArrayList<>();
+        Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), events::add);
+        FrameDecoder decoder = new FrameDecoder(BALL, new FrameDecoder.Listener() {
+            @Override
+            public void onSample(Sample sample) {
+                analyzer.onSample(sample);
+            }
+
+            @Override
+            public void onBattery(long tMillis, int percent) {
+            }
+
+            @Override
+            public void onMalformed(Frame frame, String reason) {
+                throw new AssertionError("trace frame did not decode: " + reason);
+            }
+        });
+        for (Frame f : new TraceReader(BALL, "C0:FF:EE:00:00:01").read(trace)) {
+            decoder.decode(f);
+        }
+        analyzer.interrupt("end_of_stream");
+        return events;
+    }
+
+    private static void check(Path trace) throws IOException {
+        Path expectedFile = Path.of(trace.toString().replace(".csv", ".expected"));
+        List<String[]> expected = Files.readAllLines(expectedFile).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.trim().split("\\s+"))
+                .toList();
+        List<Event> events = analyse(trace);
+        List<String> actual = events.stream().map(TraceRulesTest::describe).toList();
+        assertThat(events).as("events of %s: %s", trace.getFileName(), actual).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            String[] e = expected.get(i);
+            Event ev = events.get(i);
+            String where = trace.getFileName() + " event " + i + " (" + describe(ev) + ")";
+            assertThat(ev.tMillis()).as("t_ms of %s", where).isEqualTo(Long.parseLong(e[0]));
+            assertThat(ev.type().wireName()).as("type of %s", where).isEqualTo(e[1]);
+            assertThat(ev.state().name().toLowerCase()).as("state of %s", where).isEqualTo(e[2]);
+            for (int k = 3; k < e.length; k++) {
+                String[] kv = e[k].split("=", 2);
+                assertThat(ev.data()).as("data of %s", where).containsKey(kv[0]);
+                assertThat(String.valueOf(ev.data().get(kv[0]))).as("%s of %s", kv[0], where).isEqualTo(kv[1]);
+            }
+            assertThat(ev.message()).as("message of %s", where).isNotBlank();
+        }
+    }
+
+    private static String describe(Event e) {
+        return e.tMillis() + " " + e.type().wireName() + " " + e.state().name().toLowerCase() + " " + Map.copyOf(e.data());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.rollbridge.ble;
+
+import dev.rollbridge.DevicePipeline;
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.Phase;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.ProfileLoader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The simulator's scripted session, through the real pipeline (frames → decode → analysis), for
+ * both tools and both frame types: the guide's story must come out as events, in order.
+ */
+class SimulatedSessionTest {
+
+    @ParameterizedTest(name = "{0} at MTU {1}")
+    @CsvSource({"rollsense-ball, 23", "rollsense-ball, 185", "rollsense-roller, 23", "rollsense-roller, 185"})
+    void theScriptedSessionProducesTheGuidesEventsInOrder(String profileName, int mtu) throws Exception {
+        DeviceProfile profile = new ProfileLoader().builtIn(profileName);
+        List<Event> events = new CopyOnWriteArrayList<>();
+        List<DeviceState> states = new CopyOnWriteArrayList<>();
+        DevicePipeline pipeline = new DevicePipeline("dev", profile, profile.thresholds(), 1024, new DevicePipeline.Listener() {
+            @Override
+            public void onEvent(String deviceId, Event event) {
+                events.add(event);
+            }
+
+            @Override
+            public void onState(String deviceId, DeviceState state) {
+                states.add(state);
+            }
+
+            @Override
+            public void onLink(String deviceId, boolean up) {
+            }
+        });
+        HamstringSessionScript script = HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa());
+        SimulatedRollsense sim = new SimulatedRollsense(profile, script,
+                new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 7));
+        pipeline.start();
+        sim.start(pipeline);
+        assertThat(pipeline.awaitEndOfStream(Duration.ofSeconds(60))).isTrue();
+        pipeline.close();
+
+        List<String> story = events.stream()
+                .map(e -> e.type().wireName() + (e.state().name().equals("INSTANT") ? "" : ":" + e.state().name().toLowerCase()))
+                .toList();
+        assertThat(story).containsExactly(
+                "device_connected",
+                "hold_started", "hold_target_reached", "hold_ended",
+                "speed_too_fast:raised", "speed_too_fast:cleared",
+                "pressure_too_high:raised", "pressure_too_high:cleared",
+                "hold_started", "hold_target_reached", "hold_max_reached", "hold_ended");
+
+        Event firstHoldEnd = events.get(3);
+        assertThat((double) firstHoldEnd.data().get("duration_s")).isBetween(40.0, 43.0);
+        assertThat(firstHoldEnd.data().get("target_met")).isEqualTo(true);
+        Event lastHoldEnd = events.get(11);
+        assertThat((double) lastHoldEnd.data().get("duration_s")).isBetween(70.0, 72.0);
+        assertThat(lastHoldEnd.data().get("reason")).isEqualTo("lift_off");
+        // Sample time runs the whole script whatever the wall clock did (speed 0 here).
+        assertThat(states.get(states.size() - 1).tMillis()).isBetween(script.durationMs() - 100, script.durationMs() + 100);
+        assertThat(states).extracting(DeviceState::phase).contains(Phase.IDLE, Phase.ROLLING, Phase.HOLD);
+        assertThat(states.get(states.size() - 1).battery()).isBetween(80, 87);
+        // The device started near its seq wrap: the wrap must not be mistaken for a loss.
+        assertThat(pipeline.stats().decoder().lostSamples()).isLessThan(script.durationMs() / 10 / 100);
+        assertThat(pipeline.stats().decoder().malformed()).isZero();
+    }
+}
