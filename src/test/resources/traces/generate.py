@@ -131,7 +131,37 @@ def pressures():
               f"rolling at 100 kPa with {excursion} ms at 230 kPa (ceiling 200): raised only after 200 ms above")
 
 
+def notifications():
+    """Raw notifications as a ball sends them (type 2 frames, one sample each), for the JSONL format:
+    a 36 s still press that starts near the 16-bit seq wrap, with one lost frame, one malformed
+    frame and a battery reading. Receive times are the trace's clock: the first sample is t_ms 0."""
+    import struct
+    data = "7e1a0002-5b2f-4c3a-9d4e-20a6b7c8d9e0"
+    battery = "00002a19-0000-1000-8000-00805f9b34fb"
+    lines = [f'{{"t_us": 0, "char": "{battery}", "hex": "57"}}']
+    seq0 = 65_000
+    for i in range(3_701):
+        if i == 1_234:
+            continue  # lost over the air
+        pressure = 1_000 if i < 3_600 else 0  # 100.0 kPa, then lifted at t_ms 36000
+        frame = struct.pack("<BBH", 2, 1, (seq0 + i) & 0xFFFF) + struct.pack("<hhhhhhH", 0, 0, 0, 0, 0, 1_000, pressure)
+        lines.append(f'{{"t_us": {i * 10_000}, "char": "{data}", "hex": "{frame.hex()}"}}')
+        if i == 2_000:
+            lines.append(f'{{"t_us": {i * 10_000 + 5_000}, "char": "{data}", "hex": "0201"}}')  # truncated
+    with open(os.path.join(HERE, "notifications-hold-36s.jsonl"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(HERE, "notifications-hold-36s.expected"), "w") as f:
+        f.write("# Events notifications-hold-36s.jsonl must produce, in order: t_ms type state [data key=value ...]\n")
+        f.write("# The seq wrap (65535 -> 0) is not a loss; frame 1234 is; the 2-byte frame is malformed.\n")
+        f.write("!lost_samples 1\n!malformed 1\n")
+        f.write("2000 hold_started instant started_t_ms=0\n")
+        f.write("2000 warmup_advised instant rolling_s=0.0\n")
+        f.write("30000 hold_target_reached instant hold_s=30.0\n")
+        f.write("35990 hold_ended instant duration_s=35.99 target_met=true reason=lift_off\n")
+
+
 if __name__ == "__main__":
+    notifications()
     holds()
     speeds()
     pressures()

@@ -42,6 +42,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("host", host);
         p.setProperty("port", Integer.toString(port));
         p.setProperty("allow_anonymous", "true");
+        // mosquitto_sub and other 3.1.1 clients may ask the broker to assign their id.
+        p.setProperty("allow_zero_byte_client_id", "true");
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("persistence_enabled", "false");
         p.setProperty("netty.mqtt.message_size", Integer.toString(256 * 1024));
@@ -59,9 +61,23 @@ public final class EmbeddedBroker implements AutoCloseable {
         return "tcp://" + host + ":" + port;
     }
 
+    /**
+     * Stops the broker, waiting at most a few seconds: Moquette's stop can wait on connected
+     * clients' sessions, and a daemon that is asked to stop must stop.
+     */
     @Override
     public void close() {
-        server.stopServer();
+        Thread stopper = new Thread(server::stopServer, "moquette-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(3_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            log.warn("the embedded broker did not stop within 3 s; leaving it to the JVM exit");
+        }
     }
 
     private static boolean isFree(String host, int port) {

@@ -7,7 +7,6 @@ import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +16,9 @@ public final class Payloads {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final ObjectMapper SNAKE = new ObjectMapper()
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private Payloads() {
     }
@@ -66,8 +68,9 @@ public final class Payloads {
         return SNAKE.convertValue(value, Map.class);
     }
 
+    /** ISO-8601 UTC with milliseconds always present, so every {@code ts} has the same shape. */
     public static String iso(Instant ts) {
-        return ts.truncatedTo(ChronoUnit.MILLIS).toString();
+        return ISO_MILLIS.format(ts);
     }
 
     public static byte[] json(Object value) {

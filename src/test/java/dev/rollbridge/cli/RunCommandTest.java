@@ -1,0 +1,61 @@
+package dev.rollbridge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rollbridge.testing.Daemon;
+import dev.rollbridge.testing.MqttProbe;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code rollbridge run} as a newcomer runs it: its own JVM, embedded broker, simulated ball. */
+class RunCommandTest {
+
+    @Test
+    void runStartsTheEmbeddedBrokerGoesOnlineCuesAHoldAndStopsCleanlyOnSigterm() throws Exception {
+        try (Daemon daemon = Daemon.start("run", "--port", "0", "--speed", "40")) {
+            String brokerLine = daemon.awaitLine("broker address", Duration.ofSeconds(30), l -> l.startsWith("MQTT broker: embedded"));
+            Matcher m = Pattern.compile("tcp://127\\.0\\.0\\.1:(\\d+)").matcher(brokerLine);
+            assertThat(m.find()).as(brokerLine).isTrue();
+            String url = "tcp://127.0.0.1:" + m.group(1);
+
+            try (MqttProbe probe = new MqttProbe(url, "rollbridge/#")) {
+                MqttProbe.Received online = probe.await("bridge online", Duration.ofSeconds(10),
+                        r -> r.topic().equals("rollbridge/bridge/state"));
+                assertThat(online.payload()).isEqualTo("{\"state\":\"online\"}");
+
+                // At 40x the 30 s cue of the first hold comes a few seconds in; its sample time is the script's.
+                JsonNode cue = probe.await("hold cue", Duration.ofSeconds(30), r -> r.topic().equals("rollbridge/rollsense_c0ffee000001/event")
+                        && r.json().path("type").asText().equals("hold_target_reached")).json();
+                assertThat(cue.path("severity").asText()).isEqualTo("cue");
+                assertThat(cue.path("data").path("hold_s").asDouble()).isEqualTo(30.0);
+                assertThat(cue.path("t_ms").asLong()).isBetween(105_000L, 115_000L);
+                daemon.awaitLine("the cue printed", Duration.ofSeconds(5), l -> l.contains("hold_target_reached"));
+
+                JsonNode state = probe.await("device state", Duration.ofSeconds(5),
+                        r -> r.topic().equals("rollbridge/rollsense_c0ffee000001")).json();
+                assertThat(state.path("phase").asText()).isIn("idle", "rolling", "hold");
+
+                int exit = daemon.terminate(Duration.ofSeconds(20));
+                assertThat(exit).as("exit code after SIGTERM (128 + 15)").isEqualTo(143);
+                daemon.awaitLine("goodbye line", Duration.ofSeconds(5), l -> l.equals("rollbridge stopped"));
+                assertThat(probe.on("rollbridge/bridge/state")).extracting(MqttProbe.Received::payload)
+                        .contains("{\"state\":\"offline\"}");
+                assertThat(probe.on("rollbridge/rollsense_c0ffee000001/availability")).extracting(MqttProbe.Received::payload)
+                        .containsSubsequence("{\"state\":\"online\"}", "{\"state\":\"offline\"}");
+            }
+            assertThat(daemon.stderr()).doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void runOnceWithABadSpeedExplainsTheOption() throws Exception {
+        try (Daemon daemon = Daemon.start("run", "--speed", "-3")) {
+            assertThat(daemon.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(daemon.stderr()).contains("--speed must be 0 (as fast as possible) or positive, not -3.0");
+        }
+    }
+}

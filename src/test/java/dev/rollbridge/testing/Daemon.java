@@ -1,0 +1,102 @@
+package dev.rollbridge.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.awaitility.Awaitility;
+
+/** The rollbridge command line in its own JVM, as a user runs it, with stdout captured line by line. */
+public final class Daemon implements AutoCloseable {
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final Path stderr;
+
+    private Daemon(Process process, Path stderr) {
+        this.process = process;
+        this.stderr = stderr;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    stdout.add(line);
+                }
+            } catch (IOException ignored) {
+                // The process ended.
+            }
+        }, "daemon-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static Daemon start(String... args) throws IOException {
+        Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "dev.rollbridge.cli.Main"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        return new Daemon(p, stderr);
+    }
+
+    public List<String> stdout() {
+        return List.copyOf(stdout);
+    }
+
+    public String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    public String awaitLine(String what, Duration timeout, Predicate<String> condition) {
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> stdout.stream().anyMatch(condition) || !process.isAlive() && stdout.stream().anyMatch(condition));
+        return stdout.stream().filter(condition).findFirst().orElseThrow();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, what Ctrl-C and systemd send; returns the exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        // Through the handle: Process.destroy() also closes our end of its stdout, losing the last lines.
+        process.toHandle().destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("rollbridge did not stop within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("rollbridge did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.rollbridge.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto broker for one test class, on a free loopback port, with its own config and
+ * log under target/. Needs the Debian package {@code mosquitto} (scripts/test installs it).
+ */
+public final class Mosquitto implements AutoCloseable {
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private Mosquitto(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    public static Mosquitto start() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mosquitto-");
+        Mosquitto m = new Mosquitto(freePort(), dir);
+        m.launch();
+        return m;
+    }
+
+    private static String binary() {
+        for (String candidate : List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("mosquitto is not installed: run scripts/test, which installs it (apt-get install mosquitto)");
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        Path conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, String.join("\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence false",
+                "log_dest file " + dir.resolve("mosquitto.log"),
+                "log_type error",
+                "log_type warning",
+                "log_type notice",
+                ""));
+        process = new ProcessBuilder(binary(), "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("mosquitto exited with " + process.exitValue() + "; see " + dir);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("mosquitto did not listen on port " + port + " within 10 s; see " + dir);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
