@@ -6,12 +6,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Mosquitto broker for one test class, on a free loopback port, with its own config and
- * log under target/. Needs the Debian package {@code mosquitto} (scripts/test installs it).
+ * A real Mosquitto broker for one test class, on a free loopback port, with its own config,
+ * persistence file and log under target/. Needs the Debian package {@code mosquitto} (scripts/test installs it).
  */
 public final class Mosquitto implements AutoCloseable {
     private final int port;
@@ -25,6 +26,8 @@ public final class Mosquitto implements AutoCloseable {
 
     public static Mosquitto start() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mosquitto-");
+        // Started as root, mosquitto drops to its own user: it must be able to write its log and database here.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Mosquitto m = new Mosquitto(freePort(), dir);
         m.launch();
         return m;
@@ -44,7 +47,9 @@ public final class Mosquitto implements AutoCloseable {
         Files.writeString(conf, String.join("\n",
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",
-                "persistence false",
+                "persistence true",
+                "persistence_location " + dir + "/",
+                "autosave_interval 1",
                 "log_dest file " + dir.resolve("mosquitto.log"),
                 "log_type error",
                 "log_type warning",
@@ -69,6 +74,22 @@ public final class Mosquitto implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not listen on port " + port + " within 10 s; see " + dir);
     }
 
+    /** Stops the broker (SIGTERM: it saves sessions) and starts it again on the same port. */
+    public void restart(Duration down) throws IOException, InterruptedException {
+        stop();
+        Thread.sleep(down.toMillis());
+        launch();
+    }
+
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     public int port() {
         return port;
     }
@@ -79,12 +100,7 @@ public final class Mosquitto implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+        stop();
     }
 
     public static int freePort() throws IOException {

@@ -37,13 +37,41 @@ public final class MqttProbe implements AutoCloseable {
     private final List<Received> messages = new CopyOnWriteArrayList<>();
 
     public MqttProbe(String url, String filter) throws MqttException {
+        this(url, filter, false);
+    }
+
+    /**
+     * @param persistent a persistent session that reconnects by itself, so the broker keeps QoS 1
+     *                   messages for it across its own outages (as a real dashboard would)
+     */
+    public MqttProbe(String url, String filter, boolean persistent) throws MqttException {
         client = new MqttClient(url, "probe-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
+        options.setCleanSession(!persistent);
+        options.setAutomaticReconnect(persistent);
+        options.setMaxReconnectDelay(500);
         options.setMaxInflight(1000);
+        client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                messages.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
+                        message.getQos(), message.isRetained(), System.nanoTime()));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
         client.connect(options);
-        client.subscribe(filter, 2, (topic, message) -> messages.add(new Received(topic,
-                new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos(), message.isRetained(), System.nanoTime())));
+        client.subscribe(filter, 2);
     }
 
     public List<Received> messages() {
