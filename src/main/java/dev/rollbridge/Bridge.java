@@ -2,6 +2,7 @@ package dev.rollbridge;
 
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.Phase;
 import dev.rollbridge.ble.Transport;
 import dev.rollbridge.mqtt.EventOutbox;
 import dev.rollbridge.mqtt.MqttLink;
@@ -32,6 +33,13 @@ public final class Bridge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Bridge.class);
     private static final int QUEUE_CAPACITY = 8192;
 
+    /** Someone watching the bridge as a person would: the console of {@code run}, or a test. */
+    public interface Watcher extends EventOutbox.DeliveryListener {
+        /** The device's phase changed (idle, rolling, hold); called on its pipeline thread. */
+        default void phaseChanged(String deviceId, DeviceState state) {
+        }
+    }
+
     /** One device the bridge serves. */
     public record Device(String id, DeviceProfile profile, Thresholds thresholds, Transport transport) {
     }
@@ -40,14 +48,17 @@ public final class Bridge implements AutoCloseable {
     private final Topics topics;
     private final List<Device> devices;
     private final MqttPublisher publisher;
+    private final Watcher watcher;
     private final List<DevicePipeline> pipelines = new ArrayList<>();
+    private final Map<String, Phase> phases = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean stopped;
 
-    public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, EventOutbox.DeliveryListener onDelivered) {
+    public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Watcher watcher) {
         this.link = link;
         this.topics = topics;
         this.devices = List.copyOf(devices);
-        this.publisher = new MqttPublisher(link, topics, clock, this::info, onDelivered);
+        this.watcher = watcher;
+        this.publisher = new MqttPublisher(link, topics, clock, this::info, watcher);
     }
 
     public static String version() {
@@ -79,6 +90,9 @@ public final class Bridge implements AutoCloseable {
             @Override
             public void onState(String deviceId, DeviceState state) {
                 publisher.state(deviceId, state);
+                if (phases.put(deviceId, state.phase()) != state.phase()) {
+                    watcher.phaseChanged(deviceId, state);
+                }
             }
 
             @Override

@@ -1,20 +1,40 @@
 package dev.rollbridge.cli;
 
+import dev.rollbridge.Bridge;
+import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.mqtt.EventOutbox;
 
 import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
-/** Prints each event as one readable line once the broker has acknowledged it. */
-final class ConsolePrinter implements EventOutbox.DeliveryListener {
+/**
+ * The console of {@code run} and {@code replay}: one readable line per event once the broker has
+ * acknowledged it, and (optionally) one per change of phase so a person sees the session move.
+ */
+final class ConsolePrinter implements Bridge.Watcher {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private final PrintStream out;
+    private final boolean phases;
 
-    ConsolePrinter(PrintStream out) {
+    ConsolePrinter(PrintStream out, boolean phases) {
         this.out = out;
+        this.phases = phases;
     }
 
     @Override
     public void delivered(EventOutbox.Message message) {
         out.println(message.label());
         out.flush();
+    }
+
+    @Override
+    public void phaseChanged(String deviceId, DeviceState s) {
+        if (phases) {
+            out.println(String.format(Locale.ROOT, "%s  %-8s %s t=%.1fs now %s (%.0f kPa, %.1f cm/s)", deviceId, "phase",
+                    LocalTime.now().format(CLOCK), s.tMillis() / 1000.0, s.phase().wireName(), s.pressureKpa(), s.speedCmS()));
+            out.flush();
+        }
     }
 }

@@ -9,8 +9,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-                "Bridges Bluetooth pressure-sensing massage tools to MQTT and checks each self-massage",
-                "against the hamstring guide's safety rules (hold time, rolling speed, pressure, warm-up)."},
+                "Bridges Bluetooth pressure-sensing massage tools (ball, foam roller) to",
+                "MQTT, checking each self-massage against the hamstring guide's rules:",
+                "hold time, rolling speed, pressure, warm-up.",
+                "",
+                "Start with: rollbridge run (embedded broker, simulated ball)."},
         subcommands = {RunCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -26,12 +26,15 @@ import java.util.concurrent.Callable;
 
 /** {@code rollbridge replay}: a recorded trace through the live pipeline, then exit. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Play a recorded trace through the pipeline, publish its events, exit.",
         description = {
-                "Plays a recorded trace through the same pipeline as a live device (decode, rules, MQTT)",
-                "and exits 0 once the broker has acknowledged every event. Traces: .csv of samples",
-                "(t_ms,pressure_kpa,gx_dps,gy_dps,gz_dps) or .jsonl of raw notifications",
-                "({\"t_us\":..,\"char\":\"uuid\",\"hex\":\"..\"}). Exit 2 on a bad trace or option, 1 when the",
-                "broker cannot be reached or does not acknowledge in time."})
+                "Same pipeline as a live device (decode, rules, MQTT). Exits 0 once the",
+                "broker has acknowledged every event. Traces:",
+                "  .csv    samples, header t_ms,pressure_kpa,gx_dps,gy_dps,gz_dps",
+                "          (optional ax_g,ay_g,az_g; other columns ignored)",
+                "  .jsonl  raw notifications, {\"t_us\":..,\"char\":\"uuid\",\"hex\":\"..\"}",
+                "Exit codes: 0 done, 1 broker unreachable or not acknowledging in time,",
+                "2 bad trace, profile or option (the message names the line)."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TRACE", description = "The trace file (.csv or .jsonl).")
@@ -98,7 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
         String deviceId = profile.deviceIdFor(address);
         ReplayTransport transport = new ReplayTransport(address, frames, speed);
         Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), transport)),
-                Clock.systemUTC(), new ConsolePrinter(System.out));
+                Clock.systemUTC(), new ConsolePrinter(System.out, false));
         long start = System.nanoTime();
         bridge.start();
         DevicePipeline pipeline = bridge.pipelines().get(0);

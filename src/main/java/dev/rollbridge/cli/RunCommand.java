@@ -24,10 +24,13 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code rollbridge run}: the daemon. With no options: embedded broker and a simulated ball. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Run the bridge (default: embedded broker and a simulated ball).",
         description = {
-                "Runs the bridge. With no options it starts an embedded MQTT broker on 127.0.0.1:1883",
-                "(or a free port, which it prints) and a simulated RollSense ball playing a scripted",
-                "hamstring session, and prints every event as the broker acknowledges it. Ctrl-C stops it."})
+                "With no options: starts an embedded MQTT broker on 127.0.0.1:1883 (or a",
+                "free port, which it prints), and a simulated RollSense ball playing a",
+                "scripted hamstring session. Prints every event once the broker has",
+                "acknowledged it. Ctrl-C stops it cleanly (bridge and device go offline).",
+                "Exit codes: 0 stopped, 1 failed, 2 bad option."})
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--broker", paramLabel = "URL",
@@ -102,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
         String deviceId = profile.deviceIdFor(simulator.deviceAddress());
         Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), simulator)),
-                Clock.systemUTC(), new ConsolePrinter(out));
+                Clock.systemUTC(), new ConsolePrinter(out, true));
 
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedBroker brokerToStop = embedded;

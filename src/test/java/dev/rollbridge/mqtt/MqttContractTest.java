@@ -60,6 +60,7 @@ class MqttContractTest {
             link.connect(Duration.ofSeconds(5));
             Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(DEVICE, ball, ball.thresholds(), transport)),
                     clock, m -> printed.add(m.label()));
+
             bridge.start();
             assertThat(bridge.awaitFinished(Duration.ofSeconds(30))).isTrue();
             // Let the 2 Hz state publisher catch the final state before going offline.
