@@ -58,6 +58,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private final FrameDecoder decoder;
     private final Analyzer analyzer;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
@@ -171,8 +172,11 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
             try {
                 handle(item);
             } catch (RuntimeException e) {
-                // A bug in a rule must not take the device down: log it and keep going.
-                log.error("{}: pipeline failed on {}; continuing", deviceId, item, e);
+                // A bug in a rule must not take the device down: log it (rate-limited) and keep going.
+                long n = failures.incrementAndGet();
+                if (n <= 3 || n % 1000 == 0) {
+                    log.error("{}: pipeline failed on {} ({} failure(s) so far); continuing", deviceId, item, n, e);
+                }
             }
         }
     }
@@ -203,9 +207,12 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     @Override
     public void close() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (!queue.isEmpty() && System.nanoTime() < deadline && thread.isAlive()) {
-            Thread.onSpinWait();
-            Thread.yield();
+        try {
+            while (!queue.isEmpty() && System.nanoTime() < deadline && thread.isAlive()) {
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         running = false;
         thread.interrupt();

@@ -117,8 +117,8 @@ public final class MqttLink implements AutoCloseable {
         if (!client.isConnected()) {
             throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
         }
+        // Paho's connectComplete callback tells the listener; nothing more to do here.
         log.info("MQTT connected to {} as {}", settings.redactedBrokerUrl(), settings.clientId());
-        listener.connected(false);
     }
 
     public boolean isConnected() {

@@ -26,8 +26,6 @@ public final class Mosquitto implements AutoCloseable {
 
     public static Mosquitto start() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mosquitto-");
-        // Started as root, mosquitto drops to its own user: it must be able to write its log and database here.
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Mosquitto m = new Mosquitto(freePort(), dir);
         m.launch();
         return m;
@@ -46,6 +44,9 @@ public final class Mosquitto implements AutoCloseable {
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, String.join("\n",
                 "listener " + port + " 127.0.0.1",
+                // Started as root, mosquitto would drop to its own user, which may not reach this
+                // folder (a clone under a private temp dir): stay the user who runs the tests.
+                "user " + System.getProperty("user.name"),
                 "allow_anonymous true",
                 "persistence true",
                 "persistence_location " + dir + "/",
