@@ -1,6 +1,5 @@
 package dev.rollbridge;
 
-import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.ble.Frame;
@@ -8,12 +7,12 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.profile.Sample;
+import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,21 +21,9 @@ class DevicePipelineTest {
 
     @Test
     void malformedFramesAmongGoodOnesAreCountedAndSkippedAndTheHoldIsStillSeen() throws Exception {
-        List<Event> events = new CopyOnWriteArrayList<>();
-        DevicePipeline pipeline = new DevicePipeline("dev", ball, ball.thresholds(), 256, new DevicePipeline.Listener() {
-            @Override
-            public void onEvent(String deviceId, Event event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onState(String deviceId, DeviceState state) {
-            }
-
-            @Override
-            public void onLink(String deviceId, boolean up) {
-            }
-        });
+        Recorder recorder = new Recorder();
+        List<Event> events = recorder.events;
+        DevicePipeline pipeline = new DevicePipeline("dev", ball, ball.thresholds(), 256, recorder);
         pipeline.start();
         FrameEncoder encoder = new FrameEncoder(ball);
         Random random = new Random(1);

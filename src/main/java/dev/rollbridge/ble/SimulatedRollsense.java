@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * must ignore). {@code speed} scales sample time to wall time: 1 is real time, 10 ten times
  * faster, 0 as fast as the pipeline takes frames.
  */
-public final class SimulatedRollsense implements Transport {
+public final class SimulatedRollsense extends PlaybackTransport {
     private static final Logger log = LoggerFactory.getLogger(SimulatedRollsense.class);
     private static final double LOST_FRAME_PROBABILITY = 1.0 / 1500;
 
@@ -39,8 +39,6 @@ public final class SimulatedRollsense implements Transport {
     private final Options options;
     private final FrameEncoder encoder;
     private final FrameLayout layout;
-    private volatile boolean running;
-    private Thread thread;
 
     public SimulatedRollsense(DeviceProfile profile, HamstringSessionScript script, Options options) {
         if (options.speed() < 0) {
@@ -64,34 +62,7 @@ public final class SimulatedRollsense implements Transport {
     }
 
     @Override
-    public synchronized void start(FrameSink sink) {
-        if (running) {
-            throw new IllegalStateException("simulator already started");
-        }
-        running = true;
-        thread = new Thread(() -> play(sink), "sim-" + options.address());
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
-            try {
-                t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void play(FrameSink sink) {
+    protected void play(FrameSink sink) throws InterruptedException {
         Random rnd = new Random(options.seed());
         long period = profile.periodMicros();
         // A device that has been on for a while: seq near its wrap, clock well past zero.
@@ -103,54 +74,50 @@ public final class SimulatedRollsense implements Transport {
         long startNanos = System.nanoTime();
         long simMicros = 0;
         sink.linkChanged(true);
-        try {
-            do {
-                for (HamstringSessionScript.Segment segment : script.segments()) {
-                    long samples = segment.durationMs() * 1000 / period;
-                    List<Sample> batch = new ArrayList<>(layout.maxSamples());
-                    long batchSeq = seq;
-                    long batchClock = deviceClockMicros;
-                    for (long i = 0; i < samples && running; i++) {
-                        double local = i * period / 1e6;
-                        double pressure = segment.pressureKpa().applyAsDouble(local);
-                        double velocity = pressure > 0 ? segment.velocityCmS().applyAsDouble(local) : 0;
-                        double omega = Math.toDegrees(velocity / profile.contactRadiusCm());
-                        angle += Math.toRadians(omega) * period / 1e6;
-                        double twist = pressure > 0 && velocity != 0 ? 4 * Math.sin(local * 1.3) : 0;
-                        double ny = Math.sin(angle);
-                        double nz = Math.cos(angle);
-                        double loaded = pressure > 0 ? Math.max(0, pressure + rnd.nextGaussian() * 0.004 * pressure + rnd.nextGaussian() * 0.3)
-                                : Math.abs(rnd.nextGaussian() * 0.3);
-                        batch.add(new Sample(0, 0, loaded,
-                                omega + rnd.nextGaussian() * 0.3,
-                                twist * ny + rnd.nextGaussian() * 0.3,
-                                twist * nz + rnd.nextGaussian() * 0.3,
-                                rnd.nextGaussian() * 0.01, ny + rnd.nextGaussian() * 0.01, nz + rnd.nextGaussian() * 0.01));
-                        seq++;
-                        deviceClockMicros += period;
-                        simMicros += period;
-                        if (batch.size() == layout.maxSamples() || i == samples - 1) {
-                            if (rnd.nextDouble() >= LOST_FRAME_PROBABILITY) {
-                                deliver(sink, encoder.encode(layout, batchSeq, batchClock, batch), profile.data().uuid(), simMicros);
-                            }
-                            batch.clear();
-                            batchSeq = seq;
-                            batchClock = deviceClockMicros;
-                            pace(startNanos, simMicros);
+        do {
+            for (HamstringSessionScript.Segment segment : script.segments()) {
+                long samples = segment.durationMs() * 1000 / period;
+                List<Sample> batch = new ArrayList<>(layout.maxSamples());
+                long batchSeq = seq;
+                long batchClock = deviceClockMicros;
+                for (long i = 0; i < samples && running(); i++) {
+                    double local = i * period / 1e6;
+                    double pressure = segment.pressureKpa().applyAsDouble(local);
+                    double velocity = pressure > 0 ? segment.velocityCmS().applyAsDouble(local) : 0;
+                    double omega = Math.toDegrees(velocity / profile.contactRadiusCm());
+                    angle += Math.toRadians(omega) * period / 1e6;
+                    double twist = pressure > 0 && velocity != 0 ? 4 * Math.sin(local * 1.3) : 0;
+                    double ny = Math.sin(angle);
+                    double nz = Math.cos(angle);
+                    double loaded = pressure > 0 ? Math.max(0, pressure + rnd.nextGaussian() * 0.004 * pressure + rnd.nextGaussian() * 0.3)
+                            : Math.abs(rnd.nextGaussian() * 0.3);
+                    batch.add(new Sample(0, 0, loaded,
+                            omega + rnd.nextGaussian() * 0.3,
+                            twist * ny + rnd.nextGaussian() * 0.3,
+                            twist * nz + rnd.nextGaussian() * 0.3,
+                            rnd.nextGaussian() * 0.01, ny + rnd.nextGaussian() * 0.01, nz + rnd.nextGaussian() * 0.01));
+                    seq++;
+                    deviceClockMicros += period;
+                    simMicros += period;
+                    if (batch.size() == layout.maxSamples() || i == samples - 1) {
+                        if (rnd.nextDouble() >= LOST_FRAME_PROBABILITY) {
+                            deliver(sink, encoder.encode(layout, batchSeq, batchClock, batch), profile.data().uuid(), simMicros);
                         }
-                        if (simMicros >= nextBatteryMicros && profile.battery().isPresent()) {
-                            deliver(sink, encoder.encodeBattery(battery), profile.battery().get().uuid(), simMicros);
-                            battery = Math.max(5, battery - 1);
-                            nextBatteryMicros += 60_000_000L;
-                        }
+                        batch.clear();
+                        batchSeq = seq;
+                        batchClock = deviceClockMicros;
+                        pace(startNanos, simMicros);
+                    }
+                    if (simMicros >= nextBatteryMicros && profile.battery().isPresent()) {
+                        deliver(sink, encoder.encodeBattery(battery), profile.battery().get().uuid(), simMicros);
+                        battery = Math.max(5, battery - 1);
+                        nextBatteryMicros += 60_000_000L;
                     }
                 }
-            } while (options.loop() && running);
-            if (running) {
-                sink.endOfStream();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } while (options.loop() && running());
+        if (running()) {
+            sink.endOfStream();
         }
         log.debug("simulator {} stopped", options.address());
     }

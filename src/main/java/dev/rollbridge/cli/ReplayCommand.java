@@ -8,11 +8,11 @@ import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
-import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.replay.ReplayTransport;
 import dev.rollbridge.replay.TraceException;
 import dev.rollbridge.replay.TraceReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code rollbridge replay}: a recorded trace through the live pipeline, then exit. */
@@ -47,20 +46,14 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URL", required = true, description = "MQTT broker, tcp://HOST:PORT.")
     String broker;
 
-    @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
-            description = "1 as recorded, 10 ten times faster, 0 as fast as possible (default ${DEFAULT-VALUE}).")
-    double speed;
 
     @Option(names = "--address", paramLabel = "BLE_ADDRESS", defaultValue = "C0:FF:EE:00:00:01",
             description = "BLE address the trace came from; names the MQTT device (default ${DEFAULT-VALUE}).")
     String address;
 
-    @Option(names = "--profiles-dir", paramLabel = "DIR", description = "Look for NAME.yaml here before the built-in profiles.")
-    Path profilesDir;
 
-    @Option(names = "--base-topic", paramLabel = "TOPIC", defaultValue = "rollbridge",
-            description = "Base of every MQTT topic (default ${DEFAULT-VALUE}).")
-    String baseTopic;
+    @Mixin
+    CommonOptions common;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long to wait, after the trace has played, for the broker to acknowledge every event (default ${DEFAULT-VALUE}).")
@@ -68,23 +61,21 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (speed < 0 || !Double.isFinite(speed)) {
-            System.err.println("rollbridge replay: --speed must be 0 (as fast as possible) or positive, not " + speed);
-            return 2;
-        }
         if (!address.matches("([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}")) {
             System.err.println("rollbridge replay: --address '" + address + "' is not a BLE address like C0:FF:EE:00:00:01");
             return 2;
         }
+        double speed = common.speed;
         DeviceProfile profile;
         List<Frame> frames;
         Topics topics;
         MqttSettings settings;
         try {
-            profile = new ProfileLoader().byName(profileName, Optional.ofNullable(profilesDir));
+            common.checkSpeed();
+            profile = common.profile(profileName);
             frames = new TraceReader(profile, address).read(trace);
-            topics = new Topics(baseTopic);
-            settings = MqttSettings.of(broker, "rollbridge-replay-" + Long.toHexString(System.nanoTime() & 0xFFFFFF), baseTopic);
+            topics = common.topics();
+            settings = MqttSettings.of(broker, "rollbridge-replay-" + Long.toHexString(System.nanoTime() & 0xFFFFFF), common.baseTopic);
         } catch (ProfileException | TraceException | IllegalArgumentException e) {
             System.err.println("rollbridge replay: " + e.getMessage());
             return 2;

@@ -9,16 +9,14 @@ import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
-import dev.rollbridge.profile.ProfileLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,13 +43,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Profile of the simulated device: rollsense-ball or rollsense-roller (default ${DEFAULT-VALUE}).")
     String profileName;
 
-    @Option(names = "--profiles-dir", paramLabel = "DIR",
-            description = "Look for NAME.yaml here before the built-in profiles.")
-    Path profilesDir;
 
-    @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
-            description = "Simulation speed: 1 real time, 10 ten times faster, 0 as fast as possible (default ${DEFAULT-VALUE}).")
-    double speed;
 
     @Option(names = "--mtu", paramLabel = "N", defaultValue = "23",
             description = "ATT MTU the simulated device negotiates: 23 sends one sample per frame, 151 or more batches of 10 (default ${DEFAULT-VALUE}).")
@@ -63,23 +55,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the simulated sensor noise (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--base-topic", paramLabel = "TOPIC", defaultValue = "rollbridge",
-            description = "Base of every MQTT topic (default ${DEFAULT-VALUE}).")
-    String baseTopic;
+    @Mixin
+    CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        if (speed < 0 || !Double.isFinite(speed)) {
-            System.err.println("rollbridge run: --speed must be 0 (as fast as possible) or positive, not " + speed);
-            return 2;
-        }
+        double speed = common.speed;
+        String baseTopic = common.baseTopic;
         DeviceProfile profile;
         Topics topics;
         SimulatedRollsense simulator;
         try {
-            profile = new ProfileLoader().byName(profileName, Optional.ofNullable(profilesDir));
-            topics = new Topics(baseTopic);
+            common.checkSpeed();
+            profile = common.profile(profileName);
+            topics = common.topics();
             simulator = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
                     new SimulatedRollsense.Options(SimulatedRollsense.Options.defaults().address(), speed, mtu, !once, seed));
         } catch (ProfileException | IllegalArgumentException e) {

@@ -2,7 +2,7 @@ package dev.rollbridge.replay;
 
 import dev.rollbridge.ble.Frame;
 import dev.rollbridge.ble.FrameSink;
-import dev.rollbridge.ble.Transport;
+import dev.rollbridge.ble.PlaybackTransport;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,12 +11,10 @@ import java.util.concurrent.TimeUnit;
  * Plays recorded frames into the pipeline, paced by their receive times scaled by {@code speed}
  * (1 = as recorded, 10 = ten times faster, 0 = as fast as the pipeline takes them).
  */
-public final class ReplayTransport implements Transport {
+public final class ReplayTransport extends PlaybackTransport {
     private final String address;
     private final List<Frame> frames;
     private final double speed;
-    private volatile boolean running;
-    private Thread thread;
 
     public ReplayTransport(String address, List<Frame> frames, double speed) {
         if (speed < 0 || !Double.isFinite(speed)) {
@@ -38,52 +36,24 @@ public final class ReplayTransport implements Transport {
     }
 
     @Override
-    public synchronized void start(FrameSink sink) {
-        running = true;
-        thread = new Thread(() -> play(sink), "replay-" + address);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void play(FrameSink sink) {
+    protected void play(FrameSink sink) throws InterruptedException {
         sink.linkChanged(true);
         long startNanos = System.nanoTime();
         long firstMicros = frames.isEmpty() ? 0 : frames.get(0).receivedMicros();
-        try {
-            for (Frame f : frames) {
-                if (!running) {
-                    return;
-                }
-                if (speed > 0) {
-                    long due = startNanos + (long) ((f.receivedMicros() - firstMicros) * 1000 / speed);
-                    long wait = due - System.nanoTime();
-                    if (wait > 1_000_000) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
-                sink.put(f);
+        for (Frame f : frames) {
+            if (!running()) {
+                return;
             }
-            // The recording is over, not the link: availability goes offline when the bridge stops.
-            sink.endOfStream();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
-            try {
-                t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (speed > 0) {
+                long due = startNanos + (long) ((f.receivedMicros() - firstMicros) * 1000 / speed);
+                long wait = due - System.nanoTime();
+                if (wait > 1_000_000) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
             }
+            sink.put(f);
         }
+        // The recording is over, not the link: availability goes offline when the bridge stops.
+        sink.endOfStream();
     }
 }

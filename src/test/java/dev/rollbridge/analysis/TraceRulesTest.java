@@ -6,6 +6,7 @@ import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.profile.Sample;
 import dev.rollbridge.replay.TraceReader;
+import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -45,19 +46,11 @@ class TraceRulesTest {
     static Result analyse(Path trace) {
         List<Event> events = new ArrayList<>();
         Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), events::add);
-        FrameDecoder decoder = new FrameDecoder(BALL, new FrameDecoder.Listener() {
+        // Malformed frames are counted by the decoder; the .expected file says how many there must be.
+        FrameDecoder decoder = new FrameDecoder(BALL, new Recorder() {
             @Override
             public void onSample(Sample sample) {
                 analyzer.onSample(sample);
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-            }
-
-            @Override
-            public void onMalformed(Frame frame, String reason) {
-                // Counted by the decoder; the .expected file says how many there must be.
             }
         });
         for (Frame f : new TraceReader(BALL, "C0:FF:EE:00:00:01").read(trace)) {

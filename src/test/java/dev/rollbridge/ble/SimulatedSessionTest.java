@@ -6,12 +6,12 @@ import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.Phase;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +25,10 @@ class SimulatedSessionTest {
     @CsvSource({"rollsense-ball, 23", "rollsense-ball, 185", "rollsense-roller, 23", "rollsense-roller, 185"})
     void theScriptedSessionProducesTheGuidesEventsInOrder(String profileName, int mtu) throws Exception {
         DeviceProfile profile = new ProfileLoader().builtIn(profileName);
-        List<Event> events = new CopyOnWriteArrayList<>();
-        List<DeviceState> states = new CopyOnWriteArrayList<>();
-        DevicePipeline pipeline = new DevicePipeline("dev", profile, profile.thresholds(), 1024, new DevicePipeline.Listener() {
-            @Override
-            public void onEvent(String deviceId, Event event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onState(String deviceId, DeviceState state) {
-                states.add(state);
-            }
-
-            @Override
-            public void onLink(String deviceId, boolean up) {
-            }
-        });
+        Recorder recorder = new Recorder();
+        List<Event> events = recorder.events;
+        List<DeviceState> states = recorder.states;
+        DevicePipeline pipeline = new DevicePipeline("dev", profile, profile.thresholds(), 1024, recorder);
         HamstringSessionScript script = HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa());
         SimulatedRollsense sim = new SimulatedRollsense(profile, script,
                 new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 7));

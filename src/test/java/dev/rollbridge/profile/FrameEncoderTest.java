@@ -1,9 +1,9 @@
 package dev.rollbridge.profile;
 
 import dev.rollbridge.ble.Frame;
+import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,23 +21,10 @@ class FrameEncoderTest {
         byte[] bytes = encoder.encode(ball.frame(1).orElseThrow(), 65_535, 4_294_967_000L, in);
         assertThat(bytes).hasSize(8 + 2 * 14);
 
-        List<Sample> out = new ArrayList<>();
-        FrameDecoder decoder = new FrameDecoder(ball, new FrameDecoder.Listener() {
-            @Override
-            public void onSample(Sample sample) {
-                out.add(sample);
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-            }
-
-            @Override
-            public void onMalformed(Frame frame, String reason) {
-                throw new AssertionError(reason);
-            }
-        });
-        decoder.decode(new Frame("C0:FF:EE:00:00:01", ball.data().uuid(), bytes, 2_000_000));
+        Recorder recorder = new Recorder();
+        new FrameDecoder(ball, recorder).decode(new Frame("C0:FF:EE:00:00:01", ball.data().uuid(), bytes, 2_000_000));
+        assertThat(recorder.malformed).isEmpty();
+        List<Sample> out = recorder.samples;
         assertThat(out).hasSize(2);
         assertThat(out.get(0).tMillis()).isEqualTo(2000);
         assertThat(out.get(1).tMillis()).isEqualTo(2010);

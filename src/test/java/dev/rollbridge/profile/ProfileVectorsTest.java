@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rollbridge.ble.Frame;
+import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -37,25 +38,10 @@ class ProfileVectorsTest {
     }
 
     private static void check(DeviceProfile profile, JsonNode vector) {
-        List<Sample> samples = new ArrayList<>();
-        List<Integer> battery = new ArrayList<>();
-        List<String> malformed = new ArrayList<>();
-        FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
-            @Override
-            public void onSample(Sample sample) {
-                samples.add(sample);
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-                battery.add(percent);
-            }
-
-            @Override
-            public void onMalformed(Frame frame, String reason) {
-                malformed.add(reason);
-            }
-        });
+        Recorder recorder = new Recorder();
+        List<Sample> samples = recorder.samples;
+        List<String> malformed = recorder.malformed;
+        FrameDecoder decoder = new FrameDecoder(profile, recorder);
         for (JsonNode f : vector.path("frames")) {
             decoder.decode(new Frame("C0:FF:EE:00:00:01", UUID.fromString(f.path("char").asText()),
                     HexFormat.of().parseHex(f.path("hex").asText()), f.path("t_us").asLong()));
@@ -83,7 +69,7 @@ class ProfileVectorsTest {
         if (vector.has("battery")) {
             List<Integer> expectedBattery = new ArrayList<>();
             vector.path("battery").forEach(b -> expectedBattery.add(b.asInt()));
-            assertThat(battery).isEqualTo(expectedBattery);
+            assertThat(recorder.battery).isEqualTo(expectedBattery);
         }
     }
 }

@@ -1,0 +1,51 @@
+package dev.rollbridge.ble;
+
+/**
+ * A transport that produces its frames on a thread of its own (the simulator, a replay): start
+ * runs {@link #play} on that thread; stop asks it to end and waits briefly for it.
+ */
+public abstract class PlaybackTransport implements Transport {
+    private volatile boolean running;
+    private Thread thread;
+
+    /** Sends frames to the sink until done or until {@link #running()} turns false. */
+    protected abstract void play(FrameSink sink) throws InterruptedException;
+
+    protected final boolean running() {
+        return running;
+    }
+
+    @Override
+    public final synchronized void start(FrameSink sink) {
+        if (thread != null) {
+            throw new IllegalStateException(kind() + " " + deviceAddress() + " already started");
+        }
+        running = true;
+        thread = new Thread(() -> {
+            try {
+                play(sink);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, kind() + "-" + deviceAddress());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public final void stop() {
+        running = false;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

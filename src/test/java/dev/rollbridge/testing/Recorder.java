@@ -1,0 +1,51 @@
+package dev.rollbridge.testing;
+
+import dev.rollbridge.DevicePipeline;
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.ble.Frame;
+import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.profile.Sample;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what a decoder or a pipeline hands on, for assertions (override a method to route it elsewhere). Thread-safe. */
+public class Recorder implements FrameDecoder.Listener, DevicePipeline.Listener {
+    public final List<Sample> samples = new CopyOnWriteArrayList<>();
+    public final List<Integer> battery = new CopyOnWriteArrayList<>();
+    public final List<String> malformed = new CopyOnWriteArrayList<>();
+    public final List<Event> events = new CopyOnWriteArrayList<>();
+    public final List<DeviceState> states = new CopyOnWriteArrayList<>();
+    public final List<Boolean> links = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onSample(Sample sample) {
+        samples.add(sample);
+    }
+
+    @Override
+    public void onBattery(long tMillis, int percent) {
+        battery.add(percent);
+    }
+
+    @Override
+    public void onMalformed(Frame frame, String reason) {
+        malformed.add(reason);
+    }
+
+    @Override
+    public void onEvent(String deviceId, Event event) {
+        events.add(event);
+    }
+
+    @Override
+    public void onState(String deviceId, DeviceState state) {
+        states.add(state);
+    }
+
+    @Override
+    public void onLink(String deviceId, boolean up) {
+        links.add(up);
+    }
+}
