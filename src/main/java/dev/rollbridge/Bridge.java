@@ -1,9 +1,12 @@
 package dev.rollbridge;
 
+import dev.rollbridge.analysis.Calibration;
+import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.Phase;
 import dev.rollbridge.ble.Transport;
+import dev.rollbridge.mqtt.CommandParser;
 import dev.rollbridge.mqtt.EventOutbox;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttPublisher;
@@ -11,6 +14,9 @@ import dev.rollbridge.mqtt.Payloads;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.session.HistoryStore;
+import dev.rollbridge.session.SessionRecord;
+import dev.rollbridge.session.TrendAdvisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +28,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Wires the stages together, in one place: for each device a transport feeding a
@@ -40,6 +49,10 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** Where history, pain reports and calibrations are kept, and whose they are. */
+    public record History(HistoryStore store, String user) {
+    }
+
     /** One device the bridge serves. */
     public record Device(String id, DeviceProfile profile, Thresholds thresholds, Transport transport) {
     }
@@ -51,13 +64,30 @@ public final class Bridge implements AutoCloseable {
     private final Watcher watcher;
     private final List<DevicePipeline> pipelines = new ArrayList<>();
     private final Map<String, Phase> phases = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, DevicePipeline> byId = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Optional<History> history;
+    private final TrendAdvisor advisor;
+    // History I/O runs here, off the pipeline threads.
+    private final ExecutorService historyWorker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "history");
+        t.setDaemon(true);
+        return t;
+    });
     private boolean stopped;
 
     public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Watcher watcher) {
+        this(link, topics, devices, clock, watcher, Optional.empty());
+    }
+
+    public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Watcher watcher, Optional<History> history) {
         this.link = link;
         this.topics = topics;
         this.devices = List.copyOf(devices);
         this.watcher = watcher;
+        this.clock = clock;
+        this.history = history;
+        this.advisor = new TrendAdvisor(clock);
         this.publisher = new MqttPublisher(link, topics, clock, this::info, watcher);
     }
 
@@ -81,10 +111,12 @@ public final class Bridge implements AutoCloseable {
     /** Starts publishing and then the devices. The link must already be connected. */
     public void start() {
         publisher.start();
+        publisher.listenForCommands(this::command);
         DevicePipeline.Listener toMqtt = new DevicePipeline.Listener() {
             @Override
             public void onEvent(String deviceId, Event event) {
                 publisher.event(deviceId, event);
+                history.ifPresent(h -> historyWorker.execute(() -> remember(h, deviceId, event)));
             }
 
             @Override
@@ -102,12 +134,75 @@ public final class Bridge implements AutoCloseable {
         };
         for (Device d : devices) {
             publisher.availability(d.id(), false);
-            DevicePipeline pipeline = new DevicePipeline(d.id(), d.profile(), d.thresholds(), QUEUE_CAPACITY, toMqtt);
+            Optional<Calibration> calibration = history.flatMap(h -> h.store().calibration(h.user(), d.id()));
+            calibration.ifPresent(c -> log.info("device {}: calibrated ceiling {} kPa for user {}", d.id(), c.ceilingKpa(),
+                    history.get().user()));
+            DevicePipeline pipeline = new DevicePipeline(d.id(), d.profile(), d.thresholds(), calibration, QUEUE_CAPACITY, toMqtt);
             pipelines.add(pipeline);
+            byId.put(d.id(), pipeline);
             pipeline.start();
             d.transport().start(pipeline);
             log.info("device {} ({}, {} via {})", d.id(), d.profile().name(), d.transport().deviceAddress(), d.transport().kind());
         }
+    }
+
+    /** A {@code <device>/set} payload: parsed, carried out in order with the samples, answered on set/response. */
+    private void command(String deviceId, byte[] payload) {
+        Object transaction = CommandParser.transaction(payload);
+        DevicePipeline pipeline = byId.get(deviceId);
+        if (pipeline == null) {
+            publisher.respond(deviceId, false, "unknown device '" + deviceId + "' (known: "
+                    + String.join(", ", byId.keySet()) + ")", transaction);
+            return;
+        }
+        Command command;
+        try {
+            command = CommandParser.parse(payload);
+        } catch (CommandParser.BadCommand e) {
+            log.info("{}: refused a command: {}", deviceId, e.getMessage());
+            publisher.respond(deviceId, false, e.getMessage(), transaction);
+            return;
+        }
+        pipeline.submit(command, result -> {
+            publisher.respond(deviceId, result.ok(), result.message(), transaction);
+            if (command instanceof Command.MarkCalibration && result.ok()) {
+                publisher.republishInfo();
+            }
+        });
+    }
+
+    /** Keeps what history needs from an event; runs on the history thread. */
+    private void remember(History h, String deviceId, Event event) {
+        try {
+            switch (event.type()) {
+                case PAIN_REPORTED -> h.store().recordPain(deviceId, clock.instant(), (Integer) event.data().get("pain"));
+                case CALIBRATION_DONE -> h.store().saveCalibration(h.user(), deviceId, new Calibration(
+                        (Double) event.data().get("pain3_kpa"), (Double) event.data().get("pain5_kpa"),
+                        (Double) event.data().get("pain7_kpa")), clock.instant());
+                case SESSION_ENDED -> {
+                    Map<String, Object> d = event.data();
+                    @SuppressWarnings("unchecked")
+                    List<Integer> pains = (List<Integer>) d.get("pain_reports");
+                    h.store().recordSession(new SessionRecord(deviceId, publisher.sessionId(deviceId, event.session()),
+                            (String) d.get("leg"), clock.instant(), (String) d.get("reason"), num(d, "duration_s"), num(d, "active_s"),
+                            ((Number) d.get("holds")).intValue(), ((Number) d.get("holds_met_target")).intValue(),
+                            num(d, "mean_pressure_kpa"), num(d, "max_pressure_kpa"), num(d, "too_fast_s"), num(d, "friction_s"),
+                            pains.stream().mapToInt(Integer::intValue).max().orElse(-1),
+                            new String(Payloads.json(d.get("alerts")), java.nio.charset.StandardCharsets.UTF_8)));
+                    for (Event advice : advisor.afterSession(h.store(), deviceId, (String) d.get("leg"), event.tMillis(), event.session())) {
+                        publisher.event(deviceId, advice);
+                    }
+                }
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: could not update the history for {}: {}", deviceId, event.type().wireName(), e.getMessage());
+        }
+    }
+
+    private static double num(Map<String, Object> data, String key) {
+        return ((Number) data.get(key)).doubleValue();
     }
 
     public List<DevicePipeline> pipelines() {
@@ -126,6 +221,13 @@ public final class Bridge implements AutoCloseable {
                 return false;
             }
         }
+        // History work queued by the last events (and any advice it publishes) comes first.
+        try {
+            historyWorker.submit(() -> { }).get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
         return publisher.awaitEventsDelivered(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
@@ -142,6 +244,11 @@ public final class Bridge implements AutoCloseable {
             dm.put("profile", d.profile().name());
             dm.put("transport", d.transport().kind());
             dm.put("thresholds", Payloads.snakeCase(d.thresholds()));
+            DevicePipeline p = byId.get(d.id());
+            Optional<Calibration> c = p == null ? Optional.empty() : p.calibration();
+            dm.put("calibration", c.map(cal -> Map.of("pain3_kpa", cal.pain3Kpa(), "pain5_kpa", cal.pain5Kpa(),
+                    "pain7_kpa", cal.pain7Kpa(), "band_low_kpa", cal.bandLowKpa(), "band_high_kpa", cal.bandHighKpa(),
+                    "ceiling_kpa", cal.ceilingKpa())).orElse(null));
             list.add(dm);
         }
         m.put("devices", list);
@@ -160,6 +267,13 @@ public final class Bridge implements AutoCloseable {
         }
         for (DevicePipeline p : pipelines) {
             p.close();
+        }
+        // Let the last session be recorded (and its advice queued) before going offline.
+        historyWorker.shutdown();
+        try {
+            historyWorker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         publisher.stop(grace);
         link.close();

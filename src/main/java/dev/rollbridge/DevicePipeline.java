@@ -2,6 +2,8 @@ package dev.rollbridge;
 
 import dev.rollbridge.analysis.Analyzer;
 import dev.rollbridge.analysis.AlertState;
+import dev.rollbridge.analysis.Calibration;
+import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -51,6 +55,9 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private record EndOfStream() {
     }
 
+    private record PendingCommand(Command command, Consumer<Command.Result> done) {
+    }
+
     private final String deviceId;
     private final DeviceProfile profile;
     private final Listener listener;
@@ -62,15 +69,23 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Optional<Calibration> calibration;
     private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
     private long lastStateMillis = Long.MIN_VALUE / 2; // far past, without overflow when subtracted
 
     public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, int queueCapacity, Listener listener) {
+        this(deviceId, profile, thresholds, Optional.empty(), queueCapacity, listener);
+    }
+
+    /** @param calibration the person's stored calibration for this device, if any */
+    public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, Optional<Calibration> calibration,
+                          int queueCapacity, Listener listener) {
         this.deviceId = deviceId;
         this.profile = profile;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), e -> listener.onEvent(deviceId, e));
+        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), calibration, e -> listener.onEvent(deviceId, e));
+        this.calibration = calibration;
         this.decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
             @Override
             public void onSample(Sample sample) {
@@ -149,6 +164,21 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         }
     }
 
+    /**
+     * Hands a person's command to the analysis, in order with the samples; {@code done} gets the
+     * result on the pipeline thread. Never blocks: a saturated pipeline refuses the command.
+     */
+    public void submit(Command command, Consumer<Command.Result> done) {
+        if (!queue.offer(new PendingCommand(command, done))) {
+            done.accept(Command.Result.refused("the bridge is busy with this device; try again"));
+        }
+    }
+
+    /** The calibration in force (stored, or made in this run). */
+    public Optional<Calibration> calibration() {
+        return calibration;
+    }
+
     /** Waits until a finite source's frames have all been analysed. */
     public boolean awaitEndOfStream(Duration timeout) throws InterruptedException {
         return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -196,6 +226,11 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
                     "Connected to " + profile.description() + ".", Map.of("profile", profile.name()))
                     : Event.of(EventType.DEVICE_DISCONNECTED, AlertState.INSTANT, t, analyzer.state().session(),
                     "Lost the link to " + profile.description() + ".", Map.of("profile", profile.name())));
+        } else if (item instanceof PendingCommand pending) {
+            Command.Result result = analyzer.onCommand(pending.command());
+            calibration = analyzer.calibration();
+            listener.onState(deviceId, analyzer.state());
+            pending.done().accept(result);
         } else if (item instanceof EndOfStream) {
             analyzer.interrupt("end_of_stream");
             listener.onState(deviceId, analyzer.state());

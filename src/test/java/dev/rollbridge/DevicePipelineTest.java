@@ -53,7 +53,8 @@ class DevicePipelineTest {
         assertThat(pipeline.stats().decoder().samples()).isEqualTo(3_501);
         assertThat(pipeline.stats().decoder().lostSamples()).isZero();
         assertThat(events).extracting(Event::type)
-                .containsExactly(EventType.HOLD_STARTED, EventType.WARMUP_ADVISED, EventType.HOLD_TARGET_REACHED, EventType.HOLD_ENDED);
-        assertThat(events.get(3).data().get("reason")).isEqualTo("end_of_stream");
+                .containsExactly(EventType.SESSION_STARTED, EventType.HOLD_STARTED, EventType.WARMUP_ADVISED,
+                        EventType.HOLD_TARGET_REACHED, EventType.HOLD_ENDED, EventType.SESSION_ENDED);
+        assertThat(events.get(4).data().get("reason")).isEqualTo("end_of_stream");
     }
 }

@@ -3,13 +3,16 @@ package dev.rollbridge.analysis;
 import dev.rollbridge.profile.Sample;
 import dev.rollbridge.profile.Thresholds;
 
+import java.util.Optional;
+
 /**
- * The guide's rules for one device: a pure, single-threaded function of the sample stream. No
- * clock, no I/O, no locks: the same samples always give the same events at the same sample
- * times, whether they arrive live or from a replay at any speed.
+ * The guide's rules for one device: a pure, single-threaded function of the sample stream and
+ * the person's commands. No clock, no I/O, no locks: the same input always gives the same events
+ * at the same sample times, whether it arrives live or from a replay at any speed.
  *
- * <p>A session starts at the first contact after {@code session_idle_ms} without contact (or at
- * the first contact ever); warm-up time and active time count per session.
+ * <p>One shared {@link Motion} estimate feeds small rules, one per piece of the guide: holds,
+ * speed, pressure, warm-up, friction, tightening, sessions and minutes per leg, red flags and
+ * calibration.
  */
 public final class Analyzer {
     private final Thresholds thresholds;
@@ -19,58 +22,140 @@ public final class Analyzer {
     private final SpeedRule speed;
     private final PressureRule pressure;
     private final WarmupRule warmup;
-
-    private int session;
-    private long lastContactMillis = Long.MIN_VALUE;
-    private long activeMillis;
+    private final FrictionRule friction;
+    private final TighteningRule tightening;
+    private final SessionTracker sessions;
+    private final CalibrationRule calibrating = new CalibrationRule();
+    private Calibration calibration;
     private int battery = -1;
     private boolean any;
 
     public Analyzer(Thresholds thresholds, double contactRadiusCm, EventSink out) {
+        this(thresholds, contactRadiusCm, Optional.empty(), out);
+    }
+
+    /** @param calibration the person's stored calibration, if any: its ceiling replaces the profile's */
+    public Analyzer(Thresholds thresholds, double contactRadiusCm, Optional<Calibration> calibration, EventSink out) {
         this.thresholds = thresholds;
-        this.out = out;
+        this.sessions = new SessionTracker(thresholds);
+        this.out = e -> {
+            sessions.observe(e);
+            out.emit(e);
+        };
         this.motion = new Motion(thresholds, contactRadiusCm);
         this.hold = new HoldRule(thresholds);
         this.speed = new SpeedRule(thresholds);
         this.pressure = new PressureRule(thresholds);
         this.warmup = new WarmupRule(thresholds);
+        this.friction = new FrictionRule(thresholds);
+        this.tightening = new TighteningRule(thresholds);
+        calibration.ifPresent(this::apply);
     }
 
     public Thresholds thresholds() {
         return thresholds;
     }
 
+    public Optional<Calibration> calibration() {
+        return Optional.ofNullable(calibration);
+    }
+
     public void onSample(Sample sample) {
         any = true;
         motion.update(sample);
-        if (motion.contact) {
-            if (session == 0 || motion.tMillis - lastContactMillis >= thresholds.sessionIdleMs()) {
-                session++;
-                activeMillis = 0;
-                warmup.newSession();
-            }
-            lastContactMillis = motion.tMillis;
-            activeMillis += motion.stepMillis;
+        if (sessions.beforeRules(motion, out)) {
+            warmup.newSession();
+            friction.newSession();
         }
-        pressure.onSample(motion, session, out);
+        int session = sessions.number();
+        calibrating.onSample(motion);
+        if (!calibrating.active()) {
+            // Pressing to 7/10 on purpose is what calibration asks for.
+            pressure.onSample(motion, session, out);
+        }
+        boolean frictionBefore = friction.active();
+        friction.onSample(motion, session, out);
         hold.onSample(motion, session, out);
-        warmup.onSample(motion, hold.startedNow(), session, out);
+        tightening.onSample(motion, hold.inHold(), hold.ending(), hold.startMillis(), session, out);
+        warmup.onSample(motion, hold.startedNow(), frictionBefore || friction.active(), session, out);
         speed.onSample(motion, session, out);
+        sessions.afterRules(motion, speed.raised(), friction.totalMillis(), out);
     }
 
     public void onBattery(int percent) {
         battery = percent;
     }
 
+    /** Carries out a command at the current sample time. Never throws for a bad request: refuses it. */
+    public Command.Result onCommand(Command command) {
+        long now = motion.tMillis;
+        int session = sessions.number();
+        if (command instanceof Command.StartSession start) {
+            interruptRules("new_session");
+            sessions.startByCommand(now, start.leg(), out);
+            warmup.newSession();
+            friction.newSession();
+            return Command.Result.ok("session started on leg " + start.leg());
+        }
+        if (command instanceof Command.StopSession) {
+            interruptRules("session_stopped");
+            return sessions.end(now, "command", out)
+                    ? Command.Result.ok("session ended")
+                    : Command.Result.refused("no session is running");
+        }
+        if (command instanceof Command.ReportPain pain) {
+            sessions.pain(pain.level());
+            out.emit(Event.of(EventType.PAIN_REPORTED, AlertState.INSTANT, now, session,
+                    "Pain reported: " + pain.level() + "/10.", HoldRule.data("pain", pain.level())));
+            if (pain.level() > thresholds.painReduceAbove()) {
+                out.emit(Event.of(EventType.REDUCE_PRESSURE, AlertState.INSTANT, now, session,
+                        "Pain " + pain.level() + "/10 is above " + thresholds.painReduceAbove()
+                                + "/10: reduce the pressure now; it should feel like good pain, never sharp.",
+                        HoldRule.data("pain", pain.level(), "limit", thresholds.painReduceAbove())));
+            }
+            return Command.Result.ok("pain " + pain.level() + "/10 recorded");
+        }
+        if (command instanceof Command.ReportSymptom symptom) {
+            out.emit(Event.of(EventType.STOP_AND_SEEK_CARE, AlertState.INSTANT, now, session, symptom.symptom().advice(),
+                    HoldRule.data("symptom", symptom.symptom().wireName())));
+            interruptRules("symptom");
+            sessions.end(now, "symptom", out);
+            return Command.Result.ok("symptom " + symptom.symptom().wireName() + " recorded: stop and seek care");
+        }
+        if (command instanceof Command.StartCalibration) {
+            return calibrating.start(now, session, out);
+        }
+        if (command instanceof Command.MarkCalibration mark) {
+            return calibrating.mark(now, mark.pain(), session, out, this::apply);
+        }
+        if (command instanceof Command.CancelCalibration) {
+            return calibrating.cancel();
+        }
+        throw new IllegalArgumentException("unhandled command " + command);
+    }
+
+    private void apply(Calibration c) {
+        calibration = c;
+        pressure.recalibrate(c.ceilingKpa(), c.ceilingKpa() * 0.9);
+    }
+
     /**
      * The stream ended or the link dropped: a hold in progress ends at the last sample, raised
-     * conditions clear, and the next sample starts afresh (without starting a new session).
+     * conditions clear. At the end of a stream the session ends too (a replay publishes its summary).
      */
     public void interrupt(String reason) {
         if (!any) {
             return;
         }
+        interruptRules(reason);
+        if (reason.equals("end_of_stream")) {
+            sessions.end(motion.tMillis, reason, out);
+        }
+    }
+
+    private void interruptRules(String reason) {
         long last = motion.tMillis;
+        int session = sessions.number();
         hold.finish(last, reason, session, out);
         speed.finish(last, session, out);
         pressure.finish(last, session, out);
@@ -78,9 +163,13 @@ public final class Analyzer {
 
     /** Current state, for the state topic. */
     public DeviceState state() {
-        Phase phase = hold.inHold() ? Phase.HOLD : motion.contact ? Phase.ROLLING : Phase.IDLE;
+        Phase phase = hold.inHold() ? Phase.HOLD : friction.active() ? Phase.FRICTION : motion.contact ? Phase.ROLLING : Phase.IDLE;
+        double ceiling = calibration != null ? calibration.ceilingKpa() : thresholds.pressureCeilingKpa();
         return new DeviceState(motion.tMillis, Rounding.r1(motion.pressureKpa), Rounding.r2(motion.speedCmS), phase,
-                Rounding.r1(hold.elapsedMillis(motion.tMillis) / 1000.0), "unknown",
-                Rounding.r1(activeMillis / 1000.0), battery, session);
+                Rounding.r1(hold.elapsedMillis(motion.tMillis) / 1000.0), sessions.leg(),
+                Rounding.r1(sessions.activeMillis() / 1000.0), battery, sessions.number(), ceiling,
+                calibration != null ? calibration.bandLowKpa() : Double.NaN,
+                calibration != null ? calibration.bandHighKpa() : Double.NaN,
+                Rounding.r1(motion.positionCm));
     }
 }

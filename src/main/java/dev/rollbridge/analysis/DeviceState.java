@@ -3,8 +3,11 @@ package dev.rollbridge.analysis;
 /**
  * A snapshot of one device for the state topic.
  *
- * @param battery percent, or -1 when not known yet
+ * @param battery     percent, or -1 when not known yet
+ * @param ceilingKpa  the pressure ceiling in force (the profile's, or the calibrated one)
+ * @param bandLowKpa  the calibrated target band (4–6 out of 10), NaN without calibration
  */
 public record DeviceState(long tMillis, double pressureKpa, double speedCmS, Phase phase, double holdS,
-                          String leg, double legActiveS, int battery, int session) {
+                          String leg, double legActiveS, int battery, int session,
+                          double ceilingKpa, double bandLowKpa, double bandHighKpa, double positionCm) {
 }

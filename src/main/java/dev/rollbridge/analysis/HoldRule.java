@@ -41,6 +41,16 @@ final class HoldRule {
         return startedNow;
     }
 
+    /** The hold is about to end: the tool has started moving off or is being lifted. */
+    boolean ending() {
+        return inHold && moveSince >= 0;
+    }
+
+    /** When the hold in progress began (the tool became still). */
+    long startMillis() {
+        return holdStart;
+    }
+
     long elapsedMillis(long now) {
         return inHold ? now - holdStart : 0;
     }

@@ -13,11 +13,22 @@ import dev.rollbridge.profile.Thresholds;
  * accelerometer measures (low-passed to reject shakes). Without a usable accelerometer reading the
  * whole angular velocity is used. The speed the rules use is the mean over the last
  * {@code speed_window_ms} of sample time: samples with {@code now - window < t <= now}.
+ *
+ * <p>Direction: the first rolling after the tool is put down fixes the stroke axis {@code a} (the
+ * rotation axis of a stroke along the muscle, in the sensor's frame). Per sample the signed speed
+ * along the muscle is {@code (ω⊥·a)·r} and across the fibres {@code (ω⊥·b)·r} with
+ * {@code b = n × a} (n the contact normal, or the sensor's z axis when there is no accelerometer).
+ * Position along the muscle integrates the signed speed, stays within ±{@value #MAX_POSITION_CM} cm
+ * so drift is bounded, and resets with the axis when the tool is lifted.
  */
 final class Motion {
     private static final double NORMAL_TIME_CONSTANT_MS = 300;
     /** Longest gap between samples that still counts as continuous time (lost frames, pauses). */
     private static final long MAX_STEP_MS = 100;
+    static final double MAX_POSITION_CM = 60;
+    /** Cosine of the widest angle between a rotation and the stroke axis that still refines the axis. */
+    private static final double AXIS_ALIGNED = Math.cos(Math.toRadians(30));
+    private static final double AXIS_TIME_CONSTANT_MS = 2_000;
 
     private final Thresholds thresholds;
     private final double radiusCm;
@@ -34,6 +45,16 @@ final class Motion {
     private double nz;
     private boolean haveNormal;
 
+    // Stroke axis (unit vector, sensor frame), set by the first rolling after each put-down.
+    private double axX;
+    private double axY;
+    private double axZ;
+    private boolean haveAxis;
+    // This sample's angular velocity perpendicular to the normal, rad/s.
+    private double wpx;
+    private double wpy;
+    private double wpz;
+
     private boolean first = true;
     long tMillis;
     /** Sample time since the previous sample, capped so a gap does not count as activity. */
@@ -47,6 +68,12 @@ final class Motion {
     boolean contact;
     /** Pressure is below the contact level but contact has not been released yet. */
     boolean releasePending;
+    /** Signed speed along the muscle (positive along the first stroke), cm/s, this sample alone. */
+    double alongCmS;
+    /** Signed speed across the fibres, cm/s, this sample alone. */
+    double crossCmS;
+    /** Position along the muscle since the tool was put down, cm. */
+    double positionCm;
     /** Time of the last sample with pressure at or above the contact level. */
     long lastLoadedMillis = -1;
     private long belowSince = -1;
@@ -65,6 +92,59 @@ final class Motion {
         instantSpeedCmS = speedOf(s);
         push(tMillis, instantSpeedCmS);
         speedCmS = size == 0 ? 0 : Math.max(0, windowSum / size);
+        updateDirection();
+    }
+
+    private void updateDirection() {
+        if (!contact) {
+            haveAxis = false;
+            positionCm = 0;
+            alongCmS = 0;
+            crossCmS = 0;
+            return;
+        }
+        double w = Math.sqrt(wpx * wpx + wpy * wpy + wpz * wpz);
+        if (w * radiusCm >= thresholds.rollingMinCmS()) {
+            double ux = wpx / w;
+            double uy = wpy / w;
+            double uz = wpz / w;
+            if (!haveAxis) {
+                axX = ux;
+                axY = uy;
+                axZ = uz;
+                haveAxis = true;
+            } else {
+                double dot = ux * axX + uy * axY + uz * axZ;
+                // Only rotations close to the axis refine it: cross-fibre strokes must not turn it.
+                if (Math.abs(dot) >= AXIS_ALIGNED) {
+                    double sign = Math.signum(dot);
+                    double alpha = stepMillis / (AXIS_TIME_CONSTANT_MS + stepMillis);
+                    axX += alpha * (sign * ux - axX);
+                    axY += alpha * (sign * uy - axY);
+                    axZ += alpha * (sign * uz - axZ);
+                    double n = Math.sqrt(axX * axX + axY * axY + axZ * axZ);
+                    axX /= n;
+                    axY /= n;
+                    axZ /= n;
+                }
+            }
+        }
+        if (!haveAxis) {
+            alongCmS = 0;
+            crossCmS = 0;
+            return;
+        }
+        // b = n × a, with the sensor's z axis standing in for an unknown normal.
+        double mx = haveNormal ? nx : 0;
+        double my = haveNormal ? ny : 0;
+        double mz = haveNormal ? nz : 1;
+        double bx = my * axZ - mz * axY;
+        double by = mz * axX - mx * axZ;
+        double bz = mx * axY - my * axX;
+        double bn = Math.sqrt(bx * bx + by * by + bz * bz);
+        alongCmS = (wpx * axX + wpy * axY + wpz * axZ) * radiusCm;
+        crossCmS = bn < 1e-9 ? 0 : (wpx * bx + wpy * by + wpz * bz) / bn * radiusCm;
+        positionCm = Math.max(-MAX_POSITION_CM, Math.min(MAX_POSITION_CM, positionCm + alongCmS * stepMillis / 1000.0));
     }
 
     private void updateContact() {
@@ -110,11 +190,14 @@ final class Motion {
             }
         }
         if (haveNormal) {
-            double along = wx * nx + wy * ny + wz * nz;
-            wx -= along * nx;
-            wy -= along * ny;
-            wz -= along * nz;
+            double spin = wx * nx + wy * ny + wz * nz;
+            wx -= spin * nx;
+            wy -= spin * ny;
+            wz -= spin * nz;
         }
+        wpx = wx;
+        wpy = wy;
+        wpz = wz;
         return Math.sqrt(wx * wx + wy * wy + wz * wz) * radiusCm;
     }
 

@@ -10,26 +10,37 @@ import java.util.Locale;
  * below {@code pressure_clear_kpa} for as long. Raw samples, no smoothing: latency matters here.
  */
 final class PressureRule {
-    private final Thresholds t;
     private final Hysteresis tooHigh;
+    private double ceilingKpa;
+    private double clearKpa;
     private long raisedAt;
     private double peak;
 
     PressureRule(Thresholds thresholds) {
-        this.t = thresholds;
         this.tooHigh = new Hysteresis(thresholds.pressureDwellMs(), thresholds.pressureDwellMs());
+        recalibrate(thresholds.pressureCeilingKpa(), thresholds.pressureClearKpa());
+    }
+
+    /** A new ceiling (after calibration), in force from the next sample. */
+    void recalibrate(double ceiling, double clear) {
+        this.ceilingKpa = ceiling;
+        this.clearKpa = clear;
+    }
+
+    boolean raised() {
+        return tooHigh.raised();
     }
 
     void onSample(Motion m, int session, EventSink out) {
         double p = m.pressureKpa;
-        switch (tooHigh.update(m.tMillis, p > t.pressureCeilingKpa(), p < t.pressureClearKpa())) {
+        switch (tooHigh.update(m.tMillis, p > ceilingKpa, p < clearKpa)) {
             case RAISED -> {
                 raisedAt = m.tMillis;
                 peak = p;
                 out.emit(Event.of(EventType.PRESSURE_TOO_HIGH, AlertState.RAISED, m.tMillis, session,
                         String.format(Locale.ROOT, "Pressing too hard (%.0f kPa, ceiling %.0f kPa, about 7/10): ease off now.",
-                                p, t.pressureCeilingKpa()),
-                        HoldRule.data("pressure_kpa", Rounding.r1(p), "ceiling_kpa", t.pressureCeilingKpa(),
+                                p, ceilingKpa),
+                        HoldRule.data("pressure_kpa", Rounding.r1(p), "ceiling_kpa", ceilingKpa,
                                 "above_since_t_ms", tooHigh.runStart())));
             }
             case CLEARED -> cleared(m.tMillis, session, out);
@@ -46,7 +57,7 @@ final class PressureRule {
 
     private void cleared(long now, int session, EventSink out) {
         out.emit(Event.of(EventType.PRESSURE_TOO_HIGH, AlertState.CLEARED, now, session,
-                String.format(Locale.ROOT, "Pressure is back under %.0f kPa.", t.pressureClearKpa()),
+                String.format(Locale.ROOT, "Pressure is back under %.0f kPa.", clearKpa),
                 HoldRule.data("peak_kpa", Rounding.r1(peak), "duration_s", Rounding.seconds(now - raisedAt))));
     }
 }

@@ -20,6 +20,10 @@ final class SpeedRule {
         this.tooFast = new Hysteresis(thresholds.speedLimitMs(), 0);
     }
 
+    boolean raised() {
+        return tooFast.raised();
+    }
+
     void onSample(Motion m, int session, EventSink out) {
         switch (tooFast.update(m.tMillis, m.contact && m.speedCmS > t.speedLimitCmS(),
                 !m.contact || m.speedCmS < t.speedRearmCmS())) {

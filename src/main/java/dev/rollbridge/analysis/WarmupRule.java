@@ -25,8 +25,9 @@ final class WarmupRule {
         return rollingMillis;
     }
 
-    void onSample(Motion m, boolean holdStartedNow, int session, EventSink out) {
-        if (m.contact && m.speedCmS >= t.rollingMinCmS()) {
+    void onSample(Motion m, boolean holdStartedNow, boolean friction, int session, EventSink out) {
+        // Friction is not the broad, long strokes that warm the tissue.
+        if (m.contact && !friction && m.speedCmS >= t.rollingMinCmS()) {
             rollingMillis += m.stepMillis;
         }
         if (holdStartedNow && !advised && rollingMillis < t.warmupRollingMs()) {

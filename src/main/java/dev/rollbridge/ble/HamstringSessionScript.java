@@ -7,16 +7,23 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * A scripted hamstring self-massage with a ball or roller, following the guide and then breaking
  * its rules on purpose: broad warm-up strokes, a 40 s hold, a too-fast roll, a too-hard press, a
- * 70 s hold (past the 60 s limit), lift-off. Pressures scale with the tool's pressure ceiling so
- * the same script fits a ball and a roller.
+ * 70 s hold (past the 60 s limit) with a reflexive twitch in it, more long strokes, over a minute
+ * of cross-fibre friction on one spot (the leg reaches its 5 minutes during it), lift-off.
+ * Pressures scale with the tool's pressure ceiling so the same script fits a ball and a roller.
  *
- * <p>Each segment gives pressure (kPa) and rolling velocity along the muscle (cm/s, signed) as
- * functions of the seconds since the segment began. The simulator adds the physics and the noise.
+ * <p>Each segment gives pressure (kPa), rolling velocity along the muscle and across the fibres
+ * (cm/s, signed) as functions of the seconds since the segment began. The simulator adds the
+ * physics and the noise.
  */
 public final class HamstringSessionScript {
 
     /** One stretch of the session. */
-    public record Segment(String name, long durationMs, DoubleUnaryOperator pressureKpa, DoubleUnaryOperator velocityCmS) {
+    public record Segment(String name, long durationMs, DoubleUnaryOperator pressureKpa, DoubleUnaryOperator velocityCmS,
+                          DoubleUnaryOperator crossVelocityCmS) {
+        /** A segment that rolls along the muscle only. */
+        public Segment(String name, long durationMs, DoubleUnaryOperator pressureKpa, DoubleUnaryOperator velocityCmS) {
+            this(name, durationMs, pressureKpa, velocityCmS, t -> 0);
+        }
     }
 
     private final List<Segment> segments;
@@ -57,9 +64,15 @@ public final class HamstringSessionScript {
                         : tooHard + (comfortable - tooHard) * (t - 4.5),
                 t -> 2.0));
         s.add(new Segment("rolling to the next spot", 6_000, t -> comfortable, t -> t < 4.5 ? 3.0 : 3.0 * (6 - t) / 1.5));
+        // 40 s in, the muscle twitches against the pressure for 2.5 s (an 8 Hz tremor).
         s.add(new Segment("70 s hold", 70_000,
-                t -> holdKpa * 1.05 + 0.03 * holdKpa * Math.sin(2 * Math.PI * t / 5), t -> 0));
-        s.add(new Segment("lift-off", 500, t -> holdKpa * 1.05 * (1 - t / 0.5), t -> 0));
+                t -> holdKpa * 1.05 + 0.03 * holdKpa * Math.sin(2 * Math.PI * t / 5)
+                        + (t >= 40 && t < 42.5 ? 0.12 * holdKpa * Math.sin(2 * Math.PI * 8 * t) : 0), t -> 0));
+        s.add(new Segment("long strokes again", 20_000, t -> comfortable, t -> 4.7 * Math.sin(2 * Math.PI * t / 10)));
+        // Short strokes across the fibres near the knee: 1.25 Hz, about 1.3 cm each way, for 65 s.
+        s.add(new Segment("cross-fibre friction", 65_000, t -> comfortable * 1.2, t -> 0,
+                t -> 5.0 * Math.sin(2 * Math.PI * 1.25 * t)));
+        s.add(new Segment("lift-off", 500, t -> comfortable * 1.2 * (1 - t / 0.5), t -> 0));
         s.add(new Segment("resting", 5_000, t -> 0, t -> 0));
         return new HamstringSessionScript(s);
     }

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * 2 single samples), battery notifications, a device clock and sample counter that do not start at
  * zero (so wraps happen early), sensor noise, and now and then a lost frame.
  *
- * <p>Physics: the tool rolls about its x axis at {@code ω = v / r}; the accelerometer sees gravity
- * turn with it, and a little twist about the contact normal is added (which the speed estimate
- * must ignore). {@code speed} scales sample time to wall time: 1 is real time, 10 ten times
+ * <p>Physics: the tool rolls at {@code ω = v / r} about the horizontal axis across the muscle
+ * (strokes along it) or along the muscle (cross-fibre strokes); its orientation is integrated, so
+ * the accelerometer sees gravity turn as it would, and a little twist about the contact normal is
+ * added (which the speed estimate must ignore). {@code speed} scales sample time to wall time: 1 is real time, 10 ten times
  * faster, 0 as fast as the pipeline takes frames.
  */
 public final class SimulatedRollsense extends PlaybackTransport {
@@ -68,7 +69,10 @@ public final class SimulatedRollsense extends PlaybackTransport {
         // A device that has been on for a while: seq near its wrap, clock well past zero.
         long seq = 65_000;
         long deviceClockMicros = 12_345_000;
-        double angle = 0;
+        // World directions seen from the sensor: gravity (the contact normal) and the axis a stroke
+        // along the muscle turns about. Both turn against the sensor's rotation.
+        double[] normal = {0, 0, 1};
+        double[] axis = {1, 0, 0};
         int battery = 87;
         long nextBatteryMicros = 0;
         long startNanos = System.nanoTime();
@@ -83,19 +87,25 @@ public final class SimulatedRollsense extends PlaybackTransport {
                 for (long i = 0; i < samples && running(); i++) {
                     double local = i * period / 1e6;
                     double pressure = segment.pressureKpa().applyAsDouble(local);
-                    double velocity = pressure > 0 ? segment.velocityCmS().applyAsDouble(local) : 0;
-                    double omega = Math.toDegrees(velocity / profile.contactRadiusCm());
-                    angle += Math.toRadians(omega) * period / 1e6;
-                    double twist = pressure > 0 && velocity != 0 ? 4 * Math.sin(local * 1.3) : 0;
-                    double ny = Math.sin(angle);
-                    double nz = Math.cos(angle);
+                    double along = pressure > 0 ? segment.velocityCmS().applyAsDouble(local) : 0;
+                    double across = pressure > 0 ? segment.crossVelocityCmS().applyAsDouble(local) : 0;
+                    double twist = pressure > 0 && (along != 0 || across != 0) ? Math.toRadians(4 * Math.sin(local * 1.3)) : 0;
+                    double[] cross = cross(normal, axis);
+                    double[] w = new double[3];
+                    for (int k = 0; k < 3; k++) {
+                        w[k] = along / profile.contactRadiusCm() * axis[k] + across / profile.contactRadiusCm() * cross[k]
+                                + twist * normal[k];
+                    }
+                    turn(normal, w, period / 1e6);
+                    turn(axis, w, period / 1e6);
                     double loaded = pressure > 0 ? Math.max(0, pressure + rnd.nextGaussian() * 0.004 * pressure + rnd.nextGaussian() * 0.3)
                             : Math.abs(rnd.nextGaussian() * 0.3);
                     batch.add(new Sample(0, 0, loaded,
-                            omega + rnd.nextGaussian() * 0.3,
-                            twist * ny + rnd.nextGaussian() * 0.3,
-                            twist * nz + rnd.nextGaussian() * 0.3,
-                            rnd.nextGaussian() * 0.01, ny + rnd.nextGaussian() * 0.01, nz + rnd.nextGaussian() * 0.01));
+                            Math.toDegrees(w[0]) + rnd.nextGaussian() * 0.3,
+                            Math.toDegrees(w[1]) + rnd.nextGaussian() * 0.3,
+                            Math.toDegrees(w[2]) + rnd.nextGaussian() * 0.3,
+                            normal[0] + rnd.nextGaussian() * 0.01, normal[1] + rnd.nextGaussian() * 0.01,
+                            normal[2] + rnd.nextGaussian() * 0.01));
                     seq++;
                     deviceClockMicros += period;
                     simMicros += period;
@@ -120,6 +130,24 @@ public final class SimulatedRollsense extends PlaybackTransport {
             sink.endOfStream();
         }
         log.debug("simulator {} stopped", options.address());
+    }
+
+    private static double[] cross(double[] a, double[] b) {
+        return new double[]{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+
+    /** A world-fixed direction seen from a sensor turning at {@code w} (rad/s) for {@code dt} s: v -= (w × v) dt. */
+    private static void turn(double[] v, double[] w, double dt) {
+        double[] c = cross(w, v);
+        double n = 0;
+        for (int k = 0; k < 3; k++) {
+            v[k] -= c[k] * dt;
+            n += v[k] * v[k];
+        }
+        n = Math.sqrt(n);
+        for (int k = 0; k < 3; k++) {
+            v[k] /= n;
+        }
     }
 
     private void deliver(FrameSink sink, byte[] bytes, java.util.UUID characteristic, long simMicros)

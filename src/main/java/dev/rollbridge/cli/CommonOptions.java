@@ -23,6 +23,13 @@ final class CommonOptions {
             description = "Base of every MQTT topic (default ${DEFAULT-VALUE}).")
     String baseTopic;
 
+    /** Where the daemon keeps its history, unless told otherwise. */
+    static final String DEFAULT_DATA_DIR = "${env:ROLLBRIDGE_DATA_DIR:-${sys:user.home}/.local/share/rollbridge}";
+
+    @Option(names = "--user", paramLabel = "NAME", defaultValue = "default",
+            description = "Whose calibration and history to use (default ${DEFAULT-VALUE}).")
+    String user;
+
     /** @throws IllegalArgumentException naming the option when it is out of range */
     void checkSpeed() {
         if (speed < 0 || !Double.isFinite(speed)) {

@@ -17,6 +17,7 @@ final class ConsolePrinter implements Bridge.Watcher {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private final PrintStream out;
     private final boolean phases;
+    private final java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
 
     ConsolePrinter(PrintStream out, boolean phases) {
         this.out = out;
@@ -25,8 +26,17 @@ final class ConsolePrinter implements Bridge.Watcher {
 
     @Override
     public void delivered(EventOutbox.Message message) {
+        if (message.label() == null) {
+            return; // a session summary: its session_ended event is printed
+        }
+        events.incrementAndGet();
         out.println(message.label());
         out.flush();
+    }
+
+    /** Events acknowledged by the broker so far. */
+    long events() {
+        return events.get();
     }
 
     @Override

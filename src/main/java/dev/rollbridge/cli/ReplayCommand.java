@@ -11,6 +11,7 @@ import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.replay.ReplayTransport;
 import dev.rollbridge.replay.TraceException;
 import dev.rollbridge.replay.TraceReader;
+import dev.rollbridge.session.HistoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code rollbridge replay}: a recorded trace through the live pipeline, then exit. */
@@ -55,6 +57,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the replayed sessions' history here and use the calibration stored here (default: no history).")
+    Path dataDir;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long to wait, after the trace has played, for the broker to acknowledge every event (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -65,7 +71,6 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println("rollbridge replay: --address '" + address + "' is not a BLE address like C0:FF:EE:00:00:01");
             return 2;
         }
-        double speed = common.speed;
         DeviceProfile profile;
         List<Frame> frames;
         Topics topics;
@@ -81,6 +86,25 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
 
+        Optional<HistoryStore> store = Optional.empty();
+        if (dataDir != null) {
+            try {
+                store = Optional.of(HistoryStore.open(dataDir));
+            } catch (IllegalStateException e) {
+                System.err.println("rollbridge replay: " + e.getMessage());
+                return 2;
+            }
+        }
+        try {
+            return replay(profile, frames, topics, settings, store.map(s -> new Bridge.History(s, common.user)));
+        } finally {
+            store.ifPresent(HistoryStore::close);
+        }
+    }
+
+    private int replay(DeviceProfile profile, List<Frame> frames, Topics topics, MqttSettings settings,
+                       Optional<Bridge.History> history) throws InterruptedException {
+        double speed = common.speed;
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
         try {
             BrokerConnector.connectOnce(link);
@@ -91,8 +115,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         String deviceId = profile.deviceIdFor(address);
         ReplayTransport transport = new ReplayTransport(address, frames, speed);
+        ConsolePrinter console = new ConsolePrinter(System.out, false);
         Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), transport)),
-                Clock.systemUTC(), new ConsolePrinter(System.out, false));
+                Clock.systemUTC(), console, history);
         long start = System.nanoTime();
         bridge.start();
         DevicePipeline pipeline = bridge.pipelines().get(0);
@@ -109,7 +134,7 @@ final class ReplayCommand implements Callable<Integer> {
                         + "%d lost, %d malformed; %d events acknowledged%n",
                 trace.getFileName(), stats.decoder().frames(), stats.decoder().samples(), playSeconds,
                 stats.decoder().samples() / Math.max(playSeconds, 1e-9), stats.decoder().lostSamples(),
-                stats.decoder().malformed(), bridge.publisher().outbox().deliveredCount());
+                stats.decoder().malformed(), console.events());
         if (!acknowledged) {
             System.err.println("rollbridge replay: the broker at " + settings.redactedBrokerUrl() + " did not acknowledge "
                     + unacknowledged + " event(s) within " + timeoutSeconds + " s");

@@ -9,14 +9,17 @@ import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
+import dev.rollbridge.session.HistoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -49,6 +52,10 @@ final class RunCommand implements Callable<Integer> {
             description = "ATT MTU the simulated device negotiates: 23 sends one sample per frame, 151 or more batches of 10 (default ${DEFAULT-VALUE}).")
     int mtu;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = CommonOptions.DEFAULT_DATA_DIR,
+            description = "Where session history, pain reports and calibrations are kept (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
     @Option(names = "--once", description = "Play the simulated session once, then stop (default: repeat it).")
     boolean once;
 
@@ -77,6 +84,13 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
 
+        HistoryStore store;
+        try {
+            store = HistoryStore.open(dataDir);
+        } catch (IllegalStateException e) {
+            System.err.println("rollbridge run: " + e.getMessage());
+            return 2;
+        }
         EmbeddedBroker embedded = null;
         String url = broker;
         if (url == null) {
@@ -95,12 +109,13 @@ final class RunCommand implements Callable<Integer> {
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
         String deviceId = profile.deviceIdFor(simulator.deviceAddress());
         Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), simulator)),
-                Clock.systemUTC(), new ConsolePrinter(out, true));
+                Clock.systemUTC(), new ConsolePrinter(out, true), Optional.of(new Bridge.History(store, common.user)));
 
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedBroker brokerToStop = embedded;
         Thread hook = new Thread(() -> {
             bridge.stop(Duration.ofSeconds(3));
+            store.close();
             if (brokerToStop != null) {
                 brokerToStop.close();
             }
@@ -114,6 +129,7 @@ final class RunCommand implements Callable<Integer> {
         bridge.start();
         out.println("Simulated " + profile.name() + " " + simulator.deviceAddress() + " -> device " + deviceId
                 + " at " + (speed == 0 ? "full speed" : speed + "x") + "; events on " + topics.event(deviceId));
+        out.println("History: " + store.file() + " (user " + common.user + "); commands: " + topics.device(deviceId) + "/set");
         out.println("Ctrl-C to stop.");
         out.flush();
         if (once) {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventOutbox.class);
 
-    /** One message waiting for its PUBACK. {@code label} is what a person reads in the console. */
+    /** One message waiting for its PUBACK. {@code label} is what a person reads in the console (null: nothing to print). */
     public record Message(String topic, byte[] payload, boolean retained, String label) {
     }
 

@@ -35,6 +35,12 @@ public final class MqttLink implements AutoCloseable {
         void connectionLost(String reason);
     }
 
+    /** Receives messages on a subscribed topic, on Paho's thread: must not block. */
+    @FunctionalInterface
+    public interface MessageHandler {
+        void handle(String topic, byte[] payload);
+    }
+
     /** The message the broker publishes for us if we vanish. */
     public record Will(String topic, byte[] payload) {
     }
@@ -43,6 +49,7 @@ public final class MqttLink implements AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final Set<CompletableFuture<Void>> outstanding = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, MessageHandler> subscriptions = new ConcurrentHashMap<>();
     private volatile Listener listener = new Listener() {
         @Override
         public void connected(boolean reconnect) {
@@ -76,6 +83,8 @@ public final class MqttLink implements AutoCloseable {
                 if (reconnect) {
                     log.info("MQTT reconnected to {}", settings.redactedBrokerUrl());
                 }
+                // A clean session forgets subscriptions: make them again on every connect.
+                subscriptions.keySet().forEach(MqttLink.this::subscribeNow);
                 listener.connected(reconnect);
             }
 
@@ -89,7 +98,15 @@ public final class MqttLink implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                // The bridge subscribes to nothing yet.
+                subscriptions.forEach((filter, handler) -> {
+                    if (org.eclipse.paho.client.mqttv3.MqttTopic.isMatched(filter, topic)) {
+                        try {
+                            handler.handle(topic, message.getPayload());
+                        } catch (RuntimeException e) {
+                            log.warn("handling a message on {} failed: {}", topic, e.toString());
+                        }
+                    }
+                });
             }
 
             @Override
@@ -119,6 +136,22 @@ public final class MqttLink implements AutoCloseable {
         }
         // Paho's connectComplete callback tells the listener; nothing more to do here.
         log.info("MQTT connected to {} as {}", settings.redactedBrokerUrl(), settings.clientId());
+    }
+
+    /** Subscribes at QoS 1, now if connected and again after every reconnect. */
+    public void subscribe(String filter, MessageHandler handler) {
+        subscriptions.put(filter, handler);
+        if (client.isConnected()) {
+            subscribeNow(filter);
+        }
+    }
+
+    private void subscribeNow(String filter) {
+        try {
+            client.subscribe(filter, 1);
+        } catch (MqttException e) {
+            log.warn("cannot subscribe to {}: {}", filter, e.getMessage());
+        }
     }
 
     public boolean isConnected() {

@@ -2,6 +2,7 @@ package dev.rollbridge.mqtt;
 
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +113,7 @@ public final class MqttPublisher implements AutoCloseable {
     public void event(String deviceId, Event e) {
         Instant now = clock.instant();
         long seq = sequences.computeIfAbsent(deviceId, d -> new AtomicLong()).incrementAndGet();
-        String sessionId = e.session() == 0 ? null : sessionIds.computeIfAbsent(deviceId + "#" + e.session(),
-                k -> deviceId + "-" + SESSION_STAMP.format(now) + "-" + e.session());
+        String sessionId = sessionId(deviceId, e.session());
         String id = UUID.randomUUID().toString();
         byte[] payload = Payloads.event(id, seq, deviceId, sessionId, e, now);
         String label = String.format(Locale.ROOT, "%s  %-8s %s t=%.1fs %s%s  %s", deviceId,
@@ -125,6 +125,43 @@ public final class MqttPublisher implements AutoCloseable {
                     case INSTANT -> "";
                 }, e.message());
         outbox.submit(new EventOutbox.Message(topics.event(deviceId), payload, false, label));
+        if (e.type() == EventType.SESSION_ENDED) {
+            outbox.submit(new EventOutbox.Message(topics.session(deviceId),
+                    Payloads.sessionSummary(deviceId, sessionId, e, now), true, null));
+        }
+    }
+
+    /** Handles {@code <device>/set} payloads (on Paho's thread: must not block). */
+    @FunctionalInterface
+    public interface CommandHandler {
+        void handle(String deviceId, byte[] payload);
+    }
+
+    public void listenForCommands(CommandHandler handler) {
+        link.subscribe(topics.commandFilter(), (topic, payload) -> {
+            String device = topics.deviceOfCommandTopic(topic);
+            if (device != null) {
+                handler.handle(device, payload);
+            }
+        });
+    }
+
+    /** Answers a command on {@code <device>/set/response} (not retained, not queued). */
+    public void respond(String deviceId, boolean ok, String message, Object transaction) {
+        link.publish(topics.commandResponse(deviceId), Payloads.commandResponse(ok, message, transaction), 1, false);
+    }
+
+    /** The id of a device's session number: device, when it was first seen, and the number; null for 0. */
+    public String sessionId(String deviceId, int session) {
+        return session == 0 ? null : sessionIds.computeIfAbsent(deviceId + "#" + session,
+                k -> deviceId + "-" + SESSION_STAMP.format(clock.instant()) + "-" + session);
+    }
+
+    /** Publishes {@code bridge/info} again (its content changed, e.g. after a calibration). */
+    public void republishInfo() {
+        if (link.isConnected()) {
+            link.publish(topics.bridgeInfo(), Payloads.json(info.get()), 1, true);
+        }
     }
 
     /** Records the latest state; the timer publishes it if it changed (latest value wins). */
@@ -151,7 +188,7 @@ public final class MqttPublisher implements AutoCloseable {
     private static boolean sameForPeople(DeviceState a, DeviceState b) {
         return b != null && a.pressureKpa() == b.pressureKpa() && a.speedCmS() == b.speedCmS() && a.phase() == b.phase()
                 && a.holdS() == b.holdS() && a.legActiveS() == b.legActiveS() && a.battery() == b.battery()
-                && a.leg().equals(b.leg());
+                && a.leg().equals(b.leg()) && a.ceilingKpa() == b.ceilingKpa() && a.session() == b.session();
     }
 
     public EventOutbox outbox() {

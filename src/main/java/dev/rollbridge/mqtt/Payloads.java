@@ -48,6 +48,28 @@ public final class Payloads {
         return json(m);
     }
 
+    /** The retained summary of a finished session: its {@code session_ended} data plus who and when. */
+    public static byte[] sessionSummary(String deviceId, String sessionId, Event ended, Instant ts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", deviceId);
+        m.put("session_id", sessionId);
+        m.put("ts", iso(ts));
+        m.put("t_ms", ended.tMillis());
+        m.putAll(ended.data());
+        return json(m);
+    }
+
+    /** The answer to a command on {@code <device>/set/response}. */
+    public static byte[] commandResponse(boolean ok, String message, Object transaction) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", ok);
+        m.put(ok ? "message" : "error", message);
+        if (transaction != null) {
+            m.put("transaction", transaction);
+        }
+        return json(m);
+    }
+
     public static byte[] state(DeviceState s, Instant lastSeen) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pressure_kpa", s.pressureKpa());
@@ -59,6 +81,11 @@ public final class Payloads {
         m.put("battery", s.battery() < 0 ? null : s.battery());
         m.put("last_seen", iso(lastSeen));
         m.put("t_ms", s.tMillis());
+        m.put("session", s.session());
+        m.put("ceiling_kpa", s.ceilingKpa());
+        m.put("band_low_kpa", Double.isNaN(s.bandLowKpa()) ? null : s.bandLowKpa());
+        m.put("band_high_kpa", Double.isNaN(s.bandHighKpa()) ? null : s.bandHighKpa());
+        m.put("position_cm", s.positionCm());
         return json(m);
     }
 

@@ -29,4 +29,28 @@ public record Topics(String base) {
     public String event(String deviceId) {
         return device(deviceId) + "/event";
     }
+
+    /** Summary of the device's last finished session (retained). */
+    public String session(String deviceId) {
+        return device(deviceId) + "/session";
+    }
+
+    /** Commands in for every device: {@code rollbridge/+/set}. */
+    public String commandFilter() {
+        return base + "/+/set";
+    }
+
+    public String commandResponse(String deviceId) {
+        return device(deviceId) + "/set/response";
+    }
+
+    /** The device id of a {@code rollbridge/<device>/set} topic, or null when it is not one. */
+    public String deviceOfCommandTopic(String topic) {
+        String prefix = base + "/";
+        if (!topic.startsWith(prefix) || !topic.endsWith("/set")) {
+            return null;
+        }
+        String device = topic.substring(prefix.length(), topic.length() - "/set".length());
+        return device.isEmpty() || device.contains("/") ? null : device;
+    }
 }

@@ -305,7 +305,7 @@ public final class ProfileLoader {
             double value = n.number(key, 0, 1e9);
             if (merged.get(key).isIntegralNumber()) {
                 if (value != Math.rint(value)) {
-                    throw n.child(key).error(value + " must be a whole number of milliseconds");
+                    throw n.child(key).error(value + " must be a whole number");
                 }
                 merged.put(key, (long) value);
             } else {
@@ -324,6 +324,15 @@ public final class ProfileLoader {
         }
         if (t.holdTargetMs() > t.holdMaxMs()) {
             throw n.error("hold_target_ms " + t.holdTargetMs() + " must not exceed hold_max_ms " + t.holdMaxMs());
+        }
+        if (t.legTargetMs() > t.legLimitMs()) {
+            throw n.error("leg_target_ms " + t.legTargetMs() + " must not exceed leg_limit_ms " + t.legLimitMs());
+        }
+        if (t.frictionStrokeMinMs() > t.frictionStrokeMaxMs() || t.frictionStrokeMinCm() > t.frictionStrokeMaxCm()) {
+            throw n.error("friction_stroke_min_* must not exceed friction_stroke_max_*");
+        }
+        if (t.painReduceAbove() > 10) {
+            throw n.error("pain_reduce_above " + t.painReduceAbove() + " is out of range [0, 10]");
         }
         return t;
     }

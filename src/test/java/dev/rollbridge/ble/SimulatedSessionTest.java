@@ -42,17 +42,31 @@ class SimulatedSessionTest {
                 .toList();
         assertThat(story).containsExactly(
                 "device_connected",
+                "session_started",
                 "hold_started", "hold_target_reached", "hold_ended",
                 "speed_too_fast:raised", "speed_too_fast:cleared",
                 "pressure_too_high:raised", "pressure_too_high:cleared",
-                "hold_started", "hold_target_reached", "hold_max_reached", "hold_ended");
+                "hold_started", "hold_target_reached", "ease_off", "hold_max_reached", "hold_ended",
+                "friction_limit_reached", "leg_target_reached",
+                "session_ended");
 
-        Event firstHoldEnd = events.get(3);
+        Event firstHoldEnd = events.get(4);
         assertThat((double) firstHoldEnd.data().get("duration_s")).isBetween(40.0, 43.0);
         assertThat(firstHoldEnd.data().get("target_met")).isEqualTo(true);
-        Event lastHoldEnd = events.get(11);
+        Event easeOff = events.get(11);
+        Event secondHoldStart = events.get(9);
+        // The twitch comes 40 s into the 70 s hold segment, about 2 s after the hold was detected.
+        assertThat(easeOff.tMillis() - secondHoldStart.tMillis()).isBetween(38_000L, 41_000L);
+        Event lastHoldEnd = events.get(13);
         assertThat((double) lastHoldEnd.data().get("duration_s")).isBetween(70.0, 72.0);
-        assertThat(lastHoldEnd.data().get("reason")).isEqualTo("lift_off");
+        assertThat(lastHoldEnd.data().get("reason")).isEqualTo("moved");
+        Event summary = events.get(16);
+        assertThat(summary.data().get("holds")).isEqualTo(2);
+        assertThat(summary.data().get("holds_met_target")).isEqualTo(2);
+        assertThat((double) summary.data().get("friction_s")).isBetween(60.0, 66.0);
+        assertThat((double) summary.data().get("too_fast_s")).isBetween(2.0, 4.0);
+        assertThat((double) summary.data().get("active_s")).isBetween(300.0, 310.0);
+        assertThat(states).extracting(DeviceState::phase).contains(Phase.FRICTION);
         // Sample time runs the whole script whatever the wall clock did (speed 0 here).
         assertThat(states.get(states.size() - 1).tMillis()).isBetween(script.durationMs() - 100, script.durationMs() + 100);
         assertThat(states).extracting(DeviceState::phase).contains(Phase.IDLE, Phase.ROLLING, Phase.HOLD);

@@ -80,12 +80,14 @@ class ReplayCommandTest {
         List<String> events = replayEvents("hold-30000ms.csv", "replay-csv", "0");
         assertThat(events).containsExactly(
                 "0 device_connected instant",
+                "0 session_started instant",
                 "2000 hold_started instant",
                 "2000 warmup_advised instant",
                 "30000 hold_target_reached instant",
-                "30000 hold_ended instant");
+                "30000 hold_ended instant",
+                "31000 session_ended instant");
         assertThat(stdout()).contains("replayed hold-30000ms.csv: 3101 frames, 3101 samples")
-                .contains("5 events acknowledged")
+                .contains("7 events acknowledged")
                 .contains("hold_target_reached");
     }
 
@@ -94,10 +96,12 @@ class ReplayCommandTest {
         List<String> events = replayEvents("notifications-hold-36s.jsonl", "replay-jsonl", "0");
         assertThat(events).containsExactly(
                 "0 device_connected instant",
+                "0 session_started instant",
                 "2000 hold_started instant",
                 "2000 warmup_advised instant",
                 "30000 hold_target_reached instant",
-                "35990 hold_ended instant");
+                "35990 hold_ended instant",
+                "37000 session_ended instant");
         assertThat(stdout()).contains("1 lost, 1 malformed");
     }
 

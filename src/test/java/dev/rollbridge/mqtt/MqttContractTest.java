@@ -94,7 +94,8 @@ class MqttContractTest {
             // Events: QoS 1, not retained, seq +1 per event from 1, unique ids, every field of the contract.
             List<Received> events = live.on(base + "/" + DEVICE + "/event");
             assertThat(events).extracting(m -> m.json().path("type").asText())
-                    .containsExactly("device_connected", "hold_started", "warmup_advised", "hold_target_reached", "hold_ended");
+                    .containsExactly("device_connected", "session_started", "hold_started", "warmup_advised",
+                            "hold_target_reached", "hold_ended", "session_ended");
             Set<String> ids = new HashSet<>();
             for (int i = 0; i < events.size(); i++) {
                 Received m = events.get(i);
@@ -110,10 +111,22 @@ class MqttContractTest {
                 assertThat(e.path("severity").asText()).isIn("info", "cue", "warning", "danger");
                 assertThat(e.path("device").asText()).isEqualTo(DEVICE);
             }
-            ObjectNode cue = (ObjectNode) events.get(3).json();
+            ObjectNode cue = (ObjectNode) events.get(4).json();
             assertThat(cue.remove("id").asText()).matches("[0-9a-f-]{36}");
             assertThat(cue).isEqualTo(JSON.readTree(Files.readString(Path.of("src/test/resources/golden/event-hold_target_reached.json"))));
-            assertThat(events.get(4).json().path("data").path("target_met").asBoolean()).isTrue();
+            assertThat(events.get(5).json().path("data").path("target_met").asBoolean()).isTrue();
+
+            // The session summary: retained on <device>/session, QoS 1, the session_ended data with who and when.
+            List<Received> sessions = live.on(base + "/" + DEVICE + "/session");
+            assertThat(sessions).singleElement().satisfies(m -> assertThat(m.qos()).isEqualTo(1));
+            JsonNode summary = sessions.get(0).json();
+            assertThat(summary.path("device").asText()).isEqualTo(DEVICE);
+            assertThat(summary.path("session_id").asText()).isEqualTo(events.get(6).json().path("session_id").asText());
+            assertThat(summary.path("holds").asInt()).isEqualTo(1);
+            assertThat(summary.path("holds_met_target").asInt()).isEqualTo(1);
+            assertThat(summary.path("hold_durations_s").get(0).asDouble()).isEqualTo(30.0);
+            assertThat(summary.path("max_pressure_kpa").asDouble()).isEqualTo(100.0);
+            assertThat(summary.path("alerts").path("hold_target_reached").asInt()).isEqualTo(1);
 
             // Device state: retained QoS 0, the contract's fields, never faster than 2 Hz.
             List<Received> states = live.on(base + "/" + DEVICE);
@@ -126,13 +139,15 @@ class MqttContractTest {
                 long gapMs = (states.get(i).arrivedNanos() - states.get(i - 1).arrivedNanos()) / 1_000_000;
                 assertThat(gapMs).as("gap between state updates").isGreaterThanOrEqualTo(350);
             }
-            assertThat(printed).hasSize(events.size()).anySatisfy(l -> assertThat(l).contains("hold_target_reached"));
+            assertThat(printed.stream().filter(java.util.Objects::nonNull).toList()).hasSize(events.size())
+                    .anySatisfy(l -> assertThat(l).contains("hold_target_reached"));
         }
 
         // A subscriber that comes later gets the retained truth, and no stale events.
         try (MqttProbe late = new MqttProbe(broker.url(), base + "/#")) {
             late.await("retained state", Duration.ofSeconds(5), m -> m.topic().equals(base + "/" + DEVICE));
             late.await("retained info", Duration.ofSeconds(5), m -> m.topic().equals(base + "/bridge/info"));
+            late.await("retained session summary", Duration.ofSeconds(5), m -> m.topic().equals(base + "/" + DEVICE + "/session"));
             assertThat(late.on(base + "/bridge/state")).singleElement()
                     .satisfies(m -> assertThat(m.retained()).isTrue())
                     .satisfies(m -> assertThat(m.payload()).isEqualTo("{\"state\":\"offline\"}"));

@@ -1,0 +1,97 @@
+package dev.rollbridge.analysis;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The guided ramp: after {@code {"calibrate":"start"}} the person presses slowly harder and marks
+ * 3, 5 and 7 out of 10. Each mark takes the mean pressure of the last {@value #MARK_WINDOW_MS} ms in
+ * contact. When all three are in, {@code calibration_done} carries the new band and ceiling.
+ */
+final class CalibrationRule {
+    static final long MARK_WINDOW_MS = 500;
+    private static final int CAPACITY = 2048;
+
+    private final long[] times = new long[CAPACITY];
+    private final double[] values = new double[CAPACITY];
+    private int head;
+    private int size;
+    private boolean active;
+    private final Map<Integer, Double> marks = new TreeMap<>();
+
+    boolean active() {
+        return active;
+    }
+
+    void onSample(Motion m) {
+        if (!m.contact || m.releasePending) {
+            size = 0;
+            return;
+        }
+        while (size > 0 && times[(head - size + CAPACITY) % CAPACITY] <= m.tMillis - MARK_WINDOW_MS) {
+            size--;
+        }
+        if (size == CAPACITY) {
+            size--;
+        }
+        times[head] = m.tMillis;
+        values[head] = m.pressureKpa;
+        head = (head + 1) % CAPACITY;
+        size++;
+    }
+
+    Command.Result start(long now, int session, EventSink out) {
+        active = true;
+        marks.clear();
+        out.emit(Event.of(EventType.CALIBRATION_STARTED, AlertState.INSTANT, now, session,
+                "Calibration: press slowly harder and mark when it feels like 3, 5 and 7 out of 10.", Map.of()));
+        return Command.Result.ok("calibration started");
+    }
+
+    Command.Result cancel() {
+        if (!active) {
+            return Command.Result.refused("no calibration is running");
+        }
+        active = false;
+        marks.clear();
+        return Command.Result.ok("calibration cancelled; the previous pressure ceiling stays");
+    }
+
+    /** Returns the finished calibration through {@code done} when this mark completes it. */
+    Command.Result mark(long now, int pain, int session, EventSink out, java.util.function.Consumer<Calibration> done) {
+        if (!active) {
+            return Command.Result.refused("no calibration is running: send {\"calibrate\":\"start\"} first");
+        }
+        if (size == 0) {
+            return Command.Result.refused("the tool is not pressed: mark while pressing");
+        }
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += values[(head - size + i + CAPACITY) % CAPACITY];
+        }
+        double kpa = Rounding.r1(sum / size);
+        for (Map.Entry<Integer, Double> e : marks.entrySet()) {
+            if (e.getKey() < pain && e.getValue() >= kpa || e.getKey() > pain && e.getValue() <= kpa) {
+                return Command.Result.refused(String.format(Locale.ROOT,
+                        "%d/10 at %.1f kPa does not fit %d/10 at %.1f kPa: more pain needs more pressure", pain, kpa, e.getKey(), e.getValue()));
+            }
+        }
+        marks.put(pain, kpa);
+        out.emit(Event.of(EventType.CALIBRATION_MARKED, AlertState.INSTANT, now, session,
+                String.format(Locale.ROOT, "Marked %d/10 at %.1f kPa.", pain, kpa), HoldRule.data("pain", pain, "pressure_kpa", kpa)));
+        if (marks.size() == 3) {
+            Calibration c = new Calibration(marks.get(3), marks.get(5), marks.get(7));
+            active = false;
+            marks.clear();
+            out.emit(Event.of(EventType.CALIBRATION_DONE, AlertState.INSTANT, now, session,
+                    String.format(Locale.ROOT, "Calibrated: aim for %.0f–%.0f kPa; the ceiling is now %.0f kPa.",
+                            c.bandLowKpa(), c.bandHighKpa(), c.ceilingKpa()),
+                    HoldRule.data("pain3_kpa", c.pain3Kpa(), "pain5_kpa", c.pain5Kpa(), "pain7_kpa", c.pain7Kpa(),
+                            "band_low_kpa", c.bandLowKpa(), "band_high_kpa", c.bandHighKpa(), "ceiling_kpa", c.ceilingKpa())));
+            done.accept(c);
+            return Command.Result.ok("calibration done");
+        }
+        return Command.Result.ok("marked " + pain + "/10 at " + kpa + " kPa");
+    }
+}

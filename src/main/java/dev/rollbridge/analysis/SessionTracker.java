@@ -1,0 +1,196 @@
+package dev.rollbridge.analysis;
+
+import dev.rollbridge.profile.Thresholds;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Sessions and minutes per leg: "limiting the duration to approximately five to ten minutes per
+ * leg is appropriate to avoid overworking the tissue".
+ *
+ * <p>A session covers one leg. It starts on a command ({@code {"session":"start","leg":"left"}})
+ * or, without one, at the first contact after {@code session_idle_ms} without contact (leg
+ * {@code unknown}). Contact time adds up: {@code leg_target_reached} at {@code leg_target_ms},
+ * {@code leg_limit_reached} at {@code leg_limit_ms}. It ends after {@code session_idle_ms} without
+ * contact, on a stop command, on a red-flag symptom, or when the stream ends, with
+ * {@code session_ended} carrying the summary.
+ */
+final class SessionTracker {
+    private final Thresholds t;
+
+    private int number;
+    private boolean open;
+    private String leg = "unknown";
+    private long startMillis;
+    private long lastLoadedMillis;
+    private long activeMillis;
+    private boolean targetReached;
+    private boolean limitReached;
+    private double pressureSum;
+    private long pressureCount;
+    private double pressureMax;
+    private long tooFastMillis;
+    private final List<Double> holdSeconds = new ArrayList<>();
+    private int holdsMet;
+    private final Map<String, Integer> alertsByType = new TreeMap<>();
+    private final List<Integer> pains = new ArrayList<>();
+    private long frictionMillis;
+
+    SessionTracker(Thresholds thresholds) {
+        this.t = thresholds;
+    }
+
+    int number() {
+        return number;
+    }
+
+    boolean open() {
+        return open;
+    }
+
+    String leg() {
+        return leg;
+    }
+
+    long activeMillis() {
+        return activeMillis;
+    }
+
+    /**
+     * Starts a session if contact begins one; returns true when a new session began (the rules
+     * with per-session state then start afresh).
+     */
+    boolean beforeRules(Motion m, EventSink out) {
+        if (open && !m.contact && m.tMillis - lastLoadedMillis >= t.sessionIdleMs()) {
+            end(m.tMillis, "idle", out);
+        }
+        if (m.contact && !open) {
+            start(m.tMillis, "unknown", "contact", out);
+            return true;
+        }
+        return false;
+    }
+
+    void afterRules(Motion m, boolean tooFast, long frictionTotalMillis, EventSink out) {
+        if (!open || !m.contact) {
+            return;
+        }
+        frictionMillis = frictionTotalMillis;
+        if (!m.releasePending) {
+            // Active time is time under load: the release debounce and the step into the session do not count.
+            lastLoadedMillis = m.tMillis;
+            activeMillis += m.tMillis == startMillis ? 0 : m.stepMillis;
+            pressureSum += m.pressureKpa;
+            pressureCount++;
+            pressureMax = Math.max(pressureMax, m.pressureKpa);
+        }
+        if (tooFast) {
+            tooFastMillis += m.stepMillis;
+        }
+        if (!targetReached && activeMillis >= t.legTargetMs()) {
+            targetReached = true;
+            out.emit(Event.of(EventType.LEG_TARGET_REACHED, AlertState.INSTANT, m.tMillis, number,
+                    minutes(t.legTargetMs()) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
+                    HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
+        }
+        if (!limitReached && activeMillis >= t.legLimitMs()) {
+            limitReached = true;
+            out.emit(Event.of(EventType.LEG_LIMIT_REACHED, AlertState.INSTANT, m.tMillis, number,
+                    minutes(t.legLimitMs()) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
+                    HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
+        }
+    }
+
+    /** Every event of the session passes here, for the summary. */
+    void observe(Event e) {
+        if (e.state() != AlertState.CLEARED && e.type() != EventType.SESSION_STARTED && e.type() != EventType.SESSION_ENDED) {
+            alertsByType.merge(e.type().wireName(), 1, Integer::sum);
+        }
+        if (e.type() == EventType.HOLD_ENDED) {
+            holdSeconds.add((Double) e.data().get("duration_s"));
+            if (Boolean.TRUE.equals(e.data().get("target_met"))) {
+                holdsMet++;
+            }
+        }
+    }
+
+    void pain(int level) {
+        if (open) {
+            pains.add(level);
+        }
+    }
+
+    /** A command starts a session for a leg (ending any open one). Returns true: the rules start afresh. */
+    boolean startByCommand(long now, String newLeg, EventSink out) {
+        if (open) {
+            end(now, "new_session", out);
+        }
+        start(now, newLeg, "command", out);
+        return true;
+    }
+
+    /** Ends the open session; false when there is none. */
+    boolean end(long now, String reason, EventSink out) {
+        if (!open) {
+            return false;
+        }
+        open = false;
+        long endedAt = Math.max(startMillis, reason.equals("idle") ? lastLoadedMillis : now);
+        java.util.Map<String, Object> summary = HoldRule.data(
+                "leg", leg,
+                "reason", reason,
+                "started_t_ms", startMillis,
+                "ended_t_ms", endedAt,
+                "duration_s", Rounding.seconds(endedAt - startMillis),
+                "active_s", Rounding.seconds(activeMillis),
+                "holds", holdSeconds.size(),
+                "holds_met_target", holdsMet,
+                "hold_durations_s", List.copyOf(holdSeconds),
+                "mean_pressure_kpa", pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount),
+                "max_pressure_kpa", Rounding.r1(pressureMax),
+                "too_fast_s", Rounding.seconds(tooFastMillis),
+                "friction_s", Rounding.seconds(frictionMillis),
+                "pain_reports", List.copyOf(pains),
+                "alerts", new TreeMap<>(alertsByType));
+        out.emit(Event.of(EventType.SESSION_ENDED, AlertState.INSTANT, now, number,
+                String.format(Locale.ROOT, "Session on the %s ended: %.1f min active, %d hold(s), %d met the 30 s target.",
+                        legName(), activeMillis / 60_000.0, holdSeconds.size(), holdsMet), summary));
+        return true;
+    }
+
+    private void start(long now, String newLeg, String how, EventSink out) {
+        number++;
+        open = true;
+        leg = newLeg;
+        startMillis = now;
+        lastLoadedMillis = now;
+        activeMillis = 0;
+        targetReached = false;
+        limitReached = false;
+        pressureSum = 0;
+        pressureCount = 0;
+        pressureMax = 0;
+        tooFastMillis = 0;
+        frictionMillis = 0;
+        holdSeconds.clear();
+        holdsMet = 0;
+        alertsByType.clear();
+        pains.clear();
+        out.emit(Event.of(EventType.SESSION_STARTED, AlertState.INSTANT, now, number,
+                "Session started on the " + legName() + ": aim for " + minutes(t.legTargetMs()) + " to "
+                        + minutes(t.legLimitMs()) + " minutes.",
+                HoldRule.data("leg", leg, "started_by", how)));
+    }
+
+    private String legName() {
+        return leg.equals("unknown") ? "leg" : leg + " leg";
+    }
+
+    private static String minutes(long millis) {
+        return millis % 60_000 == 0 ? Long.toString(millis / 60_000) : String.format(Locale.ROOT, "%.1f", millis / 60_000.0);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rollbridge.cli;
+
+import dev.rollbridge.session.HistoryStore;
+import dev.rollbridge.session.SessionRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code rollbridge history}: past sessions as a readable table. */
+@Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Print past sessions: when, which leg, how long, holds, pressure, alerts.",
+        description = "Reads the history the daemon keeps in DIR/history.db. Exit codes: 0 done, 2 no history or bad option.")
+final class HistoryCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = CommonOptions.DEFAULT_DATA_DIR,
+            description = "Where the daemon keeps its history (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--device", paramLabel = "ID", description = "Only this device (e.g. rollsense_c0ffee000001).")
+    String device;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "30", description = "How far back (default ${DEFAULT-VALUE} days).")
+    int days;
+
+    Clock clock = Clock.systemDefaultZone();
+
+    @Override
+    public Integer call() {
+        if (days < 1) {
+            System.err.println("rollbridge history: --days must be 1 or more, not " + days);
+            return 2;
+        }
+        if (!Files.isRegularFile(dataDir.resolve("history.db"))) {
+            System.err.println("rollbridge history: no history in " + dataDir + " (run the daemon first, or give --data-dir)");
+            return 2;
+        }
+        try (HistoryStore store = HistoryStore.open(dataDir)) {
+            print(store.sessions(device, clock.instant().minus(Duration.ofDays(days))), System.out);
+        }
+        return 0;
+    }
+
+    void print(List<SessionRecord> sessions, PrintStream out) {
+        if (sessions.isEmpty()) {
+            out.println("No sessions in the last " + days + " days" + (device == null ? "." : " for " + device + "."));
+            return;
+        }
+        DateTimeFormatter when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
+        String format = "%-16s  %-24s  %-7s  %6s  %6s  %-5s  %6s  %6s  %6s  %-4s  %s%n";
+        out.printf(Locale.ROOT, format, "ended", "device", "leg", "min", "active", "holds", "mean", "max", "fast_s", "pain", "alerts");
+        for (SessionRecord s : sessions) {
+            out.printf(Locale.ROOT, format, when.format(s.ended()), s.device(), s.leg(),
+                    String.format(Locale.ROOT, "%.1f", s.durationS() / 60), String.format(Locale.ROOT, "%.1f", s.activeS() / 60),
+                    s.holdsMet() + "/" + s.holds(), String.format(Locale.ROOT, "%.0f", s.meanPressureKpa()),
+                    String.format(Locale.ROOT, "%.0f", s.maxPressureKpa()), String.format(Locale.ROOT, "%.0f", s.tooFastS()),
+                    s.maxPain() < 0 ? "-" : Integer.toString(s.maxPain()), s.alertsJson());
+        }
+        out.println("min: session length; active: minutes in contact; holds: met the 30 s target / all; mean, max: kPa; "
+                + "pain: highest reported (0-10).");
+    }
+}

@@ -1,0 +1,168 @@
+package dev.rollbridge.mqtt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollbridge.analysis.Command;
+import dev.rollbridge.analysis.Symptom;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a {@code <device>/set} payload into a {@link Command}, or says exactly what is wrong with
+ * it. Accepted (one action per message, plus an optional {@code transaction} echoed back):
+ * <pre>
+ * {"session":"start","leg":"left"|"right"|"unknown"}   {"session":"stop"}
+ * {"pain":0..10}
+ * {"symptom":"numbness"|"tingling"|"radiating_pain"|"sharp_pain"|"swelling"|"bruising"}
+ * {"calibrate":"start"}   {"calibrate":"mark","pain":3|5|7}   {"calibrate":"cancel"}
+ * </pre>
+ */
+public final class CommandParser {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> ACTIONS = List.of("session", "pain", "symptom", "calibrate");
+    private static final List<String> LEGS = List.of("left", "right", "unknown");
+
+    /** A request that cannot be carried out; the message names the problem. */
+    public static final class BadCommand extends Exception {
+        public BadCommand(String message) {
+            super(message);
+        }
+    }
+
+    private CommandParser() {
+    }
+
+    public static Command parse(byte[] payload) throws BadCommand {
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new BadCommand("invalid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new BadCommand("unreadable payload: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadCommand("expected a JSON object such as {\"pain\":5}");
+        }
+        List<String> actions = new ArrayList<>();
+        root.fieldNames().forEachRemaining(k -> {
+            if (ACTIONS.contains(k)) {
+                actions.add(k);
+            }
+        });
+        if (actions.isEmpty()) {
+            throw new BadCommand("no action: expected one of " + String.join(", ", ACTIONS));
+        }
+        // {"calibrate":"mark","pain":5}: here "pain" belongs to the calibration.
+        String action = actions.contains("calibrate") ? "calibrate" : actions.get(0);
+        if (actions.size() > 1 && !(action.equals("calibrate") && actions.size() == 2 && actions.contains("pain"))) {
+            throw new BadCommand("one action per message, got " + String.join(" and ", actions));
+        }
+        return switch (action) {
+            case "session" -> session(root);
+            case "pain" -> {
+                allowOnly(root, "pain");
+                yield new Command.ReportPain(integer(root, "pain", 0, 10));
+            }
+            case "symptom" -> {
+                allowOnly(root, "symptom");
+                String text = text(root, "symptom");
+                try {
+                    yield new Command.ReportSymptom(Symptom.parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw new BadCommand("unknown symptom '" + text + "' (expected one of "
+                            + String.join(", ", Arrays.stream(Symptom.values()).map(Symptom::wireName).toList()) + ")");
+                }
+            }
+            default -> calibrate(root);
+        };
+    }
+
+    /** The request's {@code transaction} value, echoed in the response; null when absent or unreadable. */
+    public static Object transaction(byte[] payload) {
+        try {
+            JsonNode root = JSON.readTree(payload);
+            JsonNode t = root == null ? null : root.get("transaction");
+            return t == null || t.isNull() ? null : t.isNumber() ? t.numberValue() : t.asText();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Command session(JsonNode root) throws BadCommand {
+        String what = text(root, "session");
+        switch (what) {
+            case "start" -> {
+                allowOnly(root, "session", "leg");
+                String leg = root.has("leg") ? text(root, "leg") : "unknown";
+                if (!LEGS.contains(leg)) {
+                    throw new BadCommand("leg '" + leg + "' is not one of " + String.join(", ", LEGS));
+                }
+                return new Command.StartSession(leg);
+            }
+            case "stop" -> {
+                allowOnly(root, "session");
+                return new Command.StopSession();
+            }
+            default -> throw new BadCommand("session '" + what + "' is not one of start, stop");
+        }
+    }
+
+    private static Command calibrate(JsonNode root) throws BadCommand {
+        String what = text(root, "calibrate");
+        switch (what) {
+            case "start" -> {
+                allowOnly(root, "calibrate");
+                return new Command.StartCalibration();
+            }
+            case "cancel" -> {
+                allowOnly(root, "calibrate");
+                return new Command.CancelCalibration();
+            }
+            case "mark" -> {
+                allowOnly(root, "calibrate", "pain");
+                if (!root.has("pain")) {
+                    throw new BadCommand("calibrate mark needs \"pain\": 3, 5 or 7");
+                }
+                int pain = integer(root, "pain", 0, 10);
+                if (pain != 3 && pain != 5 && pain != 7) {
+                    throw new BadCommand("calibration marks are pain 3, 5 and 7, not " + pain);
+                }
+                return new Command.MarkCalibration(pain);
+            }
+            default -> throw new BadCommand("calibrate '" + what + "' is not one of start, mark, cancel");
+        }
+    }
+
+    private static void allowOnly(JsonNode root, String... keys) throws BadCommand {
+        Set<String> allowed = new java.util.HashSet<>(Arrays.asList(keys));
+        allowed.add("transaction");
+        for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw new BadCommand("unknown key '" + k + "' (with " + keys[0] + " only " + String.join(", ", keys)
+                        + " and transaction are allowed)");
+            }
+        }
+    }
+
+    private static String text(JsonNode root, String key) throws BadCommand {
+        JsonNode n = root.get(key);
+        if (n == null || !n.isTextual()) {
+            throw new BadCommand("\"" + key + "\" must be a string, got " + n);
+        }
+        return n.asText();
+    }
+
+    private static int integer(JsonNode root, String key, int min, int max) throws BadCommand {
+        JsonNode n = root.get(key);
+        if (n == null || !n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
+            throw new BadCommand("\"" + key + "\" must be a whole number from " + min + " to " + max + ", got " + n);
+        }
+        return n.asInt();
+    }
+}

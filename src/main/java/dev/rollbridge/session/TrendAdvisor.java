@@ -1,0 +1,120 @@
+package dev.rollbridge.session;
+
+import dev.rollbridge.analysis.AlertState;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventType;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Advice from the history, given when a session ends (wall-clock days, from an injected clock):
+ * <ul>
+ *   <li>Frequency: "for persistent stiffness, a daily session can be beneficial, but for
+ *   maintenance and general soreness, two to three sessions per week are often sufficient".
+ *   {@code frequency_advised} (info) when the leg had fewer than 2 sessions in the last 7 days
+ *   (once the history is a week old) or more than 2 a day on average.</li>
+ *   <li>Pain trend: "if the hamstring pain worsens after a few days of consistent self-care, or if
+ *   it shows no improvement, consultation with a healthcare professional is advisable".
+ *   {@code seek_professional} (warning) when pain reports span 3 or more days within the last 14
+ *   and the last day's mean is not below the first day's.</li>
+ * </ul>
+ * Each kind of advice is given at most once a day per device.
+ */
+public final class TrendAdvisor {
+    static final Duration WEEK = Duration.ofDays(7);
+    static final Duration PAIN_WINDOW = Duration.ofDays(14);
+    static final int MIN_PAIN_DAYS = 3;
+
+    private final Clock clock;
+    private final ZoneId zone;
+
+    public TrendAdvisor(Clock clock) {
+        this.clock = clock;
+        this.zone = clock.getZone();
+    }
+
+    /** Advice after a session on {@code leg} of {@code device} ended at sample time {@code tMillis}. */
+    public List<Event> afterSession(HistoryStore store, String device, String leg, long tMillis, int session) {
+        Instant now = clock.instant();
+        List<Event> advice = new ArrayList<>();
+        frequency(store, device, leg, now, tMillis, session).ifPresent(advice::add);
+        painTrend(store, device, now, tMillis, session).ifPresent(advice::add);
+        return advice;
+    }
+
+    private java.util.Optional<Event> frequency(HistoryStore store, String device, String leg, Instant now, long tMillis, int session) {
+        if (leg.equals("unknown") || !due(store, device, "frequency:" + leg, now)) {
+            return java.util.Optional.empty();
+        }
+        List<SessionRecord> all = store.sessions(device, Instant.EPOCH).stream().filter(s -> s.leg().equals(leg)).toList();
+        if (all.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        long lastWeek = all.stream().filter(s -> !s.ended().isBefore(now.minus(WEEK))).count();
+        boolean weekOfHistory = !all.get(0).ended().isAfter(now.minus(WEEK));
+        String message = null;
+        if (weekOfHistory && lastWeek < 2) {
+            message = "Only " + lastWeek + " session(s) on the " + leg + " leg in the last 7 days: two to three a week keep it "
+                    + "in shape, daily helps persistent stiffness.";
+        } else if (lastWeek > 14) {
+            message = lastWeek + " sessions on the " + leg + " leg in the last 7 days: more than twice a day; once a day is "
+                    + "plenty even for persistent stiffness.";
+        }
+        if (message == null) {
+            return java.util.Optional.empty();
+        }
+        store.recordAdvice(device, "frequency:" + leg, now);
+        return java.util.Optional.of(Event.of(EventType.FREQUENCY_ADVISED, AlertState.INSTANT, tMillis, session, message,
+                data("leg", leg, "sessions_last_7_days", lastWeek)));
+    }
+
+    private java.util.Optional<Event> painTrend(HistoryStore store, String device, Instant now, long tMillis, int session) {
+        Map<LocalDate, double[]> byDay = new TreeMap<>();
+        for (HistoryStore.PainReport p : store.pains(device, now.minus(PAIN_WINDOW))) {
+            double[] sumCount = byDay.computeIfAbsent(p.ts().atZone(zone).toLocalDate(), d -> new double[2]);
+            sumCount[0] += p.pain();
+            sumCount[1]++;
+        }
+        if (byDay.size() < MIN_PAIN_DAYS || !due(store, device, "pain_trend", now)) {
+            return java.util.Optional.empty();
+        }
+        List<Map.Entry<LocalDate, double[]>> days = new ArrayList<>(byDay.entrySet());
+        double first = days.get(0).getValue()[0] / days.get(0).getValue()[1];
+        double last = days.get(days.size() - 1).getValue()[0] / days.get(days.size() - 1).getValue()[1];
+        if (last < first) {
+            return java.util.Optional.empty();
+        }
+        store.recordAdvice(device, "pain_trend", now);
+        String how = last > first ? "worse" : "not improving";
+        return java.util.Optional.of(Event.of(EventType.SEEK_PROFESSIONAL, AlertState.INSTANT, tMillis, session,
+                String.format(Locale.ROOT, "Hamstring pain is %s over %d days of self-care (%.1f/10 then, %.1f/10 now): "
+                        + "see a physical therapist to find the root cause.", how, days.size(), first, last),
+                data("days", days.size(), "first_day_pain", round(first), "last_day_pain", round(last), "trend", how)));
+    }
+
+    private static boolean due(HistoryStore store, String device, String kind, Instant now) {
+        return store.lastAdvice(device, kind).map(last -> last.isBefore(now.minus(Duration.ofDays(1)))).orElse(true);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static Map<String, Object> data(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
