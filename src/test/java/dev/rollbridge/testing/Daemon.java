@@ -45,6 +45,10 @@ public final class Daemon implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 "dev.rollbridge.cli.Main"));
         command.addAll(List.of(args));
+        if (args.length > 0 && args[0].equals("run") && !command.contains("--data-dir")) {
+            // Never the tester's own history: each daemon gets a fresh data directory under target/.
+            command.addAll(List.of("--data-dir", Files.createTempDirectory(Path.of("target").toAbsolutePath(), "data-").toString()));
+        }
         Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         return new Daemon(p, stderr);
     }

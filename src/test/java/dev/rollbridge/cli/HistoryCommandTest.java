@@ -1,0 +1,65 @@
+package dev.rollbridge.cli;
+
+import dev.rollbridge.session.HistoryStore;
+import dev.rollbridge.session.SessionRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HistoryCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void historyPrintsPastSessionsAsATable(@TempDir Path dir) {
+        try (HistoryStore store = HistoryStore.open(dir)) {
+            store.recordSession(new SessionRecord("rollsense_c0ffee000001", "s1", "left", Instant.now().minus(Duration.ofDays(2)),
+                    "idle", 480, 390, 3, 2, 96.4, 181, 4, 35, 6, "{\"hold_target_reached\":2}"));
+            store.recordSession(new SessionRecord("rollsense_c0ffee000002", "s2", "right", Instant.now().minus(Duration.ofDays(40)),
+                    "command", 300, 280, 1, 1, 40, 55, 0, 0, -1, "{}"));
+        }
+        assertThat(Main.execute("history", "--data-dir", dir.toString())).isZero();
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(table).contains("ended").contains("device").contains("leg").contains("holds");
+        assertThat(table).contains("rollsense_c0ffee000001").contains("left").contains("8.0").contains("6.5").contains("2/3")
+                .contains("96").contains("181").contains("{\"hold_target_reached\":2}");
+        assertThat(table).as("older than 30 days").doesNotContain("rollsense_c0ffee000002");
+
+        out.reset();
+        assertThat(Main.execute("history", "--data-dir", dir.toString(), "--days", "60", "--device", "rollsense_c0ffee000002")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rollsense_c0ffee000002").contains("right")
+                .doesNotContain("rollsense_c0ffee000001");
+    }
+
+    @Test
+    void noHistoryIsSaidPlainly(@TempDir Path dir) {
+        assertThat(Main.execute("history", "--data-dir", dir.resolve("nothing").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no history in").contains("nothing");
+    }
+}
