@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * leg is appropriate to avoid overworking the tissue".
  *
  * <p>A session covers one leg. It starts on a command ({@code {"session":"start","leg":"left"}})
- * or, without one, at the first contact after {@code session_idle_ms} without contact (leg
+ * or, without one, at the first contact ever or after {@code session_idle_ms} without contact (leg
  * {@code unknown}). Contact time adds up: {@code leg_target_reached} at {@code leg_target_ms},
  * {@code leg_limit_reached} at {@code leg_limit_ms}. It ends after {@code session_idle_ms} without
  * contact, on a stop command, on a red-flag symptom, or when the stream ends, with
@@ -27,6 +27,7 @@ final class SessionTracker {
     private String leg = "unknown";
     private long startMillis;
     private long lastLoadedMillis;
+    private boolean everLoaded;
     private long activeMillis;
     private boolean targetReached;
     private boolean limitReached;
@@ -68,7 +69,9 @@ final class SessionTracker {
         if (open && !m.contact && m.tMillis - lastLoadedMillis >= t.sessionIdleMs()) {
             end(m.tMillis, "idle", out);
         }
-        if (m.contact && !open) {
+        // Without a command, contact starts a session only after a real break: a stopped session
+        // does not restart itself while the tool is still in use.
+        if (m.contact && !open && (!everLoaded || m.tMillis - lastLoadedMillis >= t.sessionIdleMs())) {
             start(m.tMillis, "unknown", "contact", out);
             return true;
         }
@@ -76,13 +79,17 @@ final class SessionTracker {
     }
 
     void afterRules(Motion m, boolean tooFast, long frictionTotalMillis, EventSink out) {
+        boolean loaded = m.contact && !m.releasePending;
+        if (loaded) {
+            lastLoadedMillis = m.tMillis;
+            everLoaded = true;
+        }
         if (!open || !m.contact) {
             return;
         }
         frictionMillis = frictionTotalMillis;
-        if (!m.releasePending) {
+        if (loaded) {
             // Active time is time under load: the release debounce and the step into the session do not count.
-            lastLoadedMillis = m.tMillis;
             activeMillis += m.tMillis == startMillis ? 0 : m.stepMillis;
             pressureSum += m.pressureKpa;
             pressureCount++;

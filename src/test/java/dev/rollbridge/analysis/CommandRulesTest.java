@@ -73,6 +73,21 @@ class CommandRulesTest {
     }
 
     @Test
+    void aStoppedSessionDoesNotRestartItselfUntilAFiveMinuteBreak() {
+        press(100, 1_000);
+        analyzer.onCommand(new Command.StopSession());
+        press(100, 1_000);
+        assertThat(types()).containsExactly("session_started", "session_ended");
+        press(0, 299_000);
+        press(100, 100);
+        assertThat(types()).as("4:59 of rest is not a break").containsExactly("session_started", "session_ended");
+        press(0, 300_000);
+        press(100, 100);
+        assertThat(types()).containsExactly("session_started", "session_ended", "session_started");
+        assertThat(analyzer.state().session()).isEqualTo(2);
+    }
+
+    @Test
     void calibrationMarksSetTheBandAndCeilingFromTheNextSample() {
         press(40, 1_000);
         assertThat(analyzer.onCommand(new Command.MarkCalibration(3)).ok()).as("mark before start").isFalse();
