@@ -49,6 +49,16 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A feature that follows the events of every device (the audible cue, for one). */
+    public interface Extension extends AutoCloseable {
+        /** Called on the device's pipeline thread: must not block. */
+        void onEvent(String deviceId, Event event);
+
+        @Override
+        default void close() {
+        }
+    }
+
     /** Where history, pain reports and calibrations are kept, and whose they are. */
     public record History(HistoryStore store, String user) {
     }
@@ -65,6 +75,7 @@ public final class Bridge implements AutoCloseable {
     private final List<DevicePipeline> pipelines = new ArrayList<>();
     private final Map<String, Phase> phases = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, DevicePipeline> byId = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Extension> extensions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Clock clock;
     private final Optional<History> history;
     private final TrendAdvisor advisor;
@@ -108,6 +119,11 @@ public final class Bridge implements AutoCloseable {
         return MqttPublisher.will(topics);
     }
 
+    /** Adds a feature that follows every event; call before {@link #start}. Closed when the bridge stops. */
+    public void addExtension(Extension extension) {
+        extensions.add(extension);
+    }
+
     /** Starts publishing and then the devices. The link must already be connected. */
     public void start() {
         publisher.start();
@@ -116,6 +132,7 @@ public final class Bridge implements AutoCloseable {
             @Override
             public void onEvent(String deviceId, Event event) {
                 publisher.event(deviceId, event);
+                extensions.forEach(x -> x.onEvent(deviceId, event));
                 history.ifPresent(h -> historyWorker.execute(() -> remember(h, deviceId, event)));
             }
 
@@ -277,6 +294,7 @@ public final class Bridge implements AutoCloseable {
         }
         publisher.stop(grace);
         link.close();
+        extensions.forEach(Extension::close);
     }
 
     @Override
