@@ -3,6 +3,11 @@ package dev.rollbridge.cli;
 import dev.rollbridge.Bridge;
 import dev.rollbridge.ble.HamstringSessionScript;
 import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.cue.CueSettings;
+import dev.rollbridge.cue.Cues;
+import dev.rollbridge.cue.SpeakerPlayer;
+import dev.rollbridge.dashboard.DashboardFeed;
+import dev.rollbridge.dashboard.DashboardServer;
 import dev.rollbridge.mqtt.EmbeddedBroker;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttSettings;
@@ -56,6 +61,25 @@ final class RunCommand implements Callable<Integer> {
             description = "Where session history, pain reports and calibrations are kept (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--cue", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Play audible cues on this machine's speaker (--no-cue: silent).")
+    boolean cue;
+
+    @Option(names = "--cue-volume", paramLabel = "0..1", defaultValue = "0.8", description = "Cue volume (default ${DEFAULT-VALUE}).")
+    double cueVolume;
+
+    @Option(names = "--speech", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Speak a short phrase after a cue when espeak-ng is installed (--no-speech: tones only).")
+    boolean speech;
+
+    @Option(names = "--quiet-hours", paramLabel = "HH:MM-HH:MM",
+            description = "No cues in this local time range (danger still sounds), e.g. 22:00-07:00.")
+    String quietHours;
+
+    @Option(names = "--dashboard-port", paramLabel = "N", defaultValue = "8080",
+            description = "Port of the web dashboard on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one if taken; -1: no dashboard).")
+    int dashboardPort;
+
     @Option(names = "--once", description = "Play the simulated session once, then stop (default: repeat it).")
     boolean once;
 
@@ -73,12 +97,15 @@ final class RunCommand implements Callable<Integer> {
         DeviceProfile profile;
         Topics topics;
         SimulatedRollsense simulator;
+        CueSettings cueSettings;
         try {
             common.checkSpeed();
             profile = common.profile(profileName);
             topics = common.topics();
             simulator = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
                     new SimulatedRollsense.Options(SimulatedRollsense.Options.defaults().address(), speed, mtu, !once, seed));
+            CueSettings base = new CueSettings(cue, cueVolume, CueSettings.DEFAULT_EVENTS, speech, null, null);
+            cueSettings = quietHours == null ? base : base.withQuietHours(quietHours);
         } catch (ProfileException | IllegalArgumentException e) {
             System.err.println("rollbridge run: " + e.getMessage());
             return 2;
@@ -111,9 +138,30 @@ final class RunCommand implements Callable<Integer> {
         Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), simulator)),
                 Clock.systemUTC(), new ConsolePrinter(out, true), Optional.of(new Bridge.History(store, common.user)));
 
+        if (cueSettings.enabled()) {
+            Cues cues = new Cues(cueSettings, new SpeakerPlayer(), Clock.systemDefaultZone());
+            bridge.addExtension(new Bridge.Extension() {
+                @Override
+                public void onEvent(String device, dev.rollbridge.analysis.Event event) {
+                    cues.onEvent(event);
+                }
+
+                @Override
+                public void close() {
+                    cues.close();
+                }
+            });
+        }
+
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedBroker brokerToStop = embedded;
+        DashboardFeed[] feed = new DashboardFeed[1];
+        DashboardServer[] dashboard = new DashboardServer[1];
         Thread hook = new Thread(() -> {
+            if (dashboard[0] != null) {
+                dashboard[0].close();
+                feed[0].close();
+            }
             bridge.stop(Duration.ofSeconds(3));
             store.close();
             if (brokerToStop != null) {
@@ -126,6 +174,12 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         BrokerConnector.connectWithRetry(link);
+        if (dashboardPort >= 0) {
+            feed[0] = new DashboardFeed(url, topics);
+            feed[0].connect();
+            dashboard[0] = DashboardServer.start(feed[0], "127.0.0.1", dashboardPort, null);
+            out.println("Dashboard: " + dashboard[0].url());
+        }
         bridge.start();
         out.println("Simulated " + profile.name() + " " + simulator.deviceAddress() + " -> device " + deviceId
                 + " at " + (speed == 0 ? "full speed" : speed + "x") + "; events on " + topics.event(deviceId));

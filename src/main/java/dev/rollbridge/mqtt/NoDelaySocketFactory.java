@@ -9,7 +9,7 @@ import java.net.Socket;
  * Plain TCP sockets with Nagle's algorithm off. Paho never sets TCP_NODELAY; measured here, every
  * QoS 1 message then waited about 44 ms for the peer's delayed ACK.
  */
-final class NoDelaySocketFactory extends SocketFactory {
+public final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
