@@ -68,8 +68,7 @@ public final class DashboardServer implements AutoCloseable {
             log.warn("port {} on {} is taken; the dashboard uses a free port instead", port, host);
             http = HttpServer.create(new InetSocketAddress(address, 0), 16);
         }
-        boolean loopback = address.isLoopbackAddress();
-        DashboardServer server = new DashboardServer(http, feed, token, !loopback && token == null);
+        DashboardServer server = new DashboardServer(http, feed, token, !commandsAllowed(address, token));
         if (server.readOnly) {
             log.warn("the dashboard listens on {} without a token: it is read-only", host);
         }
@@ -77,6 +76,11 @@ public final class DashboardServer implements AutoCloseable {
         http.createContext("/", server::serve);
         http.start();
         return server;
+    }
+
+    /** Commands are allowed from a page on loopback, or with a token wherever it listens. */
+    static boolean commandsAllowed(InetAddress listen, String token) {
+        return listen.isLoopbackAddress() || token != null;
     }
 
     public String url() {
