@@ -10,6 +10,7 @@ import dev.rollbridge.mqtt.CommandParser;
 import dev.rollbridge.mqtt.EventOutbox;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttPublisher;
+import dev.rollbridge.mqtt.OutboxJournal;
 import dev.rollbridge.mqtt.Payloads;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
@@ -92,6 +93,12 @@ public final class Bridge implements AutoCloseable {
     }
 
     public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Watcher watcher, Optional<History> history) {
+        this(link, topics, devices, clock, watcher, history, Optional.empty());
+    }
+
+    /** @param journal keeps undelivered events on disk across broker outages and restarts */
+    public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Watcher watcher, Optional<History> history,
+                  Optional<OutboxJournal> journal) {
         this.link = link;
         this.topics = topics;
         this.devices = List.copyOf(devices);
@@ -99,7 +106,7 @@ public final class Bridge implements AutoCloseable {
         this.clock = clock;
         this.history = history;
         this.advisor = new TrendAdvisor(clock);
-        this.publisher = new MqttPublisher(link, topics, clock, this::info, watcher);
+        this.publisher = new MqttPublisher(link, topics, clock, this::info, watcher, journal);
     }
 
     public static String version() {
@@ -124,7 +131,10 @@ public final class Bridge implements AutoCloseable {
         extensions.add(extension);
     }
 
-    /** Starts publishing and then the devices. The link must already be connected. */
+    /**
+     * Starts publishing and then the devices. The link may connect later: events wait in the
+     * outbox and the retained topics go out when it does.
+     */
     public void start() {
         publisher.start();
         publisher.listenForCommands(this::command);

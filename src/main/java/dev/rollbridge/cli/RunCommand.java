@@ -11,6 +11,7 @@ import dev.rollbridge.dashboard.DashboardServer;
 import dev.rollbridge.mqtt.EmbeddedBroker;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttSettings;
+import dev.rollbridge.mqtt.OutboxJournal;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
@@ -80,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the web dashboard on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one if taken; -1: no dashboard).")
     int dashboardPort;
 
+    @Option(names = "--keepalive", paramLabel = "SECONDS", defaultValue = "30",
+            description = "MQTT keepalive: a broker that stops answering is noticed after about 1.5 x this (default ${DEFAULT-VALUE}).")
+    int keepAlive;
+
     @Option(names = "--once", description = "Play the simulated session once, then stop (default: repeat it).")
     boolean once;
 
@@ -128,15 +133,24 @@ final class RunCommand implements Callable<Integer> {
         }
         MqttSettings settings;
         try {
-            settings = MqttSettings.of(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF), baseTopic);
+            settings = MqttSettings.of(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF), baseTopic)
+                    .withKeepAlive(keepAlive);
         } catch (IllegalArgumentException e) {
             System.err.println("rollbridge run: " + e.getMessage());
             return 2;
         }
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
         String deviceId = profile.deviceIdFor(simulator.deviceAddress());
+        OutboxJournal journal;
+        try {
+            journal = OutboxJournal.open(dataDir);
+        } catch (IllegalStateException e) {
+            System.err.println("rollbridge run: " + e.getMessage());
+            return 2;
+        }
         Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), simulator)),
-                Clock.systemUTC(), new ConsolePrinter(out, true), Optional.of(new Bridge.History(store, common.user)));
+                Clock.systemUTC(), new ConsolePrinter(out, true), Optional.of(new Bridge.History(store, common.user)),
+                Optional.of(journal));
 
         if (cueSettings.enabled()) {
             Cues cues = new Cues(cueSettings, new SpeakerPlayer(), Clock.systemDefaultZone());
@@ -160,6 +174,8 @@ final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             if (dashboard[0] != null) {
                 dashboard[0].close();
+            }
+            if (feed[0] != null) {
                 feed[0].close();
             }
             bridge.stop(Duration.ofSeconds(3));
@@ -173,14 +189,30 @@ final class RunCommand implements Callable<Integer> {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        BrokerConnector.connectWithRetry(link);
-        if (dashboardPort >= 0) {
-            feed[0] = new DashboardFeed(url, topics);
-            feed[0].connect();
-            dashboard[0] = DashboardServer.start(feed[0], "127.0.0.1", dashboardPort, null);
-            out.println("Dashboard: " + dashboard[0].url());
-        }
+        // The device and the rules run at once; events wait in the outbox until the broker answers.
         bridge.start();
+        String brokerUrl = url;
+        Thread connector = new Thread(() -> {
+            try {
+                BrokerConnector.connectWithRetry(link);
+                if (dashboardPort >= 0) {
+                    // The dashboard is a subscriber of the same broker: it starts once that answers.
+                    DashboardFeed f = new DashboardFeed(brokerUrl, topics);
+                    f.connect();
+                    feed[0] = f;
+                    dashboard[0] = DashboardServer.start(f, "127.0.0.1", dashboardPort, null);
+                    out.println("Dashboard: " + dashboard[0].url());
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (org.eclipse.paho.client.mqttv3.MqttException | java.io.IOException e) {
+                System.err.println("rollbridge run: the dashboard did not start (" + e.getMessage()
+                        + "); run it alone with: rollbridge dashboard --broker " + brokerUrl);
+            }
+        }, "mqtt-connect");
+        connector.setDaemon(true);
+        connector.start();
         out.println("Simulated " + profile.name() + " " + simulator.deviceAddress() + " -> device " + deviceId
                 + " at " + (speed == 0 ? "full speed" : speed + "x") + "; events on " + topics.event(deviceId));
         out.println("History: " + store.file() + " (user " + common.user + "); commands: " + topics.device(deviceId) + "/set");

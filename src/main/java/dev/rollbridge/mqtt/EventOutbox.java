@@ -3,9 +3,16 @@ package dev.rollbridge.mqtt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -14,19 +21,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * QoS 1 messages that must arrive (events), kept until the broker acknowledges them and sent in
- * the order they were submitted. A window of in-flight messages keeps Paho's own limit from ever
- * refusing a publish; when the connection drops, everything unacknowledged is sent again, in
- * order, once it is back (consumers de-duplicate on the event id).
+ * QoS 1 messages that must arrive (events, session summaries), kept until the broker acknowledges
+ * them and sent in the order they were submitted, so per device in {@code seq} order.
  *
- * <p>All bookkeeping runs on one thread, so there are no locks on the state. This outbox lives in
- * memory; a durable journal underneath it is a later step.
+ * <ul>
+ *   <li>A window of in-flight messages keeps Paho's own limit from ever refusing a publish.</li>
+ *   <li>When the connection drops, everything unacknowledged goes out again, in order, once it is
+ *   back; so do the messages acknowledged in the last {@link Bounds#resendWindow} before the drop,
+ *   because a broker killed right after its PUBACK may never have passed them on (consumers
+ *   de-duplicate on the event id).</li>
+ *   <li>With a {@link OutboxJournal} everything pending is on disk and survives a restart.</li>
+ *   <li>Bounded: past {@link Bounds#maxMessages} (or {@link Bounds#maxAge}) the oldest info
+ *   messages go first, then cue, then warning; danger is never dropped. Drops are counted.</li>
+ *   <li>A watchdog asks for a new connection when messages wait, the link says it is connected,
+ *   and nothing has been acknowledged for {@link Bounds#stallTimeout} (Paho can stall like that).</li>
+ * </ul>
+ * All bookkeeping runs on one thread, so the state needs no locks.
  */
 public final class EventOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventOutbox.class);
+    private static final List<String> DROP_ORDER = List.of("info", "cue", "warning");
 
-    /** One message waiting for its PUBACK. {@code label} is what a person reads in the console (null: nothing to print). */
-    public record Message(String topic, byte[] payload, boolean retained, String label) {
+    /**
+     * One message waiting for its PUBACK. {@code label} is what a person reads in the console (null:
+     * nothing to print); {@code seq} the device's event number (-1 for other messages);
+     * {@code wallMillis} when it was submitted.
+     */
+    public record Message(String topic, byte[] payload, boolean retained, String label,
+                          String device, long seq, String severity, long wallMillis) {
+    }
+
+    /** Limits and timings of the outbox. */
+    public record Bounds(int maxMessages, Duration maxAge, Duration resendWindow, Duration stallTimeout) {
+        public static Bounds defaults() {
+            return new Bounds(10_000, Duration.ofDays(7), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        }
     }
 
     /** Told about each message once the broker has it. */
@@ -35,35 +64,76 @@ public final class EventOutbox implements AutoCloseable {
         void delivered(Message message);
     }
 
+    private record Acked(long order, Message message, long atMillis) {
+    }
+
     private final MqttLink link;
     private final int window;
     private final DeliveryListener listener;
+    private final Optional<OutboxJournal> journal;
+    private final Bounds bounds;
+    private final Clock clock;
     private final ScheduledExecutorService worker;
     private final TreeMap<Long, Message> pending = new TreeMap<>();
     private final Set<Long> inflight = new HashSet<>();
-    private final AtomicLong nextOrder = new AtomicLong();
+    private final Deque<Acked> recentlyAcked = new ArrayDeque<>();
+    private final AtomicLong nextOrder;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    /** Submitted (or recovered, or taken back for a resend) and not yet acknowledged or dropped. */
+    private final AtomicLong outstanding = new AtomicLong();
     private final Object drained = new Object();
     private volatile int size;
+    private long lastProgressMillis;
+    private final Runnable onStall;
 
     public EventOutbox(MqttLink link, int window, DeliveryListener listener) {
+        this(link, window, listener, Optional.empty(), Bounds.defaults(), Clock.systemUTC(), () -> { });
+    }
+
+    /**
+     * @param onStall called (on the outbox thread) when messages wait on a link that claims to be
+     *                connected but acknowledges nothing
+     */
+    public EventOutbox(MqttLink link, int window, DeliveryListener listener, Optional<OutboxJournal> journal, Bounds bounds,
+                       Clock clock, Runnable onStall) {
         this.link = link;
         this.window = window;
         this.listener = listener;
+        this.journal = journal;
+        this.bounds = bounds;
+        this.clock = clock;
+        this.onStall = onStall;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-outbox");
             t.setDaemon(true);
             return t;
         });
+        long first = journal.map(OutboxJournal::nextOrder).orElse(0L);
+        this.nextOrder = new AtomicLong(first);
+        journal.ifPresent(j -> pending.putAll(j.recovered()));
+        size = pending.size();
+        outstanding.set(size);
+        lastProgressMillis = clock.millis();
         // Failed sends are retried by this heartbeat, as well as on every reconnect.
-        worker.scheduleWithFixedDelay(this::pump, 1, 1, TimeUnit.SECONDS);
+        worker.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        // Batched fsync: at most 50 ms of messages at risk from a power cut, never one per message.
+        journal.ifPresent(j -> worker.scheduleWithFixedDelay(j::sync, 50, 50, TimeUnit.MILLISECONDS));
+    }
+
+    /** The last seq each device reached in a previous run (from the journal), so numbering goes on. */
+    public Map<String, Long> lastSeqs() {
+        return journal.map(OutboxJournal::lastSeqs).map(HashMap::new).orElseGet(HashMap::new);
     }
 
     public void submit(Message message) {
         long order = nextOrder.getAndIncrement();
+        outstanding.incrementAndGet();
         worker.execute(() -> {
+            journal.ifPresent(j -> j.put(order, message));
             pending.put(order, message);
+            enforceBounds();
             size = pending.size();
             pump();
         });
@@ -71,7 +141,27 @@ public final class EventOutbox implements AutoCloseable {
 
     /** Call when the link (re)connects: sends everything still pending. */
     public void connected() {
-        worker.execute(this::pump);
+        worker.execute(() -> {
+            lastProgressMillis = clock.millis();
+            pump();
+        });
+    }
+
+    /** Call when the link drops: what the broker acknowledged just before may be lost with it. */
+    public void connectionLost() {
+        worker.execute(() -> {
+            long since = clock.millis() - bounds.resendWindow().toMillis();
+            for (Acked a : recentlyAcked) {
+                if (a.atMillis() >= since && !pending.containsKey(a.order())) {
+                    pending.put(a.order(), a.message());
+                    journal.ifPresent(j -> j.put(a.order(), a.message()));
+                    resent.incrementAndGet();
+                    outstanding.incrementAndGet();
+                }
+            }
+            recentlyAcked.clear();
+            size = pending.size();
+        });
     }
 
     public int size() {
@@ -86,11 +176,15 @@ public final class EventOutbox implements AutoCloseable {
         return resent.get();
     }
 
-    /** Waits until every submitted message has been acknowledged; false on timeout. */
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    /** Waits until every submitted message has been acknowledged or dropped; false on timeout. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (drained) {
-            while (size > 0 || nextOrder.get() > delivered.get()) {
+            while (outstanding.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -99,6 +193,56 @@ public final class EventOutbox implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private void heartbeat() {
+        long now = clock.millis();
+        long oldest = now - bounds.maxAge().toMillis();
+        for (Iterator<Map.Entry<Long, Message>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Message> e = it.next();
+            if (e.getValue().wallMillis() < oldest && !e.getValue().severity().equals("danger") && !inflight.contains(e.getKey())) {
+                drop(it, e.getKey());
+            }
+        }
+        size = pending.size();
+        journal.ifPresent(j -> j.compactIfLarge(pending.entrySet(), lastSeqsOfPending()));
+        if (!pending.isEmpty() && link.isConnected() && now - lastProgressMillis > bounds.stallTimeout().toMillis()) {
+            log.warn("outbox: {} message(s) waiting and nothing acknowledged for {} s while connected; rebuilding the connection",
+                    pending.size(), bounds.stallTimeout().toSeconds());
+            lastProgressMillis = now;
+            onStall.run();
+        }
+        pump();
+    }
+
+    private Map<String, Long> lastSeqsOfPending() {
+        Map<String, Long> seqs = lastSeqs();
+        pending.values().forEach(m -> seqs.merge(m.device(), m.seq(), Math::max));
+        return seqs;
+    }
+
+    private void enforceBounds() {
+        for (String severity : DROP_ORDER) {
+            for (Iterator<Map.Entry<Long, Message>> it = pending.entrySet().iterator(); pending.size() > bounds.maxMessages() && it.hasNext(); ) {
+                Map.Entry<Long, Message> e = it.next();
+                if (e.getValue().severity().equals(severity) && !inflight.contains(e.getKey())) {
+                    drop(it, e.getKey());
+                }
+            }
+        }
+    }
+
+    private void drop(Iterator<Map.Entry<Long, Message>> it, long order) {
+        it.remove();
+        journal.ifPresent(j -> j.dropped(order));
+        long n = dropped.incrementAndGet();
+        outstanding.decrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn("outbox full or too old: dropped {} message(s) so far (never a danger event)", n);
+        }
+        synchronized (drained) {
+            drained.notifyAll();
+        }
     }
 
     private void pump() {
@@ -122,14 +266,20 @@ public final class EventOutbox implements AutoCloseable {
         inflight.remove(order);
         if (err != null) {
             // Stays pending; goes out again on the next pump, still in order.
-            resent.incrementAndGet();
             log.debug("publish of outbox message {} failed ({}); will resend", order, err.getMessage());
             return;
         }
         Message m = pending.remove(order);
         size = pending.size();
+        lastProgressMillis = clock.millis();
         if (m != null) {
+            journal.ifPresent(j -> j.acknowledged(order));
+            recentlyAcked.addLast(new Acked(order, m, lastProgressMillis));
+            while (!recentlyAcked.isEmpty() && recentlyAcked.peekFirst().atMillis() < lastProgressMillis - bounds.resendWindow().toMillis()) {
+                recentlyAcked.removeFirst();
+            }
             delivered.incrementAndGet();
+            outstanding.decrementAndGet();
             try {
                 listener.delivered(m);
             } catch (RuntimeException e) {
@@ -144,6 +294,12 @@ public final class EventOutbox implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        journal.ifPresent(OutboxJournal::close);
     }
 }

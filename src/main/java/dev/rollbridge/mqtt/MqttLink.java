@@ -72,7 +72,8 @@ public final class MqttLink implements AutoCloseable {
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(30_000);
         options.setKeepAliveInterval(settings.keepAliveSeconds());
-        options.setConnectionTimeout(10);
+        // A broker that accepts TCP but never answers (stopped, overloaded) must not hold a reconnect for long.
+        options.setConnectionTimeout(Math.max(2, Math.min(10, settings.keepAliveSeconds())));
         options.setMaxInflight(settings.maxInflight());
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setSocketFactory(new NoDelaySocketFactory());
@@ -187,6 +188,25 @@ public final class MqttLink implements AutoCloseable {
     private void failOutstanding(Throwable cause) {
         for (CompletableFuture<Void> f : outstanding) {
             f.completeExceptionally(cause);
+        }
+    }
+
+    /**
+     * Drops the connection and makes a new one: for a link that says it is connected but moves
+     * nothing (Paho's buffer can stall that way). Outstanding publishes fail, so they are resent.
+     */
+    public void forceReconnect() {
+        try {
+            client.disconnectForcibly(0, 1_000, false);
+        } catch (MqttException e) {
+            log.debug("forced disconnect: {}", e.getMessage());
+        }
+        failOutstanding(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
+        listener.connectionLost("rebuilt by the watchdog");
+        try {
+            client.reconnect();
+        } catch (MqttException e) {
+            log.warn("reconnect after a stall failed: {}; Paho keeps retrying", e.getMessage());
         }
     }
 

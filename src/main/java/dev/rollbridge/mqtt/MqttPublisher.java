@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -59,11 +60,20 @@ public final class MqttPublisher implements AutoCloseable {
      */
     public MqttPublisher(MqttLink link, Topics topics, Clock clock, Supplier<Map<String, Object>> info,
                          EventOutbox.DeliveryListener onDelivered) {
+        this(link, topics, clock, info, onDelivered, Optional.empty());
+    }
+
+    /** @param journal where undelivered events are kept across restarts (none: in memory only) */
+    public MqttPublisher(MqttLink link, Topics topics, Clock clock, Supplier<Map<String, Object>> info,
+                         EventOutbox.DeliveryListener onDelivered, Optional<OutboxJournal> journal) {
         this.link = link;
         this.topics = topics;
         this.clock = clock;
         this.info = info;
-        this.outbox = new EventOutbox(link, Math.max(1, link.settings().maxInflight() / 2), onDelivered);
+        // Leave a few of Paho's in-flight slots to retained and state messages.
+        this.outbox = new EventOutbox(link, Math.max(1, link.settings().maxInflight() - 4), onDelivered, journal,
+                EventOutbox.Bounds.defaults(), clock, link::forceReconnect);
+        outbox.lastSeqs().forEach((device, seq) -> sequences.put(device, new AtomicLong(seq)));
         this.stateTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-state");
             t.setDaemon(true);
@@ -87,6 +97,7 @@ public final class MqttPublisher implements AutoCloseable {
             @Override
             public void connectionLost(String reason) {
                 // The outbox resends what was not acknowledged once the link is back.
+                outbox.connectionLost();
             }
         });
         if (link.isConnected()) {
@@ -124,10 +135,12 @@ public final class MqttPublisher implements AutoCloseable {
                     case CLEARED -> " (cleared)";
                     case INSTANT -> "";
                 }, e.message());
-        outbox.submit(new EventOutbox.Message(topics.event(deviceId), payload, false, label));
+        String severity = e.severity().name().toLowerCase(Locale.ROOT);
+        outbox.submit(new EventOutbox.Message(topics.event(deviceId), payload, false, label, deviceId, seq, severity,
+                now.toEpochMilli()));
         if (e.type() == EventType.SESSION_ENDED) {
-            outbox.submit(new EventOutbox.Message(topics.session(deviceId),
-                    Payloads.sessionSummary(deviceId, sessionId, e, now), true, null));
+            outbox.submit(new EventOutbox.Message(topics.session(deviceId), Payloads.sessionSummary(deviceId, sessionId, e, now),
+                    true, null, deviceId, -1, severity, now.toEpochMilli()));
         }
     }
 

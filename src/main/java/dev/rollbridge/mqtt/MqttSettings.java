@@ -11,7 +11,15 @@ import java.net.URI;
 public record MqttSettings(String brokerUrl, String clientId, String baseTopic, int keepAliveSeconds, int maxInflight) {
 
     public static MqttSettings of(String brokerUrl, String clientId, String baseTopic) {
-        return new MqttSettings(brokerUrl, clientId, baseTopic, 30, 64);
+        return new MqttSettings(brokerUrl, clientId, baseTopic, 30, 20);
+    }
+
+    /** The same with another keepalive: a silent broker is noticed after about 1.5 × this. */
+    public MqttSettings withKeepAlive(int seconds) {
+        if (seconds < 1 || seconds > 3600) {
+            throw new IllegalArgumentException("keepalive must be 1 to 3600 s, not " + seconds);
+        }
+        return new MqttSettings(brokerUrl, clientId, baseTopic, seconds, maxInflight);
     }
 
     public MqttSettings {

@@ -1,0 +1,194 @@
+package dev.rollbridge.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The outbox on disk: an append-only journal ({@code outbox.journal}, JSON lines) of messages put,
+ * acknowledged and dropped, so undelivered events survive a broker outage and a {@code kill -9}
+ * of the daemon. Writes go to the OS at once (a killed process loses nothing it wrote); the fsync
+ * that guards against power loss is batched by {@link #sync}. When the file grows past a limit it
+ * is rewritten with only what is still pending (write, fsync, atomic rename). A torn last line
+ * (a crash mid-write) is ignored. Single-threaded: the outbox's worker owns it.
+ */
+public final class OutboxJournal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboxJournal.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long COMPACT_BYTES = 4L * 1024 * 1024;
+
+    private final Path file;
+    private FileChannel channel;
+    private boolean dirty;
+    private final TreeMap<Long, EventOutbox.Message> recovered = new TreeMap<>();
+    private final Map<String, Long> lastSeqs = new HashMap<>();
+    private long nextOrder;
+
+    private OutboxJournal(Path file) {
+        this.file = file;
+    }
+
+    /** Opens (or creates) {@code dir/outbox.journal} and reads back what was still pending. */
+    public static OutboxJournal open(Path dir) {
+        OutboxJournal j = new OutboxJournal(dir.resolve("outbox.journal"));
+        try {
+            Files.createDirectories(dir);
+            if (Files.exists(j.file)) {
+                j.replay(Files.readAllLines(j.file, StandardCharsets.UTF_8));
+            }
+            j.channel = FileChannel.open(j.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the outbox journal " + j.file + ": " + e.getMessage(), e);
+        }
+        if (!j.recovered.isEmpty()) {
+            log.info("outbox: {} undelivered message(s) recovered from {}", j.recovered.size(), j.file);
+        }
+        return j;
+    }
+
+    private void replay(List<String> lines) {
+        int torn = 0;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (IOException e) {
+                torn++;
+                continue;
+            }
+            long order = n.path("order").asLong(-1);
+            switch (n.path("op").asText()) {
+                case "put" -> {
+                    EventOutbox.Message m = new EventOutbox.Message(n.path("topic").asText(),
+                            Base64.getDecoder().decode(n.path("payload").asText()), n.path("retained").asBoolean(),
+                            n.path("label").isNull() ? null : n.path("label").asText(null), n.path("device").asText(),
+                            n.path("seq").asLong(), n.path("severity").asText("info"), n.path("time").asLong());
+                    recovered.put(order, m);
+                    lastSeqs.merge(m.device(), m.seq(), Math::max);
+                }
+                case "ack", "drop" -> recovered.remove(order);
+                case "seq" -> lastSeqs.merge(n.path("device").asText(), n.path("seq").asLong(), Math::max);
+                default -> torn++;
+            }
+            nextOrder = Math.max(nextOrder, order + 1);
+        }
+        if (torn > 0) {
+            log.warn("outbox journal {}: skipped {} unreadable line(s) (a crash mid-write)", file, torn);
+        }
+    }
+
+    /** Messages that were put and neither acknowledged nor dropped, by order. */
+    public Map<Long, EventOutbox.Message> recovered() {
+        return recovered;
+    }
+
+    /** The highest event seq each device reached, so numbering goes on after a restart. */
+    public Map<String, Long> lastSeqs() {
+        return lastSeqs;
+    }
+
+    public long nextOrder() {
+        return nextOrder;
+    }
+
+    public void put(long order, EventOutbox.Message m) {
+        ObjectNode n = JSON.createObjectNode().put("op", "put").put("order", order).put("device", m.device()).put("seq", m.seq())
+                .put("topic", m.topic()).put("payload", Base64.getEncoder().encodeToString(m.payload())).put("retained", m.retained())
+                .put("severity", m.severity()).put("time", m.wallMillis());
+        n.put("label", m.label());
+        write(n);
+        nextOrder = Math.max(nextOrder, order + 1);
+    }
+
+    public void acknowledged(long order) {
+        write(JSON.createObjectNode().put("op", "ack").put("order", order));
+    }
+
+    public void dropped(long order) {
+        write(JSON.createObjectNode().put("op", "drop").put("order", order));
+    }
+
+    private void write(ObjectNode n) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap((n + "\n").getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+            dirty = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("outbox journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** fsync if anything was written since the last one (called every few tens of ms, not per message). */
+    public void sync() {
+        if (!dirty) {
+            return;
+        }
+        try {
+            channel.force(false);
+            dirty = false;
+        } catch (IOException e) {
+            log.warn("outbox journal {}: fsync failed: {}", file, e.getMessage());
+        }
+    }
+
+    /** Rewrites the journal with only {@code pending} when it has grown past a few MB. */
+    public void compactIfLarge(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) {
+        try {
+            if (channel.size() < COMPACT_BYTES) {
+                return;
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                FileChannel saved = channel;
+                channel = out;
+                seqs.forEach((device, seq) -> write(JSON.createObjectNode().put("op", "seq").put("device", device).put("seq", seq)));
+                for (Map.Entry<Long, EventOutbox.Message> e : new ArrayList<>(pending)) {
+                    put(e.getKey(), e.getValue());
+                }
+                out.force(false);
+                channel = saved;
+            }
+            channel.close();
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            dirty = false;
+        } catch (IOException e) {
+            log.warn("outbox journal {}: compaction failed ({}); it keeps growing", file, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        sync();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing {}: {}", file, e.getMessage());
+        }
+    }
+}
