@@ -77,6 +77,8 @@ public final class EventOutbox implements AutoCloseable {
     private final TreeMap<Long, Message> pending = new TreeMap<>();
     private final Set<Long> inflight = new HashSet<>();
     private final Deque<Acked> recentlyAcked = new ArrayDeque<>();
+    /** First acknowledgement time of messages taken back for a resend: the window runs from there, once. */
+    private final Map<Long, Long> firstAck = new HashMap<>();
     private final AtomicLong nextOrder;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
@@ -154,6 +156,7 @@ public final class EventOutbox implements AutoCloseable {
             for (Acked a : recentlyAcked) {
                 if (a.atMillis() >= since && !pending.containsKey(a.order())) {
                     pending.put(a.order(), a.message());
+                    firstAck.put(a.order(), a.atMillis());
                     journal.ifPresent(j -> j.put(a.order(), a.message()));
                     resent.incrementAndGet();
                     outstanding.incrementAndGet();
@@ -274,7 +277,8 @@ public final class EventOutbox implements AutoCloseable {
         lastProgressMillis = clock.millis();
         if (m != null) {
             journal.ifPresent(j -> j.acknowledged(order));
-            recentlyAcked.addLast(new Acked(order, m, lastProgressMillis));
+            Long first = firstAck.remove(order);
+            recentlyAcked.addLast(new Acked(order, m, first != null ? first : lastProgressMillis));
             while (!recentlyAcked.isEmpty() && recentlyAcked.peekFirst().atMillis() < lastProgressMillis - bounds.resendWindow().toMillis()) {
                 recentlyAcked.removeFirst();
             }

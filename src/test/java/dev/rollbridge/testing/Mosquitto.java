@@ -25,10 +25,40 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     public static Mosquitto start() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mosquitto-");
-        Mosquitto m = new Mosquitto(freePort(), dir);
+        Mosquitto m = unstarted();
         m.launch();
         return m;
+    }
+
+    /** A broker with its port and folder chosen but not running yet (for "broker absent at start"). */
+    public static Mosquitto unstarted() throws IOException {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mosquitto-");
+        return new Mosquitto(freePort(), dir);
+    }
+
+    public void begin() throws IOException, InterruptedException {
+        launch();
+    }
+
+    /** SIGKILL: no goodbye, nothing saved since the last autosave. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGSTOP: the broker keeps its sockets open and answers nothing. */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String which) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
     }
 
     private static String binary() {
@@ -101,6 +131,13 @@ public final class Mosquitto implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            try {
+                resume(); // a paused broker ignores SIGTERM until it runs again
+            } catch (IOException e) {
+                // fall through to the kill
+            }
+        }
         stop();
     }
 
