@@ -159,9 +159,12 @@ public final class MqttPublisher implements AutoCloseable {
         });
     }
 
-    /** Answers a command on {@code <device>/set/response} (not retained, not queued). */
+    /**
+     * Answers a command on {@code <device>/set/response}: QoS 0, not retained, not queued, so a
+     * flood of bad requests can never fill the in-flight window the events need.
+     */
     public void respond(String deviceId, boolean ok, String message, Object transaction) {
-        link.publish(topics.commandResponse(deviceId), Payloads.commandResponse(ok, message, transaction), 1, false);
+        link.publish(topics.commandResponse(deviceId), Payloads.commandResponse(ok, message, transaction), 0, false);
     }
 
     /** The id of a device's session number: device, when it was first seen, and the number; null for 0. */
