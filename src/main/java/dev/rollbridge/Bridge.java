@@ -77,6 +77,9 @@ public final class Bridge implements AutoCloseable {
     private final Map<String, Phase> phases = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, DevicePipeline> byId = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Extension> extensions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Device> devicesById = new LinkedHashMap<>();
+    private BridgeApi api;
+    private Duration healthInterval = Duration.ofSeconds(60);
     private final Clock clock;
     private final Optional<History> history;
     private final TrendAdvisor advisor;
@@ -126,6 +129,11 @@ public final class Bridge implements AutoCloseable {
         return MqttPublisher.will(topics);
     }
 
+    /** How often {@code bridge/health} goes out (default 60 s); call before {@link #start}. */
+    public void setHealthInterval(Duration interval) {
+        this.healthInterval = interval;
+    }
+
     /** Adds a feature that follows every event; call before {@link #start}. Closed when the bridge stops. */
     public void addExtension(Extension extension) {
         extensions.add(extension);
@@ -167,10 +175,13 @@ public final class Bridge implements AutoCloseable {
             DevicePipeline pipeline = new DevicePipeline(d.id(), d.profile(), d.thresholds(), calibration, QUEUE_CAPACITY, toMqtt);
             pipelines.add(pipeline);
             byId.put(d.id(), pipeline);
+            devicesById.put(d.id(), d);
             pipeline.start();
             d.transport().start(pipeline);
             log.info("device {} ({}, {} via {})", d.id(), d.profile().name(), d.transport().deviceAddress(), d.transport().kind());
         }
+        api = new BridgeApi(link, topics, publisher, devicesById, byId);
+        api.start(healthInterval);
     }
 
     /** A {@code <device>/set} payload: parsed, carried out in order with the samples, answered on set/response. */
@@ -296,6 +307,9 @@ public final class Bridge implements AutoCloseable {
             p.close();
         }
         // Let the last session be recorded (and its advice queued) before going offline.
+        if (api != null) {
+            api.close();
+        }
         historyWorker.shutdown();
         try {
             historyWorker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);

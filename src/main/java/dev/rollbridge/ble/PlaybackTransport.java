@@ -17,7 +17,7 @@ public abstract class PlaybackTransport implements Transport {
 
     @Override
     public final synchronized void start(FrameSink sink) {
-        if (thread != null) {
+        if (thread != null && thread.isAlive()) {
             throw new IllegalStateException(kind() + " " + deviceAddress() + " already started");
         }
         running = true;
@@ -46,6 +46,9 @@ public abstract class PlaybackTransport implements Transport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        synchronized (this) {
+            thread = null; // a stopped transport can be started again (a device restart)
         }
     }
 }

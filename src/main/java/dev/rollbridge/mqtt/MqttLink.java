@@ -50,6 +50,7 @@ public final class MqttLink implements AutoCloseable {
     private final MqttConnectOptions options;
     private final Set<CompletableFuture<Void>> outstanding = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, MessageHandler> subscriptions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
     private volatile Listener listener = new Listener() {
         @Override
         public void connected(boolean reconnect) {
@@ -82,6 +83,7 @@ public final class MqttLink implements AutoCloseable {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
                 if (reconnect) {
+                    reconnects.incrementAndGet();
                     log.info("MQTT reconnected to {}", settings.redactedBrokerUrl());
                 }
                 // A clean session forgets subscriptions: make them again on every connect.
@@ -153,6 +155,11 @@ public final class MqttLink implements AutoCloseable {
         } catch (MqttException e) {
             log.warn("cannot subscribe to {}: {}", filter, e.getMessage());
         }
+    }
+
+    /** How many times the link came back after a drop. */
+    public long reconnects() {
+        return reconnects.get();
     }
 
     public boolean isConnected() {

@@ -18,6 +18,25 @@ public record Topics(String base) {
         return base + "/bridge/info";
     }
 
+    public String bridgeHealth() {
+        return base + "/bridge/health";
+    }
+
+    /** Requests to the bridge: {@code rollbridge/bridge/request/<name>}. */
+    public String bridgeRequestFilter() {
+        return base + "/bridge/request/#";
+    }
+
+    public String bridgeResponse(String name) {
+        return base + "/bridge/response/" + name;
+    }
+
+    /** The name of a bridge request topic ({@code health_check}, {@code device/restart}), or null. */
+    public String requestName(String topic) {
+        String prefix = base + "/bridge/request/";
+        return topic.startsWith(prefix) && topic.length() > prefix.length() ? topic.substring(prefix.length()) : null;
+    }
+
     public String device(String deviceId) {
         return base + "/" + deviceId;
     }

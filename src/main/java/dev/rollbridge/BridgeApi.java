@@ -1,0 +1,163 @@
+package dev.rollbridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollbridge.mqtt.MqttLink;
+import dev.rollbridge.mqtt.MqttPublisher;
+import dev.rollbridge.mqtt.Payloads;
+import dev.rollbridge.mqtt.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bridge's own API, in the zigbee2mqtt style: {@code bridge/health} on a timer, and
+ * {@code bridge/request/<name>} answered on {@code bridge/response/<name>} with the request's
+ * {@code transaction}. Requests: {@code health_check}, {@code devices}, {@code device/restart}
+ * ({@code {"id":"rollsense_…"}}). A bad request gets {@code {"status":"error","error":…}}.
+ */
+final class BridgeApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BridgeApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> REQUESTS = List.of("health_check", "devices", "device/restart");
+
+    private final MqttLink link;
+    private final Topics topics;
+    private final MqttPublisher publisher;
+    private final Map<String, Bridge.Device> devices;
+    private final Map<String, DevicePipeline> pipelines;
+    private final long startNanos = System.nanoTime();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bridge-api");
+        t.setDaemon(true);
+        return t;
+    });
+
+    BridgeApi(MqttLink link, Topics topics, MqttPublisher publisher, Map<String, Bridge.Device> devices,
+              Map<String, DevicePipeline> pipelines) {
+        this.link = link;
+        this.topics = topics;
+        this.publisher = publisher;
+        this.devices = devices;
+        this.pipelines = pipelines;
+    }
+
+    void start(Duration healthInterval) {
+        link.subscribe(topics.bridgeRequestFilter(), (topic, payload) -> worker.execute(() -> request(topic, payload)));
+        worker.scheduleAtFixedRate(this::publishHealth, healthInterval.toMillis(), healthInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Map<String, Object> health() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("uptime_s", (System.nanoTime() - startNanos) / 1_000_000_000);
+        h.put("mqtt_connected", link.isConnected());
+        h.put("reconnects", link.reconnects());
+        h.put("outbox_depth", publisher.outbox().size());
+        h.put("delivered", publisher.outbox().deliveredCount());
+        h.put("dropped", publisher.outbox().droppedCount());
+        h.put("resent", publisher.outbox().resentCount());
+        long decodeErrors = 0;
+        Map<String, Object> perDevice = new LinkedHashMap<>();
+        for (Map.Entry<String, DevicePipeline> e : pipelines.entrySet()) {
+            DevicePipeline.Stats s = e.getValue().stats();
+            decodeErrors += s.decoder().malformed();
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("frames", s.decoder().frames());
+            d.put("samples", s.decoder().samples());
+            d.put("lost_samples", s.decoder().lostSamples());
+            d.put("decode_errors", s.decoder().malformed());
+            d.put("queue_depth", s.queueDepth());
+            d.put("queue_dropped", s.queueDropped());
+            perDevice.put(e.getKey(), d);
+        }
+        h.put("decode_errors", decodeErrors);
+        h.put("heap_used_mb", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+        h.put("devices", perDevice);
+        return h;
+    }
+
+    private void publishHealth() {
+        if (link.isConnected()) {
+            link.publish(topics.bridgeHealth(), Payloads.json(health()), 0, false);
+        }
+    }
+
+    private void request(String topic, byte[] payload) {
+        String name = topics.requestName(topic);
+        if (name == null) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = payload.length == 0 ? JSON.createObjectNode() : JSON.readTree(payload);
+        } catch (IOException e) {
+            respond(name, null, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return;
+        }
+        Object transaction = body != null && body.has("transaction") ? JSON.convertValue(body.get("transaction"), Object.class) : null;
+        if (body == null || !body.isObject()) {
+            respond(name, transaction, null, "expected a JSON object");
+            return;
+        }
+        switch (name) {
+            case "health_check" -> respond(name, transaction, health(), null);
+            case "devices" -> respond(name, transaction, deviceList(), null);
+            case "device/restart" -> {
+                String id = body.path("id").asText("");
+                Bridge.Device d = devices.get(id);
+                if (d == null) {
+                    respond(name, transaction, null, "unknown device '" + id + "' (known: " + String.join(", ", devices.keySet()) + ")");
+                    return;
+                }
+                log.info("restarting the connection to {} on request", id);
+                d.transport().stop();
+                pipelines.get(id).linkChanged(false);
+                d.transport().start(pipelines.get(id));
+                respond(name, transaction, Map.of("id", id), null);
+            }
+            default -> respond(name, transaction, null, "unknown request '" + name + "' (known: " + String.join(", ", REQUESTS) + ")");
+        }
+    }
+
+    private List<Map<String, Object>> deviceList() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        devices.forEach((id, d) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id);
+            m.put("address", d.transport().deviceAddress());
+            m.put("profile", d.profile().name());
+            m.put("transport", d.transport().kind());
+            out.add(m);
+        });
+        return out;
+    }
+
+    private void respond(String name, Object transaction, Object data, String error) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", error == null ? "ok" : "error");
+        if (error == null) {
+            r.put("data", data);
+        } else {
+            r.put("error", error);
+        }
+        if (transaction != null) {
+            r.put("transaction", transaction);
+        }
+        link.publish(topics.bridgeResponse(name), Payloads.json(r), 0, false);
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
