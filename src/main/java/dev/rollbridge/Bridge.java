@@ -8,6 +8,7 @@ import dev.rollbridge.analysis.Phase;
 import dev.rollbridge.ble.Transport;
 import dev.rollbridge.mqtt.CommandParser;
 import dev.rollbridge.mqtt.EventOutbox;
+import dev.rollbridge.mqtt.HomeAssistantDiscovery;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttPublisher;
 import dev.rollbridge.mqtt.OutboxJournal;
@@ -79,6 +80,9 @@ public final class Bridge implements AutoCloseable {
     private final List<Extension> extensions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Device> devicesById = new LinkedHashMap<>();
     private BridgeApi api;
+    private String discoveryPrefix;
+    private Optional<java.nio.file.Path> discoveryState = Optional.empty();
+    private HomeAssistantDiscovery discovery;
     private Duration healthInterval = Duration.ofSeconds(60);
     private final Clock clock;
     private final Optional<History> history;
@@ -129,6 +133,19 @@ public final class Bridge implements AutoCloseable {
         return MqttPublisher.will(topics);
     }
 
+    /**
+     * Announces the devices to Home Assistant under {@code prefix}; {@code stateFile} remembers them
+     * so a device removed from the configuration is withdrawn. Call before {@link #start}.
+     */
+    public void enableHomeAssistant(String prefix, Optional<java.nio.file.Path> stateFile) {
+        this.discoveryPrefix = prefix;
+        this.discoveryState = stateFile;
+    }
+
+    public Optional<HomeAssistantDiscovery> discovery() {
+        return Optional.ofNullable(discovery);
+    }
+
     /** How often {@code bridge/health} goes out (default 60 s); call before {@link #start}. */
     public void setHealthInterval(Duration interval) {
         this.healthInterval = interval;
@@ -144,6 +161,14 @@ public final class Bridge implements AutoCloseable {
      * outbox and the retained topics go out when it does.
      */
     public void start() {
+        if (discoveryPrefix != null) {
+            discovery = new HomeAssistantDiscovery(link, topics, discoveryPrefix, version(), devices.stream()
+                    .map(d -> new HomeAssistantDiscovery.Device(d.id(), d.transport().deviceAddress(), d.profile().name(),
+                            d.profile().description().replaceAll(" \\(.*\\)$", "")))
+                    .toList(), discoveryState);
+            publisher.alsoOnConnect(discovery::publishAll);
+            discovery.start();
+        }
         publisher.start();
         publisher.listenForCommands(this::command);
         DevicePipeline.Listener toMqtt = new DevicePipeline.Listener() {
@@ -309,6 +334,9 @@ public final class Bridge implements AutoCloseable {
         // Let the last session be recorded (and its advice queued) before going offline.
         if (api != null) {
             api.close();
+        }
+        if (discovery != null) {
+            discovery.close();
         }
         historyWorker.shutdown();
         try {

@@ -85,6 +85,14 @@ final class RunCommand implements Callable<Integer> {
             description = "MQTT keepalive: a broker that stops answering is noticed after about 1.5 x this (default ${DEFAULT-VALUE}).")
     int keepAlive;
 
+    @Option(names = "--ha-discovery", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Announce the devices to Home Assistant (MQTT discovery; --no-ha-discovery: don't).")
+    boolean haDiscovery;
+
+    @Option(names = "--ha-prefix", paramLabel = "PREFIX", defaultValue = "homeassistant",
+            description = "Home Assistant discovery prefix (default ${DEFAULT-VALUE}).")
+    String haPrefix;
+
     @Option(names = "--once", description = "Play the simulated session once, then stop (default: repeat it).")
     boolean once;
 
@@ -152,6 +160,9 @@ final class RunCommand implements Callable<Integer> {
                 Clock.systemUTC(), new ConsolePrinter(out, true), Optional.of(new Bridge.History(store, common.user)),
                 Optional.of(journal));
 
+        if (haDiscovery) {
+            bridge.enableHomeAssistant(haPrefix, Optional.of(dataDir.resolve("ha-devices.json")));
+        }
         if (cueSettings.enabled()) {
             Cues cues = new Cues(cueSettings, new SpeakerPlayer(), Clock.systemDefaultZone());
             bridge.addExtension(new Bridge.Extension() {

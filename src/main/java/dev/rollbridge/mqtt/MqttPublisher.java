@@ -106,11 +106,19 @@ public final class MqttPublisher implements AutoCloseable {
         stateTimer.scheduleAtFixedRate(this::publishChangedStates, STATE_INTERVAL_MS, STATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
+    private final java.util.List<Runnable> onConnect = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Something else to publish (retained) on every connect, after the bridge's own topics: discovery. */
+    public void alsoOnConnect(Runnable publish) {
+        onConnect.add(publish);
+    }
+
     private void publishRetained() {
         link.publish(topics.bridgeState(), Payloads.online(), 1, true);
         link.publish(topics.bridgeInfo(), Payloads.json(info.get()), 1, true);
         availability.forEach((device, up) -> link.publish(topics.availability(device),
                 up ? Payloads.online() : Payloads.offline(), 1, true));
+        onConnect.forEach(Runnable::run);
     }
 
     public void availability(String deviceId, boolean up) {

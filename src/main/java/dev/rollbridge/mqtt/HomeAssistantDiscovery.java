@@ -1,0 +1,176 @@
+package dev.rollbridge.mqtt;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollbridge.analysis.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Home Assistant MQTT discovery, device-based ({@code <prefix>/device/<id>/config}, retained):
+ * pressure, rolling speed, phase, hold time, battery, RSSI (diagnostic) and an event entity with
+ * every event type. Unique ids come from the BLE address; an entity is available only while both
+ * the bridge and the device are online. Sent on every connect, again a moment (random, up to 3 s)
+ * after Home Assistant announces {@code <prefix>/status} = {@code online}, and a device that left
+ * the configuration gets an empty retained config so Home Assistant removes it.
+ */
+public final class HomeAssistantDiscovery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HomeAssistantDiscovery.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What discovery needs to know of a device. */
+    public record Device(String id, String address, String profile, String description) {
+    }
+
+    private final MqttLink link;
+    private final Topics topics;
+    private final String prefix;
+    private final String version;
+    private final List<Device> devices;
+    private final Optional<Path> stateFile;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ha-discovery");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param stateFile remembers which devices were announced, so removed ones can be withdrawn */
+    public HomeAssistantDiscovery(MqttLink link, Topics topics, String prefix, String version, List<Device> devices,
+                                  Optional<Path> stateFile) {
+        if (prefix.isBlank() || prefix.contains("#") || prefix.contains("+")) {
+            throw new IllegalArgumentException("discovery prefix '" + prefix + "' must be non-empty and without wildcards");
+        }
+        this.link = link;
+        this.topics = topics;
+        this.prefix = prefix;
+        this.version = version;
+        this.devices = List.copyOf(devices);
+        this.stateFile = stateFile;
+    }
+
+    public String configTopic(String deviceId) {
+        return prefix + "/device/rollbridge_" + deviceId + "/config";
+    }
+
+    /** Listens for Home Assistant coming online. Publishing itself happens on each connect ({@link #publishAll}). */
+    public void start() {
+        link.subscribe(prefix + "/status", (topic, payload) -> {
+            if ("online".equals(new String(payload, java.nio.charset.StandardCharsets.UTF_8).strip())) {
+                long delay = ThreadLocalRandom.current().nextLong(500, 3_000);
+                timer.schedule(this::publishAll, delay, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** Announces every device, and withdraws those announced before that are no longer configured. */
+    public void publishAll() {
+        for (String gone : withdrawn()) {
+            log.info("Home Assistant: removing {}, no longer configured", gone);
+            link.publish(configTopic(gone), new byte[0], 1, true);
+        }
+        for (Device d : devices) {
+            link.publish(configTopic(d.id()), Payloads.json(config(d)), 1, true);
+        }
+        remember();
+    }
+
+    /** The discovery payload of one device. */
+    public Map<String, Object> config(Device d) {
+        String uid = "rollbridge_" + d.address().replace(":", "").toLowerCase(java.util.Locale.ROOT);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dev", map("ids", List.of(uid), "name", d.description() + " " + d.address(), "mf", "RollSense",
+                "mdl", d.profile(), "sw", version, "cns", List.of(List.of("bluetooth", d.address().toLowerCase(java.util.Locale.ROOT)))));
+        m.put("o", map("name", "rollbridge", "sw", version));
+        m.put("avty", List.of(map("t", topics.bridgeState(), "val_tpl", "{{ value_json.state }}"),
+                map("t", topics.availability(d.id()), "val_tpl", "{{ value_json.state }}")));
+        m.put("avty_mode", "all");
+        m.put("stat_t", topics.device(d.id()));
+        m.put("qos", 1);
+        Map<String, Object> cmps = new LinkedHashMap<>();
+        cmps.put("pressure", sensor(uid, "pressure", "Pressure", "{{ value_json.pressure_kpa }}", map("unit_of_measurement", "kPa",
+                "device_class", "pressure", "state_class", "measurement")));
+        cmps.put("speed", sensor(uid, "speed", "Rolling speed", "{{ value_json.speed_cm_s }}", map("unit_of_measurement", "cm/s",
+                "state_class", "measurement", "icon", "mdi:speedometer")));
+        cmps.put("phase", sensor(uid, "phase", "Phase", "{{ value_json.phase }}", map("device_class", "enum",
+                "options", List.of("idle", "rolling", "hold", "friction"))));
+        cmps.put("hold_time", sensor(uid, "hold_time", "Hold time", "{{ value_json.hold_s }}", map("unit_of_measurement", "s",
+                "device_class", "duration", "state_class", "measurement")));
+        cmps.put("battery", sensor(uid, "battery", "Battery", "{{ value_json.battery }}", map("unit_of_measurement", "%",
+                "device_class", "battery", "state_class", "measurement", "entity_category", "diagnostic")));
+        cmps.put("rssi", sensor(uid, "rssi", "Signal strength", "{{ value_json.rssi }}", map("unit_of_measurement", "dBm",
+                "device_class", "signal_strength", "state_class", "measurement", "entity_category", "diagnostic",
+                "enabled_by_default", false)));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("p", "event");
+        event.put("name", "Massage event");
+        event.put("uniq_id", uid + "_event");
+        event.put("stat_t", topics.event(d.id()));
+        event.put("evt_typ", Arrays.stream(EventType.values()).map(EventType::wireName).toList());
+        event.put("val_tpl", "{{ {'event_type': value_json.type, 'severity': value_json.severity, "
+                + "'message': value_json.message, 't_ms': value_json.t_ms} | tojson }}");
+        cmps.put("event", event);
+        m.put("cmps", cmps);
+        return m;
+    }
+
+    private static Map<String, Object> sensor(String uid, String key, String name, String template, Map<String, Object> extra) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("p", "sensor");
+        s.put("name", name);
+        s.put("uniq_id", uid + "_" + key);
+        s.put("val_tpl", template);
+        s.putAll(extra);
+        return s;
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private List<String> withdrawn() {
+        if (stateFile.isEmpty() || !Files.isRegularFile(stateFile.get())) {
+            return List.of();
+        }
+        try {
+            List<String> before = JSON.readValue(stateFile.get().toFile(), new TypeReference<List<String>>() { });
+            List<String> now = devices.stream().map(Device::id).toList();
+            return before.stream().filter(id -> !now.contains(id)).toList();
+        } catch (IOException e) {
+            log.warn("cannot read {}: {}", stateFile.get(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void remember() {
+        if (stateFile.isEmpty()) {
+            return;
+        }
+        try {
+            Files.writeString(stateFile.get(), JSON.writeValueAsString(devices.stream().map(Device::id).toList()));
+        } catch (IOException e) {
+            log.warn("cannot write {}: {}", stateFile.get(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

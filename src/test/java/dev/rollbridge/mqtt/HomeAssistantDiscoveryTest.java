@@ -1,0 +1,83 @@
+package dev.rollbridge.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollbridge.Bridge;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.testing.ManualTransport;
+import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.MqttProbe;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Home Assistant discovery against a real Mosquitto: the golden payload, the re-send, the removal. */
+class HomeAssistantDiscoveryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BALL = "rollsense_c0ffee000001";
+    private static final String ROLLER = "rollsense_c0ffee000002";
+    @TempDir
+    Path data;
+
+    private Bridge bridge(Mosquitto broker, boolean withRoller) throws Exception {
+        DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
+        DeviceProfile roller = new ProfileLoader().builtIn("rollsense-roller");
+        Topics topics = new Topics("ha");
+        MqttLink link = new MqttLink(MqttSettings.of(broker.url(), "bridge-ha-" + System.nanoTime(), "ha"), Bridge.will(topics));
+        link.connect(Duration.ofSeconds(5));
+        List<Bridge.Device> devices = withRoller
+                ? List.of(new Bridge.Device(BALL, ball, ball.thresholds(), new ManualTransport(ball, "C0:FF:EE:00:00:01")),
+                new Bridge.Device(ROLLER, roller, roller.thresholds(), new ManualTransport(roller, "C0:FF:EE:00:00:02")))
+                : List.of(new Bridge.Device(BALL, ball, ball.thresholds(), new ManualTransport(ball, "C0:FF:EE:00:00:01")));
+        Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), m -> { });
+        bridge.enableHomeAssistant("homeassistant", Optional.of(data.resolve("ha-devices.json")));
+        bridge.start();
+        return bridge;
+    }
+
+    @Test
+    void devicesAreAnnouncedResentWhenHomeAssistantComesOnlineAndWithdrawnWhenRemoved() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(); MqttProbe probe = new MqttProbe(broker.url(), "homeassistant/#")) {
+            Bridge first = bridge(broker, true);
+            MqttProbe.Received config = probe.await("ball config", Duration.ofSeconds(5),
+                    m -> m.topic().equals("homeassistant/device/rollbridge_" + BALL + "/config"));
+            assertThat(config.qos()).isEqualTo(1);
+            JsonNode expected = JSON.readTree(Files.readString(Path.of("src/test/resources/golden/ha-discovery-" + BALL + ".json"))
+                    .replace("VERSION", Bridge.version()));
+            assertThat(config.json()).isEqualTo(expected);
+            probe.await("roller config", Duration.ofSeconds(5), m -> m.topic().equals("homeassistant/device/rollbridge_" + ROLLER + "/config")
+                    && m.json().path("cmps").path("pressure").path("uniq_id").asText().equals("rollbridge_c0ffee000002_pressure"));
+
+            // Home Assistant restarts and says so: every device is announced again, after a short random delay.
+            int before = probe.on("homeassistant/device/rollbridge_" + BALL + "/config").size();
+            MqttClient ha = new MqttClient(broker.url(), "home-assistant");
+            ha.connect();
+            long sent = System.nanoTime();
+            ha.publish("homeassistant/status", "online".getBytes(StandardCharsets.UTF_8), 1, false);
+            probe.await("re-sent config", Duration.ofSeconds(10),
+                    m -> probe.on("homeassistant/device/rollbridge_" + BALL + "/config").size() > before);
+            long afterMs = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(afterMs).as("re-sent after a short delay").isBetween(400L, 4_000L);
+            ha.disconnect();
+            ha.close();
+            first.stop(Duration.ofSeconds(2));
+
+            // The roller leaves the configuration: its config is withdrawn with an empty retained payload.
+            Bridge second = bridge(broker, false);
+            probe.await("roller withdrawn", Duration.ofSeconds(5),
+                    m -> m.topic().equals("homeassistant/device/rollbridge_" + ROLLER + "/config") && m.payload().isEmpty());
+            second.stop(Duration.ofSeconds(2));
+        }
+    }
+}
