@@ -80,6 +80,7 @@ public final class Bridge implements AutoCloseable {
     private final List<Extension> extensions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Device> devicesById = new LinkedHashMap<>();
     private BridgeApi api;
+    private final java.util.concurrent.atomic.AtomicLong refusedCommands = new java.util.concurrent.atomic.AtomicLong();
     private String discoveryPrefix;
     private Optional<java.nio.file.Path> discoveryState = Optional.empty();
     private HomeAssistantDiscovery discovery;
@@ -222,7 +223,10 @@ public final class Bridge implements AutoCloseable {
         try {
             command = CommandParser.parse(payload);
         } catch (CommandParser.BadCommand e) {
-            log.info("{}: refused a command: {}", deviceId, e.getMessage());
+            long n = refusedCommands.incrementAndGet();
+            if (n <= 3 || n % 1000 == 0) {
+                log.info("{}: refused a command ({} so far): {}", deviceId, n, e.getMessage());
+            }
             publisher.respond(deviceId, false, e.getMessage(), transaction);
             return;
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bridge's one connection to the broker (Paho, MQTT 3.1.1): TCP_NODELAY sockets, memory
@@ -209,12 +210,32 @@ public final class MqttLink implements AutoCloseable {
             log.debug("forced disconnect: {}", e.getMessage());
         }
         failOutstanding(new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
-        listener.connectionLost("rebuilt by the watchdog");
-        try {
-            client.reconnect();
-        } catch (MqttException e) {
-            log.warn("reconnect after a stall failed: {}; Paho keeps retrying", e.getMessage());
+        listener.connectionLost("reset by the watchdog");
+        // Paho does not reconnect after an explicit disconnect, and refuses to start while it is
+        // still disconnecting: ask again until it has started (it then retries on its own).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                client.reconnect();
+                return;
+            } catch (MqttException e) {
+                int code = e.getReasonCode();
+                if (code == MqttException.REASON_CODE_CLIENT_CONNECTED || code == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                    return;
+                }
+                if (code != MqttException.REASON_CODE_CLIENT_DISCONNECTING) {
+                    log.warn("reconnect after a reset failed: {}", e.getMessage());
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
+        log.warn("the MQTT client was still disconnecting after 10 s; it will be reset again if events keep waiting");
     }
 
     /** Disconnects cleanly (no last will), waiting up to {@code timeout} for in-flight messages. */

@@ -6,7 +6,6 @@ import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.testing.ManualTransport;
 import dev.rollbridge.testing.Mosquitto;
 import dev.rollbridge.testing.MqttProbe;
-import org.awaitility.Awaitility;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -103,41 +102,35 @@ class RobustnessTest {
     }
 
     @Test
-    void threadsAndFileDescriptorsStayFlatOver200Reconnects() throws Exception {
-        DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
-        ManualTransport device = new ManualTransport(ball, "C0:FF:EE:00:00:01");
+    void threadsAndFileDescriptorsStayFlatOver200ConnectionCycles() throws Exception {
         Topics topics = new Topics("leak");
-        MqttLink link = new MqttLink(MqttSettings.of(broker.url(), "bridge-leak", "leak"), Bridge.will(topics));
-        link.connect(Duration.ofSeconds(5));
-        Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device("rollsense_c0ffee000001", ball, ball.thresholds(), device)),
-                Clock.systemUTC(), m -> { });
-        bridge.start();
-        try {
-            for (int i = 0; i < 10; i++) {
-                reconnect(link);
-            }
-            int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-            long fdsBefore = openFiles();
-            for (int i = 0; i < 200; i++) {
-                reconnect(link);
-                if (i % 20 == 0) {
-                    device.press(100, 60, 200);
-                }
-            }
-            Thread.sleep(500);
-            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
-            long fdsAfter = openFiles();
-            System.out.printf("200 reconnects: threads %d -> %d, file descriptors %d -> %d%n", threadsBefore, threadsAfter, fdsBefore, fdsAfter);
-            assertThat(threadsAfter).isLessThanOrEqualTo(threadsBefore + 3);
-            assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore + 5);
-        } finally {
-            bridge.stop(Duration.ofSeconds(2));
+        for (int i = 0; i < 10; i++) {
+            cycle(topics, i);
         }
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long fdsBefore = openFiles();
+        for (int i = 0; i < 200; i++) {
+            cycle(topics, i);
+        }
+        Thread.sleep(500);
+        int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+        long fdsAfter = openFiles();
+        System.out.printf("200 connection cycles: threads %d -> %d, file descriptors %d -> %d%n", threadsBefore, threadsAfter, fdsBefore, fdsAfter);
+        assertThat(threadsAfter).isLessThanOrEqualTo(threadsBefore + 3);
+        assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore + 5);
     }
 
-    private static void reconnect(MqttLink link) {
-        link.forceReconnect();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(link::isConnected);
+    /** One connection's life: connect, publish an event through the outbox, disconnect, close everything. */
+    private static void cycle(Topics topics, int i) throws Exception {
+        MqttLink link = new MqttLink(MqttSettings.of(broker.url(), "bridge-leak", "leak"), Bridge.will(topics));
+        MqttPublisher publisher = new MqttPublisher(link, topics, Clock.systemUTC(), java.util.Map::of, m -> { });
+        publisher.start();
+        link.connect(Duration.ofSeconds(5));
+        publisher.event("rollsense_c0ffee000001", dev.rollbridge.analysis.Event.of(dev.rollbridge.analysis.EventType.PAIN_REPORTED,
+                dev.rollbridge.analysis.AlertState.INSTANT, i, 1, "cycle " + i, java.util.Map.of("pain", 1)));
+        assertThat(publisher.awaitEventsDelivered(Duration.ofSeconds(5))).isTrue();
+        publisher.stop(Duration.ofSeconds(1));
+        link.close();
     }
 
     private static long openFiles() throws Exception {
