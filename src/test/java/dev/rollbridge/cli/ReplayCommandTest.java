@@ -2,10 +2,9 @@ package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,24 +20,14 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code rollbridge replay} end to end against a real Mosquitto. */
-class ReplayCommandTest {
+class ReplayCommandTest extends WithMosquitto {
     private static final String TRACES = "src/test/resources/traces/";
     private static final String EVENTS = "/rollsense_c0ffee000001/event";
-    private static Mosquitto broker;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream savedOut;
     private PrintStream savedErr;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Mosquitto.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.close();
-    }
 
     @BeforeEach
     void captureConsole() {

@@ -9,10 +9,8 @@ import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.replay.ReplayTransport;
 import dev.rollbridge.replay.TraceReader;
 import dev.rollbridge.testing.ManualTransport;
-import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -42,21 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fed by a real bridge through a real Mosquitto: live values, the hold ring and cue, alert latency,
  * the buttons, availability, and a screenshot under target/.
  */
-class DashboardBrowserTest {
+class DashboardBrowserTest extends WithMosquitto {
     private static final String BASE = "dash";
     private static final String REPLAYED = "rollsense_c0ffee000001";
     private static final String MANUAL = "rollsense_c0ffee000002";
-    private static Mosquitto broker;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Mosquitto.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.close();
-    }
 
     private static WebDriver chromium() throws Exception {
         ChromeOptions options = new ChromeOptions();

@@ -1,11 +1,9 @@
 package dev.rollbridge.dashboard;
 
 import dev.rollbridge.mqtt.Topics;
-import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -21,19 +19,9 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dashboard's HTTP side without a browser: pages, SSE snapshot, command rules. */
-class DashboardServerTest {
-    private static Mosquitto broker;
+class DashboardServerTest extends WithMosquitto {
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Mosquitto.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.close();
-    }
 
     private HttpResponse<String> post(DashboardServer server, String body, String token) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(server.url() + "api/command"))

@@ -7,12 +7,10 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.session.HistoryStore;
 import dev.rollbridge.testing.ManualTransport;
-import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,23 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Commands on {@code <device>/set} through a real Mosquitto: answers on set/response, events, bad
  * input refused without a state change, calibration stored and used again after a restart.
  */
-class CommandsOverMqttTest {
+class CommandsOverMqttTest extends WithMosquitto {
     private static final String BASE = "cmd";
     private static final String DEVICE = "rollsense_c0ffee000001";
     private static final String SET = BASE + "/" + DEVICE + "/set";
-    private static Mosquitto broker;
     @TempDir
     Path dataDir;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Mosquitto.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.close();
-    }
 
     private record Running(Bridge bridge, ManualTransport device, HistoryStore store) implements AutoCloseable {
         @Override

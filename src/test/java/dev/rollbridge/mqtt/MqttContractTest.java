@@ -9,11 +9,9 @@ import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.replay.ReplayTransport;
 import dev.rollbridge.replay.TraceReader;
 import dev.rollbridge.testing.Daemon;
-import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.MqttProbe.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -30,20 +28,10 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The MQTT contract of design §5 against a real Mosquitto: topics, retained flags, QoS, payloads. */
-class MqttContractTest {
+class MqttContractTest extends WithMosquitto {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEVICE = "rollsense_c0ffee000001";
-    private static Mosquitto broker;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Mosquitto.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.close();
-    }
 
     @Test
     void aReplayedHoldPublishesTheContractsTopicsFlagsAndPayloads() throws Exception {

@@ -4,13 +4,11 @@ import dev.rollbridge.Bridge;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.testing.ManualTransport;
-import dev.rollbridge.testing.Mosquitto;
+import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -25,18 +23,8 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input in bulk and reconnects in bulk: the bridge keeps working and does not grow. */
-class RobustnessTest {
-    private static Mosquitto broker;
+class RobustnessTest extends WithMosquitto {
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = Mosquitto.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        broker.close();
-    }
 
     private static Bridge bridge(String base, ManualTransport device, DeviceProfile ball) throws Exception {
         Topics topics = new Topics(base);
