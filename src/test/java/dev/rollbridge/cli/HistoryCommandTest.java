@@ -2,14 +2,11 @@ package dev.rollbridge.cli;
 
 import dev.rollbridge.session.HistoryStore;
 import dev.rollbridge.session.SessionRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.rollbridge.testing.ConsoleCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,24 +14,8 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HistoryCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void historyPrintsPastSessionsAsATable(@TempDir Path dir) {
@@ -45,21 +26,21 @@ class HistoryCommandTest {
                     "command", 300, 280, 1, 1, 40, 55, 0, 0, -1, "{}"));
         }
         assertThat(Main.execute("history", "--data-dir", dir.toString())).isZero();
-        String table = out.toString(StandardCharsets.UTF_8);
+        String table = console.stdout();
         assertThat(table).contains("ended").contains("device").contains("leg").contains("holds");
         assertThat(table).contains("rollsense_c0ffee000001").contains("left").contains("8.0").contains("6.5").contains("2/3")
                 .contains("96").contains("181").contains("{\"hold_target_reached\":2}");
         assertThat(table).as("older than 30 days").doesNotContain("rollsense_c0ffee000002");
 
-        out.reset();
+        console.resetStdout();
         assertThat(Main.execute("history", "--data-dir", dir.toString(), "--days", "60", "--device", "rollsense_c0ffee000002")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rollsense_c0ffee000002").contains("right")
+        assertThat(console.stdout()).contains("rollsense_c0ffee000002").contains("right")
                 .doesNotContain("rollsense_c0ffee000001");
     }
 
     @Test
     void noHistoryIsSaidPlainly(@TempDir Path dir) {
         assertThat(Main.execute("history", "--data-dir", dir.resolve("nothing").toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no history in").contains("nothing");
+        assertThat(console.stderr()).contains("no history in").contains("nothing");
     }
 }

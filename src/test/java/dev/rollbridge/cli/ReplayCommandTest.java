@@ -3,15 +3,12 @@ package dev.rollbridge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.testing.Mosquitto;
 import dev.rollbridge.testing.WithMosquitto;
+import dev.rollbridge.testing.ConsoleCapture;
 import dev.rollbridge.testing.MqttProbe;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,32 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayCommandTest extends WithMosquitto {
     private static final String TRACES = "src/test/resources/traces/";
     private static final String EVENTS = "/rollsense_c0ffee000001/event";
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-
-    @BeforeEach
-    void captureConsole() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreConsole() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.stdout();
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.stderr();
     }
 
     private List<String> replayEvents(String trace, String base, String speed) throws Exception {
