@@ -85,6 +85,7 @@ public final class Bridge implements AutoCloseable {
     private Optional<java.nio.file.Path> discoveryState = Optional.empty();
     private HomeAssistantDiscovery discovery;
     private Duration healthInterval = Duration.ofSeconds(60);
+    private volatile Map<String, Object> configInfo = Map.of();
     private final Clock clock;
     private final Optional<History> history;
     private final TrendAdvisor advisor;
@@ -145,6 +146,11 @@ public final class Bridge implements AutoCloseable {
 
     public Optional<HomeAssistantDiscovery> discovery() {
         return Optional.ofNullable(discovery);
+    }
+
+    /** The configuration shown in {@code bridge/info}: the caller removes the secrets. */
+    public void setConfigInfo(Map<String, Object> withoutSecrets) {
+        this.configInfo = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(withoutSecrets));
     }
 
     /** How often {@code bridge/health} goes out (default 60 s); call before {@link #start}. */
@@ -320,6 +326,9 @@ public final class Bridge implements AutoCloseable {
         }
         m.put("devices", list);
         m.put("profiles", devices.stream().map(d -> d.profile().name()).distinct().toList());
+        if (!configInfo.isEmpty()) {
+            m.put("config", configInfo);
+        }
         return m;
     }
 

@@ -1,5 +1,8 @@
 package dev.rollbridge.cli;
 
+import dev.rollbridge.config.ConfigException;
+import dev.rollbridge.config.ConfigLoader;
+import dev.rollbridge.config.RollbridgeConfig;
 import dev.rollbridge.dashboard.DashboardFeed;
 import dev.rollbridge.dashboard.DashboardServer;
 import dev.rollbridge.mqtt.MqttSettings;
@@ -17,11 +20,20 @@ import java.util.concurrent.CountDownLatch;
         description = {"A separate MQTT subscriber: it can run on another machine than the bridge.",
                 "Commands from the page are allowed on 127.0.0.1; beyond it the page is read-only",
                 "unless --token is given (then the page URL needs ?token=...).",
+                "Give --broker, or --config with the bridge's configuration file (for a broker",
+                "with TLS or a login).",
                 "Exit codes: 0 stopped, 1 broker unreachable, 2 bad option."})
 final class DashboardCommand implements Callable<Integer> {
 
-    @Option(names = "--broker", paramLabel = "URL", required = true, description = "MQTT broker, tcp://HOST:PORT.")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "MQTT broker, tcp://HOST:PORT (or ssl://HOST:PORT).")
     String broker;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Take the broker, its TLS settings and login, and the base topic from the bridge's config file.")
+    java.nio.file.Path configFile;
 
     @Option(names = "--base-topic", paramLabel = "TOPIC", defaultValue = "rollbridge", description = "Base topic (default ${DEFAULT-VALUE}).")
     String baseTopic;
@@ -37,19 +49,35 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        MqttSettings settings;
         Topics topics;
         try {
-            MqttSettings.of(broker, "check", baseTopic);
-            topics = new Topics(baseTopic);
+            String clientId = "dashboard";
+            if (configFile != null) {
+                RollbridgeConfig.Mqtt mqtt = new ConfigLoader(System::getenv, java.nio.file.Path.of(".")).load(configFile).config().mqtt();
+                String url = broker != null ? broker : mqtt.broker().orElseThrow(() ->
+                        new IllegalArgumentException(configFile + " uses the embedded broker: give --broker tcp://127.0.0.1:PORT"));
+                settings = mqtt.settings(url, clientId);
+                topics = new Topics(spec.commandLine().getParseResult().hasMatchedOption("--base-topic") ? baseTopic : mqtt.baseTopic());
+            } else if (broker != null) {
+                settings = MqttSettings.of(broker, clientId, baseTopic);
+                topics = new Topics(baseTopic);
+            } else {
+                throw new IllegalArgumentException("give --broker URL or --config FILE");
+            }
+        } catch (ConfigException e) {
+            System.err.println("rollbridge dashboard: the configuration " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("rollbridge dashboard: " + e.getMessage());
             return 2;
         }
-        DashboardFeed feed = new DashboardFeed(broker, topics);
+        DashboardFeed feed = new DashboardFeed(settings, topics);
         try {
             feed.connect();
         } catch (MqttException e) {
-            System.err.println("rollbridge dashboard: cannot reach the MQTT broker at " + broker + ": " + e.getMessage());
+            System.err.println("rollbridge dashboard: cannot reach the MQTT broker at " + settings.redactedBrokerUrl() + ": "
+                    + BrokerConnector.describe(e));
             return 1;
         }
         DashboardServer server = DashboardServer.start(feed, host, port, token);

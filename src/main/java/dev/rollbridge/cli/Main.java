@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 "hold time, rolling speed, pressure, warm-up.",
                 "",
                 "Start with: rollbridge run (embedded broker, simulated ball)."},
-        subcommands = {RunCommand.class, ReplayCommand.class, HistoryCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ReplayCommand.class, HistoryCommand.class, DashboardCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

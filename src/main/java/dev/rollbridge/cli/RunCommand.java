@@ -3,6 +3,9 @@ package dev.rollbridge.cli;
 import dev.rollbridge.Bridge;
 import dev.rollbridge.ble.HamstringSessionScript;
 import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.config.ConfigException;
+import dev.rollbridge.config.ConfigLoader;
+import dev.rollbridge.config.RollbridgeConfig;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.cue.Cues;
 import dev.rollbridge.cue.SpeakerPlayer;
@@ -13,17 +16,22 @@ import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.OutboxJournal;
 import dev.rollbridge.mqtt.Topics;
-import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.session.HistoryStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,11 +45,19 @@ import java.util.concurrent.CountDownLatch;
                 "free port, which it prints), and a simulated RollSense ball playing a",
                 "scripted hamstring session. Prints every event once the broker has",
                 "acknowledged it. Ctrl-C stops it cleanly (bridge and device go offline).",
-                "Exit codes: 0 stopped, 1 failed, 2 bad option."})
+                "With --config FILE: the devices, broker (TLS, login), thresholds and audio",
+                "of that file; it is checked first and the daemon refuses to start on any",
+                "problem (rollbridge check-config FILE lists them).",
+                "Exit codes: 0 stopped, 1 failed, 2 bad option or configuration."})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read the configuration from this YAML file (see rollbridge.example.yaml); options given here override it.")
+    Path configFile;
 
     @Option(names = "--broker", paramLabel = "URL",
-            description = "Use this MQTT broker (tcp://HOST:PORT) instead of the embedded one.")
+            description = "Use this MQTT broker (tcp://HOST:PORT, or ssl://HOST:PORT with TLS) instead of the embedded one.")
     String broker;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "1883",
@@ -49,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "rollsense-ball",
-            description = "Profile of the simulated device: rollsense-ball or rollsense-roller (default ${DEFAULT-VALUE}).")
+            description = "Profile of the simulated device: rollsense-ball or rollsense-roller (default ${DEFAULT-VALUE}; replaces the devices of a config file).")
     String profileName;
 
 
@@ -102,67 +118,80 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        double speed = common.speed;
-        String baseTopic = common.baseTopic;
-        DeviceProfile profile;
-        Topics topics;
-        SimulatedRollsense simulator;
-        CueSettings cueSettings;
+        RollbridgeConfig config;
         try {
             common.checkSpeed();
-            profile = common.profile(profileName);
-            topics = common.topics();
-            simulator = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
-                    new SimulatedRollsense.Options(SimulatedRollsense.Options.defaults().address(), speed, mtu, !once, seed));
-            CueSettings base = new CueSettings(cue, cueVolume, CueSettings.DEFAULT_EVENTS, speech, null, null);
-            cueSettings = quietHours == null ? base : base.withQuietHours(quietHours);
+            config = effectiveConfig();
+        } catch (ConfigException e) {
+            System.err.println("rollbridge run: the configuration " + e.getMessage());
+            System.err.println("Nothing was started. Fix the file, then check it with: rollbridge check-config " + e.file());
+            return 2;
         } catch (ProfileException | IllegalArgumentException e) {
             System.err.println("rollbridge run: " + e.getMessage());
             return 2;
         }
+        Topics topics = new Topics(config.mqtt().baseTopic());
+        RollbridgeConfig.Simulator sim = config.simulator();
 
         HistoryStore store;
+        OutboxJournal journal;
         try {
-            store = HistoryStore.open(dataDir);
+            store = HistoryStore.open(config.dataDir());
+            journal = OutboxJournal.open(config.dataDir());
         } catch (IllegalStateException e) {
             System.err.println("rollbridge run: " + e.getMessage());
             return 2;
         }
         EmbeddedBroker embedded = null;
-        String url = broker;
-        if (url == null) {
-            embedded = EmbeddedBroker.start("127.0.0.1", port);
+        String url;
+        if (config.mqtt().broker().isPresent()) {
+            url = config.mqtt().broker().get();
+        } else {
+            embedded = EmbeddedBroker.start("127.0.0.1", config.mqtt().embeddedPort());
             url = embedded.url();
             out.println("MQTT broker: embedded, on " + url + " (loopback only)");
-            out.println("  watch it:  mosquitto_sub -h 127.0.0.1 -p " + embedded.port() + " -t '" + baseTopic + "/#' -v");
+            out.println("  watch it:  mosquitto_sub -h 127.0.0.1 -p " + embedded.port() + " -t '" + topics.base() + "/#' -v");
         }
         MqttSettings settings;
         try {
-            settings = MqttSettings.of(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF), baseTopic)
-                    .withKeepAlive(keepAlive);
+            settings = config.mqtt().settings(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF));
         } catch (IllegalArgumentException e) {
             System.err.println("rollbridge run: " + e.getMessage());
+            if (embedded != null) {
+                embedded.close();
+            }
             return 2;
+        }
+        if (embedded == null) {
+            out.println("MQTT broker: " + settings.redactedBrokerUrl()
+                    + settings.tls().map(t -> t.verifyHostname() ? " (TLS)" : " (TLS, hostname not verified)").orElse("")
+                    + settings.credentials().map(c -> ", with a login").orElse(""));
         }
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
-        String deviceId = profile.deviceIdFor(simulator.deviceAddress());
-        OutboxJournal journal;
-        try {
-            journal = OutboxJournal.open(dataDir);
-        } catch (IllegalStateException e) {
-            System.err.println("rollbridge run: " + e.getMessage());
-            return 2;
+        List<Bridge.Device> devices = new ArrayList<>();
+        List<RollbridgeConfig.DeviceConfig> configured = config.devices();
+        for (int i = 0; i < configured.size(); i++) {
+            RollbridgeConfig.DeviceConfig dc = configured.get(i);
+            String address = dc.address().orElse(String.format("C0:FF:EE:00:00:%02X", i + 1));
+            SimulatedRollsense simulator = new SimulatedRollsense(dc.profile(),
+                    HamstringSessionScript.standard(dc.thresholds().pressureCeilingKpa()),
+                    new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i));
+            devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), simulator));
         }
-        Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), simulator)),
-                Clock.systemUTC(), new ConsolePrinter(out, true), Optional.of(new Bridge.History(store, common.user)),
-                Optional.of(journal));
+        Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new ConsolePrinter(out, true),
+                Optional.of(new Bridge.History(store, config.user())), Optional.of(journal));
+        bridge.setConfigInfo(config.withoutSecrets());
 
-        if (haDiscovery) {
-            bridge.enableHomeAssistant(haPrefix, Optional.of(dataDir.resolve("ha-devices.json")));
+        if (config.homeAssistant().discovery()) {
+            bridge.enableHomeAssistant(config.homeAssistant().prefix(), Optional.of(config.dataDir().resolve("ha-devices.json")));
         }
+        CueSettings cueSettings = config.audio();
         if (cueSettings.enabled()) {
             Cues cues = new Cues(cueSettings, new SpeakerPlayer(), Clock.systemDefaultZone());
             bridge.addExtension(new Bridge.Extension() {
@@ -202,16 +231,17 @@ final class RunCommand implements Callable<Integer> {
 
         // The device and the rules run at once; events wait in the outbox until the broker answers.
         bridge.start();
-        String brokerUrl = url;
+        RollbridgeConfig.Dashboard dash = config.dashboard();
         Thread connector = new Thread(() -> {
             try {
                 BrokerConnector.connectWithRetry(link);
-                if (dashboardPort >= 0) {
+                if (dash.port() >= 0) {
                     // The dashboard is a subscriber of the same broker: it starts once that answers.
-                    DashboardFeed f = new DashboardFeed(brokerUrl, topics);
+                    DashboardFeed f = new DashboardFeed(settings, topics);
                     f.connect();
                     feed[0] = f;
-                    dashboard[0] = DashboardServer.start(f, "127.0.0.1", dashboardPort, null);
+                    dashboard[0] = DashboardServer.start(f, dash.bind(), dash.port(),
+                            dash.token().map(t -> new String(t.reveal())).orElse(null));
                     out.println("Dashboard: " + dashboard[0].url());
                     out.flush();
                 }
@@ -219,17 +249,20 @@ final class RunCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             } catch (org.eclipse.paho.client.mqttv3.MqttException | java.io.IOException e) {
                 System.err.println("rollbridge run: the dashboard did not start (" + e.getMessage()
-                        + "); run it alone with: rollbridge dashboard --broker " + brokerUrl);
+                        + "); run it alone with: rollbridge dashboard --broker " + settings.redactedBrokerUrl());
             }
         }, "mqtt-connect");
         connector.setDaemon(true);
         connector.start();
-        out.println("Simulated " + profile.name() + " " + simulator.deviceAddress() + " -> device " + deviceId
-                + " at " + (speed == 0 ? "full speed" : speed + "x") + "; events on " + topics.event(deviceId));
-        out.println("History: " + store.file() + " (user " + common.user + "); commands: " + topics.device(deviceId) + "/set");
+        for (Bridge.Device d : devices) {
+            out.println("Simulated " + d.profile().name() + " " + d.transport().deviceAddress() + " -> device " + d.id()
+                    + " at " + (sim.speed() == 0 ? "full speed" : sim.speed() + "x") + "; events on " + topics.event(d.id()));
+        }
+        out.println("History: " + store.file() + " (user " + config.user() + "); commands: " + topics.base() + "/<device>/set");
+        config.file().ifPresent(f -> out.println("Configuration: " + f));
         out.println("Ctrl-C to stop.");
         out.flush();
-        if (once) {
+        if (!sim.repeat()) {
             bridge.awaitFinished(Duration.ofDays(1));
             Runtime.getRuntime().removeShutdownHook(hook);
             hook.run();
@@ -237,5 +270,67 @@ final class RunCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** The config file (or the defaults), with every option given on the command line on top. */
+    private RollbridgeConfig effectiveConfig() {
+        ParseResult given = spec.commandLine().getParseResult();
+        RollbridgeConfig base;
+        if (configFile != null) {
+            if (given.hasMatchedOption("--profiles-dir")) {
+                throw new IllegalArgumentException("with --config, set profiles_dir in the file instead of --profiles-dir");
+            }
+            ConfigLoader.Loaded loaded = new ConfigLoader(System::getenv, dataDir).load(configFile);
+            loaded.warnings().forEach(w -> log.warn("{}", w));
+            base = loaded.config();
+        } else {
+            base = RollbridgeConfig.defaults(common.profile(profileName), dataDir);
+            if (common.profilesDir != null) {
+                base = new RollbridgeConfig(base.file(), base.mqtt(), base.homeAssistant(), base.ble(), base.devices(),
+                        base.simulator(), Optional.of(common.profilesDir), base.dataDir(), base.user(), base.audio(), base.dashboard());
+            }
+        }
+        RollbridgeConfig.Mqtt m = base.mqtt();
+        RollbridgeConfig.Mqtt mqtt = new RollbridgeConfig.Mqtt(
+                given.hasMatchedOption("--broker") ? Optional.of(MqttSettings.withDefaultPort(broker)) : m.broker(),
+                given.hasMatchedOption("--port") ? port : m.embeddedPort(),
+                given.hasMatchedOption("--base-topic") ? common.baseTopic : m.baseTopic(),
+                m.clientId(),
+                given.hasMatchedOption("--keepalive") ? keepAlive : m.keepAliveSeconds(),
+                m.username(), m.password(),
+                given.hasMatchedOption("--broker") && broker.startsWith("ssl://") && m.tls().isEmpty()
+                        ? Optional.of(dev.rollbridge.mqtt.TlsSettings.systemTrust()) : m.tls());
+        if (given.hasMatchedOption("--broker") && !broker.startsWith("ssl://") && m.tls().isPresent()) {
+            throw new IllegalArgumentException("--broker " + broker + " is not ssl:// but the configuration sets mqtt.tls");
+        }
+        new Topics(mqtt.baseTopic());
+        RollbridgeConfig.HomeAssistant ha = new RollbridgeConfig.HomeAssistant(
+                given.hasMatchedOption("--ha-discovery") ? haDiscovery : base.homeAssistant().discovery(),
+                given.hasMatchedOption("--ha-prefix") ? haPrefix : base.homeAssistant().prefix());
+        List<RollbridgeConfig.DeviceConfig> devices = configFile != null && given.hasMatchedOption("--profile")
+                ? List.of(RollbridgeConfig.DeviceConfig.of(common.profile(profileName))) : base.devices();
+        RollbridgeConfig.Simulator s = base.simulator();
+        RollbridgeConfig.Simulator simulator = new RollbridgeConfig.Simulator(
+                given.hasMatchedOption("--speed") ? common.speed : s.speed(),
+                given.hasMatchedOption("--mtu") ? mtu : s.mtu(),
+                given.hasMatchedOption("--once") ? !once : s.repeat(),
+                given.hasMatchedOption("--seed") ? seed : s.seed());
+        CueSettings a = base.audio();
+        CueSettings audio = new CueSettings(
+                given.hasMatchedOption("--cue") ? cue : a.enabled(),
+                given.hasMatchedOption("--cue-volume") ? cueVolume : a.volume(),
+                a.events(),
+                given.hasMatchedOption("--speech") ? speech : a.speech(),
+                a.quietFrom(), a.quietTo());
+        if (given.hasMatchedOption("--quiet-hours")) {
+            audio = audio.withQuietHours(quietHours);
+        }
+        RollbridgeConfig.Dashboard d = base.dashboard();
+        RollbridgeConfig.Dashboard dashboard = new RollbridgeConfig.Dashboard(
+                given.hasMatchedOption("--dashboard-port") ? dashboardPort : d.port(), d.bind(), d.token());
+        return new RollbridgeConfig(base.file(), mqtt, ha, base.ble(), devices, simulator, base.profilesDir(),
+                given.hasMatchedOption("--data-dir") ? dataDir : base.dataDir(),
+                given.hasMatchedOption("--user") ? common.user : base.user(),
+                audio, dashboard);
     }
 }

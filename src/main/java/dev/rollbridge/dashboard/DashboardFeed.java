@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rollbridge.mqtt.NoDelaySocketFactory;
+import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Topics;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -39,6 +39,7 @@ public final class DashboardFeed implements AutoCloseable {
     private static final int POINTS_KEPT = 3_600;
 
     private final Topics topics;
+    private final MqttSettings settings;
     private final MqttAsyncClient client;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     // Guarded by "this".
@@ -48,8 +49,14 @@ public final class DashboardFeed implements AutoCloseable {
     private final Map<String, ArrayNode> marks = new LinkedHashMap<>();
 
     public DashboardFeed(String brokerUrl, Topics topics) throws MqttException {
+        this(MqttSettings.of(brokerUrl, "dashboard", topics.base()), topics);
+    }
+
+    /** Subscribes with the bridge's own broker settings (TLS, login), under its own client id. */
+    public DashboardFeed(MqttSettings settings, Topics topics) throws MqttException {
         this.topics = topics;
-        this.client = new MqttAsyncClient(brokerUrl, "rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF),
+        this.settings = settings;
+        this.client = new MqttAsyncClient(settings.brokerUrl(), "rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF),
                 new MemoryPersistence());
         client.setCallback(new MqttCallbackExtended() {
             @Override
@@ -79,11 +86,10 @@ public final class DashboardFeed implements AutoCloseable {
 
     /** Connects (waiting up to 10 s for the first time) and keeps reconnecting after. */
     public void connect() throws MqttException {
-        MqttConnectOptions options = new MqttConnectOptions();
+        MqttConnectOptions options = settings.connectOptions();
         options.setCleanSession(true);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(10_000);
-        options.setSocketFactory(new NoDelaySocketFactory());
         options.setMaxInflight(64);
         client.connect(options).waitForCompletion(10_000);
     }

@@ -69,16 +69,13 @@ public final class MqttLink implements AutoCloseable {
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot use broker URL " + settings.redactedBrokerUrl() + ": " + e.getMessage(), e);
         }
-        options = new MqttConnectOptions();
+        options = settings.connectOptions();
         options.setCleanSession(true);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(30_000);
-        options.setKeepAliveInterval(settings.keepAliveSeconds());
         // A broker that accepts TCP but never answers (stopped, overloaded) must not hold a reconnect for long.
         options.setConnectionTimeout(Math.max(2, Math.min(10, settings.keepAliveSeconds())));
         options.setMaxInflight(settings.maxInflight());
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setSocketFactory(new NoDelaySocketFactory());
         options.setWill(will.topic(), will.payload(), 1, true);
         client.setCallback(new MqttCallbackExtended() {
             @Override

@@ -4,11 +4,18 @@ package dev.rollbridge.profile;
 public class ProfileException extends RuntimeException {
     private final String file;
     private final String field;
+    private final String reason;
 
     public ProfileException(String file, String field, String reason) {
         super(file + ": " + (field.isEmpty() ? "" : field + ": ") + reason);
         this.file = file;
         this.field = field;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without the file and field. */
+    public String reason() {
+        return reason;
     }
 
     public String file() {

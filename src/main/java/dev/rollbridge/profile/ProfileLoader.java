@@ -291,6 +291,23 @@ public final class ProfileLoader {
     }
 
     /**
+     * Applies user overrides (a mapping of snake_case threshold names to numbers, from a config
+     * file) on top of a profile's thresholds.
+     *
+     * @throws ProfileException naming {@code path.key} of the first bad key in {@code file}
+     */
+    public static Thresholds withOverrides(Thresholds base, JsonNode overrides, String file, String path) {
+        return overrideThresholds(base, new Node(file, path, overrides));
+    }
+
+    /** The snake_case names of every threshold, in declaration order. */
+    public static List<String> thresholdNames() {
+        List<String> names = new ArrayList<>();
+        SNAKE.valueToTree(Thresholds.defaults(1, 10)).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
      * Applies the keys of a {@code thresholds} mapping (snake_case names of {@link Thresholds})
      * on top of {@code base}. Used for profile defaults and for per-user overrides.
      */

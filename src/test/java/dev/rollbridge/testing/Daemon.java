@@ -39,6 +39,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** With these variables added to its environment. */
+    public static Daemon start(java.util.Map<String, String> environment, String... args) throws IOException {
         Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,7 +54,9 @@ public final class Daemon implements AutoCloseable {
             // Never the tester's own history: each daemon gets a fresh data directory under target/.
             command.addAll(List.of("--data-dir", Files.createTempDirectory(Path.of("target").toAbsolutePath(), "data-").toString()));
         }
-        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         return new Daemon(p, stderr);
     }
 

@@ -18,6 +18,8 @@ public final class Mosquitto implements AutoCloseable {
     private final int port;
     private final Path dir;
     private Process process;
+    private List<String> leadingConfig = List.of();
+    private List<String> extraConfig = List.of();
 
     private Mosquitto(int port, Path dir) {
         this.port = port;
@@ -34,6 +36,32 @@ public final class Mosquitto implements AutoCloseable {
     public static Mosquitto unstarted() throws IOException {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mosquitto-");
         return new Mosquitto(freePort(), dir);
+    }
+
+    /**
+     * Adds configuration: {@code leading} lines go before everything (e.g. per_listener_settings),
+     * {@code trailing} after the default listener (e.g. more listeners). Call before {@link #begin}.
+     */
+    public Mosquitto configure(List<String> leading, List<String> trailing) {
+        this.leadingConfig = List.copyOf(leading);
+        this.extraConfig = List.copyOf(trailing);
+        return this;
+    }
+
+    /** The broker's folder, for files its configuration names (certificates, password file). */
+    public Path dir() {
+        return dir;
+    }
+
+    /** What the broker logged so far (connections at notice level). */
+    public String log() throws IOException {
+        Path log = dir.resolve("mosquitto.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** SIGHUP: the broker reloads its configuration, including the password file. */
+    public void reload() throws IOException, InterruptedException {
+        signal("-HUP");
     }
 
     public void begin() throws IOException, InterruptedException {
@@ -72,7 +100,8 @@ public final class Mosquitto implements AutoCloseable {
 
     private void launch() throws IOException, InterruptedException {
         Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, String.join("\n",
+        List<String> lines = new java.util.ArrayList<>(leadingConfig);
+        lines.addAll(List.of(
                 "listener " + port + " 127.0.0.1",
                 // Started as root, mosquitto would drop to its own user, which may not reach this
                 // folder (a clone under a private temp dir): stay the user who runs the tests.
@@ -84,8 +113,10 @@ public final class Mosquitto implements AutoCloseable {
                 "log_dest file " + dir.resolve("mosquitto.log"),
                 "log_type error",
                 "log_type warning",
-                "log_type notice",
-                ""));
+                "log_type notice"));
+        lines.addAll(extraConfig);
+        lines.add("");
+        Files.writeString(conf, String.join("\n", lines));
         process = new ProcessBuilder(binary(), "-c", conf.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())

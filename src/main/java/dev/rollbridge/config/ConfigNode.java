@@ -1,0 +1,198 @@
+package dev.rollbridge.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A node of the YAML tree with its path. Readers never throw: a wrong value is recorded as a
+ * {@link ConfigProblem} and the default is used, so one pass finds every problem in the file.
+ */
+final class ConfigNode {
+    private final String path;
+    private final JsonNode json;
+    private final List<ConfigProblem> problems;
+
+    ConfigNode(String path, JsonNode json, List<ConfigProblem> problems) {
+        this.path = path;
+        this.json = json == null ? MissingNode.getInstance() : json;
+        this.problems = problems;
+    }
+
+    String path() {
+        return path;
+    }
+
+    JsonNode json() {
+        return json;
+    }
+
+    boolean isMissing() {
+        return json.isMissingNode() || json.isNull();
+    }
+
+    boolean has(String key) {
+        return json.isObject() && json.has(key) && !json.get(key).isNull();
+    }
+
+    ConfigNode child(String key) {
+        return new ConfigNode(path.isEmpty() ? key : path + "." + key, json.isObject() ? json.get(key) : null, problems);
+    }
+
+    void problem(String reason) {
+        problems.add(new ConfigProblem(path, isMissing() ? null : shown(json), reason));
+    }
+
+    /** For keys whose value must not be echoed (passwords). */
+    void secretProblem(String reason) {
+        problems.add(new ConfigProblem(path, "(hidden)", reason));
+    }
+
+    /** A mapping with only these keys; each unknown key is a problem, with the nearest known one suggested. */
+    boolean expectMapping(String... allowed) {
+        if (isMissing()) {
+            return false;
+        }
+        if (!json.isObject()) {
+            problem("expected a mapping with keys " + String.join(", ", allowed));
+            return false;
+        }
+        List<String> known = List.of(allowed);
+        json.fieldNames().forEachRemaining(key -> {
+            if (!known.contains(key)) {
+                String hint = nearest(key, known).map(k -> "; did you mean '" + k + "'?").orElse("");
+                problems.add(new ConfigProblem(child(key).path, shown(json.get(key)),
+                        "unknown key (allowed here: " + String.join(", ", allowed) + ")" + hint));
+            }
+        });
+        return true;
+    }
+
+    Optional<String> text(String key) {
+        ConfigNode c = child(key);
+        if (c.isMissing()) {
+            return Optional.empty();
+        }
+        if (!c.json.isValueNode() || c.json.isBoolean()) {
+            c.problem("expected text");
+            return Optional.empty();
+        }
+        String v = c.json.asText();
+        if (v.isBlank()) {
+            c.problem("must not be empty");
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    long integer(String key, long min, long max, long otherwise) {
+        ConfigNode c = child(key);
+        if (c.isMissing()) {
+            return otherwise;
+        }
+        if (!c.json.isIntegralNumber()) {
+            c.problem("expected a whole number from " + min + " to " + max);
+            return otherwise;
+        }
+        long v = c.json.asLong();
+        if (v < min || v > max) {
+            c.problem("out of range: allowed " + min + " to " + max);
+            return otherwise;
+        }
+        return v;
+    }
+
+    double number(String key, double min, double max, double otherwise) {
+        ConfigNode c = child(key);
+        if (c.isMissing()) {
+            return otherwise;
+        }
+        if (!c.json.isNumber()) {
+            c.problem("expected a number from " + min + " to " + max);
+            return otherwise;
+        }
+        double v = c.json.asDouble();
+        if (!(v >= min && v <= max)) {
+            c.problem("out of range: allowed " + min + " to " + max);
+            return otherwise;
+        }
+        return v;
+    }
+
+    boolean bool(String key, boolean otherwise) {
+        ConfigNode c = child(key);
+        if (c.isMissing()) {
+            return otherwise;
+        }
+        if (!c.json.isBoolean()) {
+            c.problem("expected true or false");
+            return otherwise;
+        }
+        return c.json.asBoolean();
+    }
+
+    /** One of {@code allowed} (case-insensitive); the answer is in lower case. */
+    String choice(String key, List<String> allowed, String otherwise) {
+        Optional<String> v = text(key);
+        if (v.isEmpty()) {
+            return otherwise;
+        }
+        String lower = v.get().toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(lower)) {
+            child(key).problem("allowed: " + String.join(", ", allowed));
+            return otherwise;
+        }
+        return lower;
+    }
+
+    List<ConfigNode> list(String key) {
+        ConfigNode c = child(key);
+        if (c.isMissing()) {
+            return List.of();
+        }
+        if (!c.json.isArray()) {
+            c.problem("expected a list");
+            return List.of();
+        }
+        List<ConfigNode> out = new ArrayList<>();
+        for (int i = 0; i < c.json.size(); i++) {
+            out.add(new ConfigNode(c.path + "[" + i + "]", c.json.get(i), problems));
+        }
+        return out;
+    }
+
+    private static String shown(JsonNode value) {
+        String s = value.isTextual() ? value.asText() : value.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** The known key a typo most likely meant, if any is close (edit distance ≤ 2, or a prefix). */
+    static Optional<String> nearest(String key, List<String> known) {
+        return known.stream()
+                .filter(k -> distance(key, k) <= Math.max(1, Math.min(2, k.length() / 4)) || k.startsWith(key) || key.startsWith(k))
+                .min(Comparator.comparingInt(k -> distance(key, k)));
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,166 @@
+package dev.rollbridge.config;
+
+import dev.rollbridge.cue.CueSettings;
+import dev.rollbridge.mqtt.Credentials;
+import dev.rollbridge.mqtt.MqttSettings;
+import dev.rollbridge.mqtt.Secret;
+import dev.rollbridge.mqtt.TlsSettings;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.Thresholds;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the daemon is told: by a YAML file ({@link ConfigLoader}), by command-line options,
+ * or by the defaults (embedded broker, one simulated ball). Immutable; secrets only as {@link Secret}.
+ */
+public record RollbridgeConfig(
+        Optional<Path> file,
+        Mqtt mqtt,
+        HomeAssistant homeAssistant,
+        Ble ble,
+        List<DeviceConfig> devices,
+        Simulator simulator,
+        Optional<Path> profilesDir,
+        Path dataDir,
+        String user,
+        CueSettings audio,
+        Dashboard dashboard) {
+
+    /**
+     * The broker. With no {@code broker} URL the daemon starts its own on 127.0.0.1:{@code embeddedPort}
+     * (0: any free port), which takes no login and no TLS.
+     */
+    public record Mqtt(Optional<String> broker, int embeddedPort, String baseTopic, Optional<String> clientId,
+                       int keepAliveSeconds, Optional<String> username, Optional<Secret> password, Optional<TlsSettings> tls) {
+
+        /** Settings for the bridge's connection to {@code url} (the configured broker, or the embedded one). */
+        public MqttSettings settings(String url, String defaultClientId) {
+            MqttSettings s = new MqttSettings(MqttSettings.withDefaultPort(url), clientId.orElse(defaultClientId), baseTopic,
+                    30, 20, broker.isPresent() ? tls : Optional.empty(), Optional.empty()).withKeepAlive(keepAliveSeconds);
+            if (broker.isPresent() && username.isPresent()) {
+                s = s.withCredentials(new Credentials(username.get(), password));
+            }
+            return s;
+        }
+    }
+
+    public record HomeAssistant(boolean discovery, String prefix) {
+    }
+
+    /** Where devices come from. Only the simulator for now; radio backends join it here. */
+    public enum Backend {
+        SIMULATED;
+
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Ble(Backend backend) {
+    }
+
+    /**
+     * One device: its profile, its BLE address (for a radio backend, only listed addresses are
+     * connected), an optional MQTT id instead of the one derived from the address, and its thresholds
+     * (the profile's, with the file's overrides applied).
+     */
+    public record DeviceConfig(DeviceProfile profile, Optional<String> address, Optional<String> id,
+                               Thresholds thresholds, Map<String, Object> thresholdOverrides) {
+        public DeviceConfig {
+            thresholdOverrides = Map.copyOf(thresholdOverrides);
+        }
+
+        public static DeviceConfig of(DeviceProfile profile) {
+            return new DeviceConfig(profile, Optional.empty(), Optional.empty(), profile.thresholds(), Map.of());
+        }
+    }
+
+    /** The simulated device's playback: speed (0 = as fast as possible), ATT MTU, repeat, noise seed. */
+    public record Simulator(double speed, int mtu, boolean repeat, long seed) {
+        public static Simulator defaults() {
+            return new Simulator(1.0, 23, true, 42);
+        }
+    }
+
+    /** The web dashboard: port (-1: none), address to bind, and the token that allows commands beyond loopback. */
+    public record Dashboard(int port, String bind, Optional<Secret> token) {
+        public static Dashboard defaults() {
+            return new Dashboard(8080, "127.0.0.1", Optional.empty());
+        }
+    }
+
+    /** What {@code rollbridge run} does with no file and no options. */
+    public static RollbridgeConfig defaults(DeviceProfile profile, Path dataDir) {
+        return new RollbridgeConfig(Optional.empty(),
+                new Mqtt(Optional.empty(), 1883, "rollbridge", Optional.empty(), 30, Optional.empty(), Optional.empty(), Optional.empty()),
+                new HomeAssistant(true, "homeassistant"),
+                new Ble(Backend.SIMULATED),
+                List.of(DeviceConfig.of(profile)),
+                Simulator.defaults(),
+                Optional.empty(),
+                dataDir,
+                "default",
+                CueSettings.defaults(),
+                Dashboard.defaults());
+    }
+
+    /**
+     * The configuration as published in {@code bridge/info} and printed by {@code check-config}:
+     * everything that helps someone see what the bridge runs with, and no secret (a password shows
+     * only where it is read from).
+     */
+    public Map<String, Object> withoutSecrets() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        file.ifPresent(f -> m.put("file", f.toString()));
+        Map<String, Object> broker = new LinkedHashMap<>();
+        broker.put("broker", mqtt.broker().orElse("embedded"));
+        if (mqtt.broker().isEmpty()) {
+            broker.put("embedded_port", mqtt.embeddedPort());
+        }
+        broker.put("base_topic", mqtt.baseTopic());
+        broker.put("keepalive_s", mqtt.keepAliveSeconds());
+        broker.put("login", mqtt.username().isPresent() ? "username and " + mqtt.password().map(p -> "password from " + p.source()).orElse("no password") : "none");
+        mqtt.tls().ifPresent(t -> {
+            Map<String, Object> tls = new LinkedHashMap<>();
+            tls.put("ca_file", t.caFile().map(Path::toString).orElse("system trust store"));
+            t.certFile().ifPresent(c -> tls.put("cert_file", c.toString()));
+            tls.put("verify_hostname", t.verifyHostname());
+            broker.put("tls", tls);
+        });
+        m.put("mqtt", broker);
+        m.put("home_assistant", Map.of("discovery", homeAssistant.discovery(), "prefix", homeAssistant.prefix()));
+        m.put("ble", Map.of("backend", ble.backend().configName()));
+        m.put("devices", devices.stream().map(d -> {
+            Map<String, Object> dm = new LinkedHashMap<>();
+            dm.put("profile", d.profile().name());
+            d.address().ifPresent(a -> dm.put("address", a));
+            d.id().ifPresent(i -> dm.put("id", i));
+            if (!d.thresholdOverrides().isEmpty()) {
+                dm.put("thresholds", new java.util.TreeMap<>(d.thresholdOverrides()));
+            }
+            return dm;
+        }).toList());
+        profilesDir.ifPresent(p -> m.put("profiles_dir", p.toString()));
+        m.put("data_dir", dataDir.toString());
+        m.put("user", user);
+        Map<String, Object> audioMap = new LinkedHashMap<>();
+        audioMap.put("enabled", audio.enabled());
+        audioMap.put("volume", audio.volume());
+        audioMap.put("speech", audio.speech());
+        if (audio.quietFrom() != null) {
+            audioMap.put("quiet_hours", audio.quietFrom() + "-" + audio.quietTo());
+        }
+        m.put("audio", audioMap);
+        Map<String, Object> dash = new LinkedHashMap<>();
+        dash.put("port", dashboard.port());
+        dash.put("bind", dashboard.bind());
+        dash.put("token", dashboard.token().isPresent() ? "set" : "none");
+        m.put("dashboard", dash);
+        return m;
+    }
+}

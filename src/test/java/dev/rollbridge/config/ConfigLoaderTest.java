@@ -1,0 +1,201 @@
+package dev.rollbridge.config;
+
+import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.mqtt.MqttSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalTime;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private ConfigLoader loader(Map<String, String> env) {
+        return new ConfigLoader(env::get, dir.resolve("data"));
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, yaml);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    @Test
+    void theShippedExampleIsValidAndDescribesABallAndARollerWithTheirOverrides() {
+        ConfigLoader.Loaded loaded = loader(Map.of()).load(Path.of("rollbridge.example.yaml"));
+        RollbridgeConfig c = loaded.config();
+        assertThat(loaded.warnings()).isEmpty();
+        assertThat(c.mqtt().broker()).isEmpty();
+        assertThat(c.devices()).extracting(d -> d.profile().name()).containsExactly("rollsense-ball", "rollsense-roller");
+        assertThat(c.devices().get(0).thresholds().holdTargetMs()).isEqualTo(30_000);
+        assertThat(c.devices().get(1).address()).contains("C0:FF:EE:00:00:02");
+        assertThat(c.audio().events()).contains(EventType.HOLD_TARGET_REACHED, EventType.PRESSURE_TOO_HIGH);
+        assertThat(c.dashboard().bind()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void anEmptyFileMeansTheDefaults() throws IOException {
+        RollbridgeConfig c = loader(Map.of()).load(write("empty.yaml", "")).config();
+        assertThat(c.mqtt().broker()).isEmpty();
+        assertThat(c.mqtt().embeddedPort()).isEqualTo(1883);
+        assertThat(c.devices()).singleElement().satisfies(d -> assertThat(d.profile().name()).isEqualTo("rollsense-ball"));
+        assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+        assertThat(c.homeAssistant().discovery()).isTrue();
+    }
+
+    @Test
+    void everyProblemInTheFileIsNamedWithItsPathValueAndWhatIsAllowed() throws IOException {
+        Path file = write("bad.yaml", String.join("\n",
+                "mqtt:",
+                "  broker: tcp://broker.lan",
+                "  base_topc: x",
+                "  keepalive_s: 0",
+                "  password: hunter2-secret",
+                "  tls:",
+                "    ca_file: missing/ca.pem",
+                "ble:",
+                "  backend: bluetooth",
+                "devices:",
+                "  - profile: rollsense-bal",
+                "    address: C0:FF:EE:00:00",
+                "  - profile: rollsense-roller",
+                "    thresholds:",
+                "      hold_target_ms: 90000",
+                "      hold_tagret_ms: 5",
+                "      speed_limit_cm_s: fast",
+                "audio:",
+                "  volume: 2",
+                "  quiet_hours: 22-7",
+                "  events: [hold_target_reached, nope]",
+                "dashboard:",
+                "  port: 70000",
+                "colour: blue",
+                ""));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(file));
+        assertThat(e.problems()).extracting(ConfigProblem::path).containsExactlyInAnyOrder(
+                "colour", "mqtt.base_topc", "mqtt.keepalive_s", "mqtt.username", "mqtt.tls.ca_file", "mqtt.broker",
+                "ble.backend", "devices[0].address", "devices[0].profile",
+                "devices[1].thresholds.hold_target_ms", "devices[1].thresholds.hold_tagret_ms", "devices[1].thresholds.speed_limit_cm_s",
+                "audio.volume", "audio.quiet_hours", "audio.events[1]", "dashboard.port");
+        assertThat(e.problems()).extracting(ConfigProblem::toString).contains(
+                "mqtt.base_topc = x: unknown key (allowed here: broker, embedded_port, client_id, base_topic, keepalive_s, username, "
+                        + "password, password_file, password_env, tls); did you mean 'base_topic'?",
+                "mqtt.keepalive_s = 0: out of range: allowed 1 to 3600",
+                "ble.backend = bluetooth: allowed: simulated",
+                "devices[0].address = C0:FF:EE:00:00: a BLE address like C0:FF:EE:00:00:01",
+                "devices[0].profile = rollsense-bal: no such profile (built in: rollsense-ball, rollsense-roller)",
+                "devices[1].thresholds.hold_target_ms = 90000: hold_target_ms 90000 must not exceed hold_max_ms 60000",
+                "audio.volume = 2: out of range: allowed 0.0 to 1.0",
+                "dashboard.port = 70000: out of range: allowed -1 to 65535");
+        assertThat(e.problems()).filteredOn(p -> p.path().equals("devices[1].thresholds.hold_tagret_ms"))
+                .singleElement().satisfies(p -> assertThat(p.reason()).contains("did you mean 'hold_target_ms'?"));
+        assertThat(e.getMessage()).contains("16 problems").doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void aSecretIsNeverEchoedEvenInAProblem() throws IOException {
+        Path file = write("url.yaml", "mqtt:\n  broker: tcp://bob:hunter2-secret@broker.lan:1883\n  password: [1, 2]\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(file));
+        assertThat(e.getMessage()).doesNotContain("hunter2-secret").contains("mqtt.broker = (hidden)").contains("mqtt.password = (hidden)");
+    }
+
+    @Test
+    void passwordFromAFileIsReadTrimmedAndAWorldReadableFileIsWarnedAbout() throws IOException {
+        Path secret = dir.resolve("pw");
+        Files.writeString(secret, "  correct horse \n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = write("pw.yaml", "mqtt:\n  broker: tcp://127.0.0.1:1883\n  username: ann\n  password_file: pw\n");
+        ConfigLoader.Loaded loaded = loader(Map.of()).load(file);
+        assertThat(new String(loaded.config().mqtt().password().orElseThrow().reveal())).isEqualTo("correct horse");
+        assertThat(loaded.warnings()).singleElement().asString()
+                .contains(secret + " is readable by every user of this machine").contains("chmod 600 " + secret);
+
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(loader(Map.of()).load(file).warnings()).isEmpty();
+    }
+
+    @Test
+    void passwordFromTheEnvironmentAndSettingsThatNeverPrintIt() throws IOException {
+        Path file = write("env.yaml", "mqtt:\n  broker: ssl://broker.lan\n  username: ann\n  password_env: MQTT_PW\n");
+        RollbridgeConfig c = loader(Map.of("MQTT_PW", "hunter2-secret")).load(file).config();
+        MqttSettings s = c.mqtt().settings(c.mqtt().broker().orElseThrow(), "id");
+        assertThat(s.brokerUrl()).isEqualTo("ssl://broker.lan:8883");
+        assertThat(s.tls()).isPresent();
+        assertThat(new String(s.credentials().orElseThrow().password().orElseThrow().reveal())).isEqualTo("hunter2-secret");
+        assertThat(s.toString()).doesNotContain("hunter2-secret").contains("environment variable MQTT_PW");
+        assertThat(c.withoutSecrets().toString()).doesNotContain("hunter2-secret")
+                .contains("login=username and password from environment variable MQTT_PW");
+
+        assertThatThrownBy(() -> loader(Map.of()).load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.password_env = MQTT_PW: the environment variable MQTT_PW is not set");
+    }
+
+    @Test
+    void onlyOnePasswordSourceAndAPasswordNeedsAUser() throws IOException {
+        Path file = write("two.yaml", "mqtt:\n  broker: tcp://127.0.0.1\n  password: a\n  password_env: B\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of("B", "b")).load(file));
+        assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly("mqtt.password_env");
+        assertThat(e.problems().get(0).reason()).contains("give only one of password, password_file, password_env");
+    }
+
+    @Test
+    void aPlainPasswordToAnotherHostIsWarnedAbout() throws IOException {
+        Path file = write("plain.yaml", "mqtt:\n  broker: tcp://broker.lan:1883\n  username: ann\n  password: pw\n");
+        assertThat(loader(Map.of()).load(file).warnings()).singleElement().asString().contains("unencrypted; use ssl://");
+    }
+
+    @Test
+    void relativePathsAreRelativeToTheFileAndDevicesGetTheirIdsAndAudioItsQuietHours() throws IOException {
+        Files.createDirectories(dir.resolve("profiles"));
+        Files.copy(Path.of("device-profiles/rollsense-roller.yaml"), dir.resolve("profiles/my-roller.yaml"));
+        Path file = write("rel.yaml", String.join("\n",
+                "profiles_dir: profiles",
+                "data_dir: state",
+                "devices:",
+                "  - {profile: my-roller, id: left_roller, thresholds: {speed_limit_cm_s: 5.0, speed_rearm_cm_s: 4}}",
+                "audio: {quiet_hours: '22:00-07:00', events: [hold_max_reached]}",
+                ""));
+        RollbridgeConfig c = loader(Map.of()).load(file).config();
+        assertThat(c.dataDir()).isEqualTo(dir.resolve("state"));
+        assertThat(c.profilesDir()).contains(dir.resolve("profiles"));
+        RollbridgeConfig.DeviceConfig d = c.devices().get(0);
+        assertThat(d.id()).contains("left_roller");
+        assertThat(d.thresholds().speedLimitCmS()).isEqualTo(5.0);
+        assertThat(d.thresholds().speedRearmCmS()).isEqualTo(4.0);
+        assertThat(c.audio().quietAt(LocalTime.of(23, 0))).isTrue();
+        assertThat(c.audio().events()).containsExactly(EventType.HOLD_MAX_REACHED);
+    }
+
+    @Test
+    void twoDevicesMayNotShareAnAddressOrAnId() throws IOException {
+        Path file = write("dup.yaml", String.join("\n",
+                "devices:",
+                "  - {profile: rollsense-ball, address: 'C0:FF:EE:00:00:07'}",
+                "  - {profile: rollsense-ball, address: 'c0:ff:ee:00:00:07'}",
+                "  - {profile: rollsense-roller, id: x}",
+                "  - {profile: rollsense-ball, id: x}",
+                ""));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(file));
+        assertThat(e.problems()).extracting(ConfigProblem::toString).contains(
+                "devices[1].address = c0:ff:ee:00:00:07: listed twice",
+                "devices[3].id = x: two devices would share the MQTT id x");
+    }
+
+    @Test
+    void yamlThatDoesNotParseSaysWhere() throws IOException {
+        Path file = write("broken.yaml", "mqtt:\n  broker: [tcp://x\n");
+        assertThatThrownBy(() -> loader(Map.of()).load(file)).isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML")
+                .hasMessageContaining("line ");
+    }
+}
