@@ -78,6 +78,10 @@ final class BridgeApi implements AutoCloseable {
             d.put("decode_errors", s.decoder().malformed());
             d.put("queue_depth", s.queueDepth());
             d.put("queue_dropped", s.queueDropped());
+            Bridge.Device device = devices.get(e.getKey());
+            if (device != null && !device.transport().health().isEmpty()) {
+                d.put("link", device.transport().health());
+            }
             perDevice.put(e.getKey(), d);
         }
         h.put("decode_errors", decodeErrors);

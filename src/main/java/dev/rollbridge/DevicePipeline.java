@@ -218,6 +218,8 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         } else if (item instanceof LinkChange change) {
             if (!change.up()) {
                 analyzer.interrupt("link_lost");
+            } else {
+                decoder.resync();
             }
             long t = analyzer.state().tMillis();
             listener.onLink(deviceId, change.up());

@@ -15,6 +15,11 @@ public interface Transport extends AutoCloseable {
 
     void start(FrameSink sink);
 
+    /** Counters of the link for {@code bridge/health} (connects, drops, reconnect ladder); empty when it has none. */
+    default java.util.Map<String, Object> health() {
+        return java.util.Map.of();
+    }
+
     /** Stops delivering frames and releases the device; idempotent. */
     void stop();
 

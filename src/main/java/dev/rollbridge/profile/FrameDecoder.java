@@ -57,6 +57,7 @@ public final class FrameDecoder {
     private long anchorMillis;
     private long anchorDeviceMicros;
     private long lastTMillis;
+    private boolean resyncPending;
 
     public FrameDecoder(DeviceProfile profile, Listener listener) {
         this.profile = profile;
@@ -66,6 +67,15 @@ public final class FrameDecoder {
 
     public Stats stats() {
         return new Stats(frames, samples, lostSamples, lostFrames, malformed, outOfOrder, ignored);
+    }
+
+    /**
+     * The link came back after a drop: the next frame starts a new run of the device's counter
+     * and clock, placed at its receive time (never before the last sample), with no samples
+     * counted as lost for the time the link was down.
+     */
+    public void resync() {
+        resyncPending = true;
     }
 
     public void decode(Frame frame) {
@@ -124,14 +134,27 @@ public final class FrameDecoder {
             return;
         }
         int seqRaw = (int) f.seq().raw(buf, 0);
-        if (!advanceSeq(seqRaw, count)) {
+        boolean afterDrop = started && resyncPending;
+        resyncPending = false;
+        if (afterDrop) {
+            // A new connection: the device's counter and clock may have restarted or run on
+            // unheard; neither says how long the link was down, the receive time does.
+            extendedSeq += lastCount;
+            lastSeqRaw = seqRaw;
+            lastCount = count;
+            lastT0Raw = -1;
+        } else if (!advanceSeq(seqRaw, count)) {
             return;
         }
         long firstDeviceMicros = switch (f.timeSource()) {
             case SEQ -> extendedSeq * periodMicros;
             case HEADER_T0 -> extendT0(f.t0().orElseThrow().raw(buf, 0));
         };
-        if (!started || f.timeSource() != lastTimeSource || firstDeviceMicros < anchorDeviceMicros) {
+        if (afterDrop) {
+            anchorMillis = Math.max(lastTMillis + Math.max(1, periodMicros / 1000), frame.receivedMicros() / 1000);
+            anchorDeviceMicros = firstDeviceMicros;
+            lastTimeSource = f.timeSource();
+        } else if (!started || f.timeSource() != lastTimeSource || firstDeviceMicros < anchorDeviceMicros) {
             anchor(frame, firstDeviceMicros);
             lastTimeSource = f.timeSource();
         }

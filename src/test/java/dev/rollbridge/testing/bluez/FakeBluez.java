@@ -1,0 +1,144 @@
+package dev.rollbridge.testing.bluez;
+
+import dev.rollbridge.profile.DeviceProfile;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.ObjectManager;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.Variant;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A fake bluetoothd for tests: the {@code org.bluez} service on a D-Bus bus, exporting what real
+ * BlueZ exports for a LE central (ObjectManager, Adapter1, Device1, GattService1,
+ * GattCharacteristic1, with the old {@code Characteristics}/{@code Descriptors} properties TinyB
+ * reads) and notifying the way BlueZ does: PropertiesChanged on a characteristic's {@code Value}.
+ * Devices play the simulated hamstring session, byte for byte as real RollSense devices would.
+ * Faults on demand: a device out of range, silent, refusing connections, sending garbage;
+ * bluetoothd leaving the bus and coming back.
+ */
+public final class FakeBluez implements AutoCloseable {
+    static final String ADAPTER_PATH = "/org/bluez/hci0";
+
+    final DBusConnection bus;
+    private final Map<String, FakeDevice> devices = new ConcurrentHashMap<>();
+    private final Root root = new Root();
+    final FakeAdapter adapter;
+    private volatile boolean onBus;
+
+    private FakeBluez(DBusConnection bus) {
+        this.bus = bus;
+        this.adapter = new FakeAdapter(this);
+    }
+
+    /** Connects to the bus at {@code address}, takes the name org.bluez and exports hci0. */
+    public static FakeBluez start(String address) throws DBusException {
+        FakeBluez fake = new FakeBluez(DBusConnectionBuilder.forAddress(address).withShared(false).build());
+        fake.appear();
+        return fake;
+    }
+
+    /** A device in range, known to the adapter only once a scan has seen it. */
+    public FakeDevice addDevice(DeviceProfile profile, String address, String name, int mtu, double speed) throws DBusException {
+        FakeDevice d = new FakeDevice(this, profile, address, name, mtu, speed);
+        devices.put(address, d);
+        if (onBus) {
+            d.export();
+        }
+        return d;
+    }
+
+    public FakeDevice device(String address) {
+        return devices.get(address);
+    }
+
+    public int powerCycles() {
+        return adapter.powerCycles.get();
+    }
+
+    /** bluetoothd stops (crash, restart): every link drops, the name org.bluez leaves the bus. */
+    public synchronized void vanish() throws DBusException {
+        for (FakeDevice d : devices.values()) {
+            d.linkLost(false);
+            d.unexport();
+        }
+        adapter.unexport();
+        bus.unExportObject("/");
+        bus.releaseBusName("org.bluez");
+        onBus = false;
+    }
+
+    /** bluetoothd starts again: the adapter is back, devices must be found and connected again. */
+    public synchronized void appear() throws DBusException {
+        bus.exportObject("/", root);
+        adapter.export();
+        for (FakeDevice d : devices.values()) {
+            d.forget();
+            d.export();
+        }
+        bus.requestBusName("org.bluez");
+        onBus = true;
+    }
+
+    Map<String, FakeDevice> devices() {
+        return devices;
+    }
+
+    void signal(String path, String iface, Map<String, Object> changed) {
+        if (!onBus) {
+            return;
+        }
+        try {
+            Map<String, Variant<?>> variants = new LinkedHashMap<>();
+            changed.forEach((k, v) -> variants.put(k, variant(v)));
+            bus.sendMessage(new Properties.PropertiesChanged(path, iface, variants, List.of()));
+        } catch (DBusException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Variant<?> variant(Object v) {
+        if (v instanceof Variant<?> already) {
+            return already;
+        }
+        if (v instanceof DBusPath[] paths) {
+            return new Variant<>(paths, "ao");
+        }
+        if (v instanceof String[] strings) {
+            return new Variant<>(strings, "as");
+        }
+        return new Variant<>(v);
+    }
+
+    @Override
+    public void close() {
+        for (FakeDevice d : devices.values()) {
+            d.linkLost(false);
+        }
+        bus.disconnect();
+    }
+
+    /** The ObjectManager at "/": what a client sees of BlueZ in one call. */
+    private final class Root implements ObjectManager {
+        @Override
+        public Map<DBusPath, Map<String, Map<String, Variant<?>>>> GetManagedObjects() {
+            Map<DBusPath, Map<String, Map<String, Variant<?>>>> all = new LinkedHashMap<>();
+            adapter.describe(all);
+            for (FakeDevice d : devices.values()) {
+                d.describe(all);
+            }
+            return all;
+        }
+
+        @Override
+        public String getObjectPath() {
+            return "/";
+        }
+    }
+}
