@@ -221,6 +221,10 @@ public final class BleLink implements Transport {
         } finally {
             if (running) {
                 drops.incrementAndGet();
+                if (linkDown) {
+                    log.warn("{}: link lost (out of range, switched off, or bluetoothd gone); reconnecting", address);
+                    lastProblem = "link lost";
+                }
             }
             sink.linkChanged(false);
             central.disconnect(address);

@@ -1,8 +1,15 @@
 package dev.rollbridge.cli;
 
 import dev.rollbridge.Bridge;
+import dev.rollbridge.ble.BleCentral;
+import dev.rollbridge.ble.BleException;
+import dev.rollbridge.ble.BleLink;
+import dev.rollbridge.ble.DeviceFinder;
 import dev.rollbridge.ble.HamstringSessionScript;
+import dev.rollbridge.ble.Radio;
 import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.ble.bluez.BluezCentral;
+import dev.rollbridge.ble.tinyb.TinybCentral;
 import dev.rollbridge.config.ConfigException;
 import dev.rollbridge.config.ConfigLoader;
 import dev.rollbridge.config.RollbridgeConfig;
@@ -16,6 +23,7 @@ import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.OutboxJournal;
 import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.session.HistoryStore;
 import org.slf4j.Logger;
@@ -174,15 +182,25 @@ final class RunCommand implements Callable<Integer> {
                     + settings.credentials().map(c -> ", with a login").orElse(""));
         }
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
-        List<Bridge.Device> devices = new ArrayList<>();
-        List<RollbridgeConfig.DeviceConfig> configured = config.devices();
-        for (int i = 0; i < configured.size(); i++) {
-            RollbridgeConfig.DeviceConfig dc = configured.get(i);
-            String address = dc.address().orElse(String.format("C0:FF:EE:00:00:%02X", i + 1));
-            SimulatedRollsense simulator = new SimulatedRollsense(dc.profile(),
-                    HamstringSessionScript.standard(dc.thresholds().pressureCeilingKpa()),
-                    new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i));
-            devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), simulator));
+        List<Bridge.Device> devices;
+        Radio radio = null;
+        try {
+            if (config.ble().backend().isRadio()) {
+                radio = new Radio(openCentral(config.ble()));
+                devices = radioDevices(config, radio, out);
+            } else {
+                devices = simulatedDevices(config);
+            }
+        } catch (BleException e) {
+            System.err.println("rollbridge run: Bluetooth: " + e.getMessage());
+            if (radio != null) {
+                radio.close();
+            }
+            link.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+            return 1;
         }
         Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new ConsolePrinter(out, true),
                 Optional.of(new Bridge.History(store, config.user())), Optional.of(journal));
@@ -209,6 +227,7 @@ final class RunCommand implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedBroker brokerToStop = embedded;
+        Radio radioToClose = radio;
         DashboardFeed[] feed = new DashboardFeed[1];
         DashboardServer[] dashboard = new DashboardServer[1];
         Thread hook = new Thread(() -> {
@@ -219,6 +238,9 @@ final class RunCommand implements Callable<Integer> {
                 feed[0].close();
             }
             bridge.stop(Duration.ofSeconds(3));
+            if (radioToClose != null) {
+                radioToClose.close();
+            }
             store.close();
             if (brokerToStop != null) {
                 brokerToStop.close();
@@ -255,8 +277,10 @@ final class RunCommand implements Callable<Integer> {
         connector.setDaemon(true);
         connector.start();
         for (Bridge.Device d : devices) {
-            out.println("Simulated " + d.profile().name() + " " + d.transport().deviceAddress() + " -> device " + d.id()
-                    + " at " + (sim.speed() == 0 ? "full speed" : sim.speed() + "x") + "; events on " + topics.event(d.id()));
+            out.println((radio == null ? "Simulated " : "Bluetooth (" + d.transport().kind() + ") ") + d.profile().name() + " "
+                    + d.transport().deviceAddress() + " -> device " + d.id()
+                    + (radio == null ? " at " + (sim.speed() == 0 ? "full speed" : sim.speed() + "x") : "")
+                    + "; events on " + topics.event(d.id()));
         }
         out.println("History: " + store.file() + " (user " + config.user() + "); commands: " + topics.base() + "/<device>/set");
         config.file().ifPresent(f -> out.println("Configuration: " + f));
@@ -270,6 +294,55 @@ final class RunCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    private static List<Bridge.Device> simulatedDevices(RollbridgeConfig config) {
+        RollbridgeConfig.Simulator sim = config.simulator();
+        List<Bridge.Device> devices = new ArrayList<>();
+        List<RollbridgeConfig.DeviceConfig> configured = config.devices();
+        for (int i = 0; i < configured.size(); i++) {
+            RollbridgeConfig.DeviceConfig dc = configured.get(i);
+            String address = dc.address().orElse(String.format("C0:FF:EE:00:00:%02X", i + 1));
+            SimulatedRollsense simulator = new SimulatedRollsense(dc.profile(),
+                    HamstringSessionScript.standard(dc.thresholds().pressureCeilingKpa()),
+                    new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i));
+            devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), simulator));
+        }
+        return devices;
+    }
+
+    private static BleCentral openCentral(RollbridgeConfig.Ble ble) throws BleException {
+        return switch (ble.backend()) {
+            case BLUEZ -> new BluezCentral(Optional.empty(), ble.adapter());
+            case TINYB -> TinybCentral.open(ble.adapter());
+            case SIMULATED -> throw new IllegalStateException("not a radio backend");
+        };
+    }
+
+    /** A link per device; devices named by profile only are found by a scan first (an allowlist otherwise). */
+    private static List<Bridge.Device> radioDevices(RollbridgeConfig config, Radio radio, PrintStream out) throws BleException {
+        List<RollbridgeConfig.DeviceConfig> configured = config.devices();
+        List<DeviceProfile> unaddressed = configured.stream().filter(d -> d.address().isEmpty())
+                .map(RollbridgeConfig.DeviceConfig::profile).toList();
+        List<String> found = List.of();
+        if (!unaddressed.isEmpty()) {
+            out.println("Scanning for " + String.join(", ", unaddressed.stream().map(DeviceProfile::name).toList()) + " ...");
+            out.flush();
+            try {
+                found = new DeviceFinder(radio, unaddressed).assign(unaddressed, java.util.Set.of(), config.ble().policy().scanTime());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BleException("interrupted while scanning");
+            }
+        }
+        List<Bridge.Device> devices = new ArrayList<>();
+        int next = 0;
+        for (RollbridgeConfig.DeviceConfig dc : configured) {
+            String address = dc.address().orElse(found.isEmpty() ? null : found.get(next++));
+            BleLink link = new BleLink(radio, dc.profile(), address, config.ble().policy());
+            devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), link));
+        }
+        return devices;
     }
 
     /** The config file (or the defaults), with every option given on the command line on top. */

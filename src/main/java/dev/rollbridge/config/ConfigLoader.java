@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Secret;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -118,6 +120,16 @@ public final class ConfigLoader {
                 }
             });
             List<RollbridgeConfig.DeviceConfig> devices = devices(top, profilesDir);
+            if (ble.backend().isRadio() && top.child("devices").json().isArray()) {
+                List<ConfigNode> entries = top.list("devices");
+                boolean anyAddress = devices.stream().anyMatch(d -> d.address().isPresent());
+                for (int i = 0; i < entries.size() && anyAddress; i++) {
+                    if (!entries.get(i).has("address")) {
+                        entries.get(i).child("address").problem("missing: when one device has an address, only listed addresses are "
+                                + "connected (an allowlist), so every device needs one; 'rollbridge scan' lists them");
+                    }
+                }
+            }
             RollbridgeConfig.Simulator simulator = simulator(top.child("simulator"));
             Path dataDir = top.text("data_dir").map(this::resolve).orElse(defaultDataDir);
             String user = top.text("user").orElse("default");
@@ -312,10 +324,29 @@ public final class ConfigLoader {
         }
 
         private RollbridgeConfig.Ble ble(ConfigNode n) {
-            n.expectMapping("backend");
+            n.expectMapping("backend", "adapter", "connect_timeout_s", "scan_s", "watchdog_s", "backoff_max_s",
+                    "rediscover_after", "power_cycle_after");
             List<String> names = Arrays.stream(RollbridgeConfig.Backend.values()).map(RollbridgeConfig.Backend::configName).toList();
             String backend = n.choice("backend", names, "simulated");
-            return new RollbridgeConfig.Ble(RollbridgeConfig.Backend.valueOf(backend.toUpperCase(Locale.ROOT)));
+            Optional<String> adapter = n.text("adapter");
+            if (adapter.isPresent() && !adapter.get().matches("hci[0-9]{1,2}")) {
+                n.child("adapter").problem("an adapter name like hci0 (see 'bluetoothctl list' or 'hciconfig')");
+            }
+            LinkPolicy d = LinkPolicy.defaults();
+            int rediscover = (int) n.integer("rediscover_after", 1, 1000, d.rediscoverAfter());
+            int powerCycle = (int) n.integer("power_cycle_after", 2, 1000, d.powerCycleAfter());
+            if (powerCycle <= rediscover) {
+                n.child("power_cycle_after").problem("must be more than rediscover_after (" + rediscover + ")");
+                powerCycle = rediscover + 1;
+            }
+            LinkPolicy policy = new LinkPolicy(
+                    Duration.ofSeconds(n.integer("connect_timeout_s", 1, 600, d.connectTimeout().toSeconds())),
+                    Duration.ofSeconds(n.integer("scan_s", 1, 600, d.scanTime().toSeconds())),
+                    d.backoffFirst(),
+                    Duration.ofSeconds(n.integer("backoff_max_s", 1, 3600, d.backoffMax().toSeconds())),
+                    rediscover, powerCycle,
+                    Duration.ofSeconds(n.integer("watchdog_s", 1, 3600, d.watchdog().toSeconds())));
+            return new RollbridgeConfig.Ble(RollbridgeConfig.Backend.valueOf(backend.toUpperCase(Locale.ROOT)), adapter, policy);
         }
 
         private List<RollbridgeConfig.DeviceConfig> devices(ConfigNode top, Optional<Path> profilesDir) {

@@ -1,5 +1,6 @@
 package dev.rollbridge.config;
 
+import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.mqtt.Credentials;
 import dev.rollbridge.mqtt.MqttSettings;
@@ -52,16 +53,24 @@ public record RollbridgeConfig(
     public record HomeAssistant(boolean discovery, String prefix) {
     }
 
-    /** Where devices come from. Only the simulator for now; radio backends join it here. */
+    /** Where devices come from: the simulator, or a Bluetooth adapter through BlueZ over D-Bus or TinyB. */
     public enum Backend {
-        SIMULATED;
+        SIMULATED, BLUEZ, TINYB;
 
         public String configName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        public boolean isRadio() {
+            return this != SIMULATED;
+        }
     }
 
-    public record Ble(Backend backend) {
+    /** The backend, the adapter ({@code hci0}; empty: the first) and how links heal themselves. */
+    public record Ble(Backend backend, Optional<String> adapter, LinkPolicy policy) {
+        public static Ble simulated() {
+            return new Ble(Backend.SIMULATED, Optional.empty(), LinkPolicy.defaults());
+        }
     }
 
     /**
@@ -99,7 +108,7 @@ public record RollbridgeConfig(
         return new RollbridgeConfig(Optional.empty(),
                 new Mqtt(Optional.empty(), 1883, "rollbridge", Optional.empty(), 30, Optional.empty(), Optional.empty(), Optional.empty()),
                 new HomeAssistant(true, "homeassistant"),
-                new Ble(Backend.SIMULATED),
+                Ble.simulated(),
                 List.of(DeviceConfig.of(profile)),
                 Simulator.defaults(),
                 Optional.empty(),
@@ -134,7 +143,19 @@ public record RollbridgeConfig(
         });
         m.put("mqtt", broker);
         m.put("home_assistant", Map.of("discovery", homeAssistant.discovery(), "prefix", homeAssistant.prefix()));
-        m.put("ble", Map.of("backend", ble.backend().configName()));
+        Map<String, Object> bleMap = new LinkedHashMap<>();
+        bleMap.put("backend", ble.backend().configName());
+        if (ble.backend().isRadio()) {
+            bleMap.put("adapter", ble.adapter().orElse("first"));
+            LinkPolicy p = ble.policy();
+            bleMap.put("connect_timeout_s", p.connectTimeout().toSeconds());
+            bleMap.put("scan_s", p.scanTime().toSeconds());
+            bleMap.put("watchdog_s", p.watchdog().toSeconds());
+            bleMap.put("backoff_max_s", p.backoffMax().toSeconds());
+            bleMap.put("rediscover_after", p.rediscoverAfter());
+            bleMap.put("power_cycle_after", p.powerCycleAfter());
+        }
+        m.put("ble", bleMap);
         m.put("devices", devices.stream().map(d -> {
             Map<String, Object> dm = new LinkedHashMap<>();
             dm.put("profile", d.profile().name());

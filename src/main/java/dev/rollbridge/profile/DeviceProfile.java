@@ -46,6 +46,12 @@ public record DeviceProfile(
                         "profile " + name + " has no frame type for ATT MTU " + mtu));
     }
 
+    /** Whether an advertising device is one of these: by its name, or by a service it advertises. */
+    public boolean matches(String advertisedName, List<UUID> advertisedServices) {
+        return (advertisedName != null && namePattern.matcher(advertisedName).matches())
+                || advertisedServices.stream().anyMatch(serviceUuids::contains);
+    }
+
     /** MQTT device id from a BLE address: {@code rollsense_c0ffee000001}. */
     public String deviceIdFor(String bleAddress) {
         return deviceIdPrefix + "_" + bleAddress.replace(":", "").toLowerCase(java.util.Locale.ROOT);

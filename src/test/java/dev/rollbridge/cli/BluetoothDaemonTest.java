@@ -1,0 +1,167 @@
+package dev.rollbridge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rollbridge.DevicePipeline;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.ble.HamstringSessionScript;
+import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.testing.Daemon;
+import dev.rollbridge.testing.MqttProbe;
+import dev.rollbridge.testing.Recorder;
+import dev.rollbridge.testing.WithMosquitto;
+import dev.rollbridge.testing.bluez.EmbeddedBus;
+import dev.rollbridge.testing.bluez.FakeBluez;
+import dev.rollbridge.testing.bluez.FakeDevice;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code rollbridge run --config FILE} with {@code ble.backend: bluez}, in its own JVM, against the
+ * fake bluetoothd on a private D-Bus bus (reached through DBUS_SYSTEM_BUS_ADDRESS) and a real
+ * Mosquitto: the whole path a Raspberry Pi runs, radio excepted.
+ */
+class BluetoothDaemonTest extends WithMosquitto {
+    private static final DeviceProfile BALL = new ProfileLoader().builtIn("rollsense-ball");
+    private static final String LISTED = "C0:FF:EE:00:00:01";
+    private static final String STRANGER = "C0:FF:EE:00:00:99";
+    private static final double SPEED = 20;
+
+    private EmbeddedBus bus;
+    private FakeBluez bluez;
+
+    @BeforeEach
+    void startBluez() throws Exception {
+        bus = EmbeddedBus.start();
+        bluez = FakeBluez.start(bus.address());
+    }
+
+    @AfterEach
+    void stopBluez() throws Exception {
+        bluez.close();
+        bus.close();
+    }
+
+    private Daemon daemon(String baseTopic) throws Exception {
+        Path config = Files.createTempFile(Path.of("target").toAbsolutePath(), "ble-", ".yaml");
+        Files.writeString(config, String.join("\n",
+                "mqtt: {broker: '" + broker.url() + "', base_topic: " + baseTopic + "}",
+                "ble: {backend: bluez, watchdog_s: 2, scan_s: 2}",
+                "devices:",
+                "  - {profile: rollsense-ball, address: '" + LISTED + "'}",
+                "audio: {enabled: false}",
+                "dashboard: {port: -1}",
+                "home_assistant: {discovery: false}",
+                ""));
+        return Daemon.start(Map.of("DBUS_SYSTEM_BUS_ADDRESS", bus.address()), "run", "--config", config.toString());
+    }
+
+    /** The events the simulator's session gives when analysed directly, without any radio. */
+    private static List<Event> reference() throws Exception {
+        Recorder recorder = new Recorder();
+        DevicePipeline pipeline = new DevicePipeline("ref", BALL, BALL.thresholds(), 4096, recorder);
+        SimulatedRollsense sim = new SimulatedRollsense(BALL, HamstringSessionScript.standard(BALL.thresholds().pressureCeilingKpa()),
+                new SimulatedRollsense.Options(LISTED, 0, 23, false, 42));
+        pipeline.start();
+        sim.start(pipeline);
+        assertThat(pipeline.awaitEndOfStream(Duration.ofSeconds(60))).isTrue();
+        pipeline.close();
+        return recorder.events;
+    }
+
+    private static String story(String type, String state) {
+        return type + (state.equals("instant") ? "" : ":" + state);
+    }
+
+    @Test
+    void overBluezTheDaemonPublishesTheSimulatorsSessionAndNeverTouchesAnUnlistedDevice() throws Exception {
+        FakeDevice listed = bluez.addDevice(BALL, LISTED, "RollSense Ball", 23, SPEED);
+        FakeDevice stranger = bluez.addDevice(BALL, STRANGER, "RollSense Ball", 23, SPEED);
+        List<Event> expected = reference().subList(0, 16); // up to leg_target_reached; the session goes on
+        try (MqttProbe probe = new MqttProbe(broker.url(), "same/#"); Daemon daemon = daemon("same")) {
+            daemon.awaitLine("the device line", Duration.ofSeconds(30), l -> l.startsWith("Bluetooth (bluez) rollsense-ball " + LISTED));
+            probe.await("leg target", Duration.ofSeconds(60), r -> r.topic().equals("same/rollsense_c0ffee000001/event")
+                    && r.json().path("type").asText().equals("leg_target_reached"));
+            List<JsonNode> got = probe.on("same/rollsense_c0ffee000001/event").stream().map(MqttProbe.Received::json).toList()
+                    .subList(0, 16);
+            assertThat(got).extracting(e -> story(e.path("type").asText(), e.path("state").asText()))
+                    .containsExactlyElementsOf(expected.stream().map(e -> story(e.type().wireName(), e.state().name().toLowerCase())).toList());
+            // Sample times match too, up to the simulator's first frame arriving one period (10 ms) later than t=0.
+            long offset = expected.get(1).tMillis() - got.get(1).path("t_ms").asLong();
+            assertThat(offset).isBetween(0L, 10L);
+            for (int i = 1; i < 16; i++) {
+                assertThat(expected.get(i).tMillis() - got.get(i).path("t_ms").asLong()).as("event %d", i).isEqualTo(offset);
+            }
+            JsonNode info = probe.await("info", Duration.ofSeconds(5), r -> r.topic().equals("same/bridge/info")).json();
+            assertThat(info.path("devices").get(0).path("transport").asText()).isEqualTo("bluez");
+            assertThat(info.path("config").path("ble").path("backend").asText()).isEqualTo("bluez");
+            assertThat(listed.connectCalls()).isEqualTo(1);
+            assertThat(stranger.connectCalls()).as("a device not on the allowlist").isZero();
+            daemon.terminate(Duration.ofSeconds(20));
+            assertThat(daemon.stderr()).doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aDropMidHoldEndsTheHoldKeepsTheSessionAndAvailabilityTellsTheTruth() throws Exception {
+        FakeDevice ball = bluez.addDevice(BALL, LISTED, "RollSense Ball", 23, SPEED);
+        String events = "drop/rollsense_c0ffee000001/event";
+        String availability = "drop/rollsense_c0ffee000001/availability";
+        try (MqttProbe probe = new MqttProbe(broker.url(), "drop/#"); Daemon daemon = daemon("drop")) {
+            JsonNode holdStarted = probe.await("a hold", Duration.ofSeconds(60), r -> r.topic().equals(events)
+                    && r.json().path("type").asText().equals("hold_started")).json();
+            probe.await("online", Duration.ofSeconds(5), r -> r.topic().equals(availability) && r.payload().contains("online"));
+            ball.goOutOfRange();
+            JsonNode holdEnded = probe.await("hold ended by the drop", Duration.ofSeconds(10), r -> r.topic().equals(events)
+                    && r.json().path("type").asText().equals("hold_ended")).json();
+            assertThat(holdEnded.path("data").path("reason").asText()).isEqualTo("link_lost");
+            probe.await("disconnected", Duration.ofSeconds(10), r -> r.topic().equals(events)
+                    && r.json().path("type").asText().equals("device_disconnected"));
+            probe.await("offline", Duration.ofSeconds(10), r -> r.topic().equals(availability) && r.payload().contains("offline"));
+
+            // Garbage from the device while it is away changes nothing; it is counted once it is back.
+            ball.backInRange();
+            JsonNode reconnected = probe.await("connected again", Duration.ofSeconds(30), r -> r.topic().equals(events)
+                    && r.json().path("type").asText().equals("device_connected") && r.json().path("seq").asLong() > holdStarted.path("seq").asLong()).json();
+            probe.await("online again", Duration.ofSeconds(10), r -> r.topic().equals(availability) && r.payload().contains("online")
+                    && r.arrivedNanos() > System.nanoTime() - Duration.ofSeconds(20).toNanos());
+            assertThat(reconnected.path("session_id").asText()).as("a short drop keeps the session")
+                    .isEqualTo(holdStarted.path("session_id").asText());
+            for (int i = 0; i < 5; i++) {
+                ball.notifyData(new byte[]{(byte) 0x07, 0x01, 0x02});
+            }
+            JsonNode health = healthCheck("drop");
+            JsonNode device = health.path("data").path("devices").path("rollsense_c0ffee000001");
+            assertThat(device.path("decode_errors").asLong()).isGreaterThanOrEqualTo(5);
+            assertThat(device.path("link").path("drops").asLong()).isEqualTo(1);
+            assertThat(device.path("link").path("connects").asLong()).isEqualTo(2);
+            assertThat(device.path("link").path("state").asText()).isEqualTo("streaming");
+            probe.await("the session goes on after the garbage", Duration.ofSeconds(30), r -> r.topic().equals(events)
+                    && r.json().path("type").asText().equals("hold_started") && r.json().path("seq").asLong() > reconnected.path("seq").asLong());
+            daemon.terminate(Duration.ofSeconds(20));
+        }
+    }
+
+    private JsonNode healthCheck(String base) throws Exception {
+        try (MqttProbe answers = new MqttProbe(broker.url(), base + "/bridge/response/#")) {
+            MqttClient client = new MqttClient(broker.url(), "health-asker", null);
+            client.connect();
+            client.publish(base + "/bridge/request/health_check", new MqttMessage("{\"transaction\":\"t1\"}".getBytes()));
+            client.disconnect();
+            client.close();
+            return answers.await("health answer", Duration.ofSeconds(10), r -> r.topic().equals(base + "/bridge/response/health_check")).json();
+        }
+    }
+}
