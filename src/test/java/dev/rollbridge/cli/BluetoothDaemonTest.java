@@ -11,14 +11,15 @@ import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.Recorder;
 import dev.rollbridge.testing.WithMosquitto;
+import dev.rollbridge.testing.bluez.DbusDaemon;
 import dev.rollbridge.testing.bluez.EmbeddedBus;
 import dev.rollbridge.testing.bluez.FakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,33 +40,49 @@ class BluetoothDaemonTest extends WithMosquitto {
     private static final String STRANGER = "C0:FF:EE:00:00:99";
     private static final double SPEED = 20;
 
-    private EmbeddedBus bus;
+    private AutoCloseable bus;
+    private String busAddress;
     private FakeBluez bluez;
 
-    @BeforeEach
-    void startBluez() throws Exception {
-        bus = EmbeddedBus.start();
-        bluez = FakeBluez.start(bus.address());
+    /**
+     * bluez: dbus-java's embedded bus inside this JVM; tinyb: Debian's dbus-daemon, because
+     * TinyB's GDBus client cannot use the embedded one.
+     */
+    private void startBluez(String backend) throws Exception {
+        if (backend.equals("tinyb")) {
+            DbusDaemon daemon = DbusDaemon.start();
+            bus = daemon;
+            busAddress = daemon.address();
+        } else {
+            EmbeddedBus embedded = EmbeddedBus.start();
+            bus = embedded;
+            busAddress = embedded.address();
+        }
+        bluez = FakeBluez.start(busAddress);
     }
 
     @AfterEach
     void stopBluez() throws Exception {
-        bluez.close();
-        bus.close();
+        if (bluez != null) {
+            bluez.close();
+        }
+        if (bus != null) {
+            bus.close();
+        }
     }
 
-    private Daemon daemon(String baseTopic) throws Exception {
+    private Daemon daemon(String backend, String baseTopic) throws Exception {
         Path config = Files.createTempFile(Path.of("target").toAbsolutePath(), "ble-", ".yaml");
         Files.writeString(config, String.join("\n",
                 "mqtt: {broker: '" + broker.url() + "', base_topic: " + baseTopic + "}",
-                "ble: {backend: bluez, watchdog_s: 2, scan_s: 2}",
+                "ble: {backend: " + backend + ", watchdog_s: 2, scan_s: 2}",
                 "devices:",
                 "  - {profile: rollsense-ball, address: '" + LISTED + "'}",
                 "audio: {enabled: false}",
                 "dashboard: {port: -1}",
                 "home_assistant: {discovery: false}",
                 ""));
-        return Daemon.start(Map.of("DBUS_SYSTEM_BUS_ADDRESS", bus.address()), "run", "--config", config.toString());
+        return Daemon.start(Map.of("DBUS_SYSTEM_BUS_ADDRESS", busAddress), "run", "--config", config.toString());
     }
 
     /** The events the simulator's session gives when analysed directly, without any radio. */
@@ -85,16 +102,18 @@ class BluetoothDaemonTest extends WithMosquitto {
         return type + (state.equals("instant") ? "" : ":" + state);
     }
 
-    @Test
-    void overBluezTheDaemonPublishesTheSimulatorsSessionAndNeverTouchesAnUnlistedDevice() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bluez", "tinyb"})
+    void theDaemonPublishesTheSimulatorsSessionAndNeverTouchesAnUnlistedDevice(String backend) throws Exception {
+        startBluez(backend);
         FakeDevice listed = bluez.addDevice(BALL, LISTED, "RollSense Ball", 23, SPEED);
         FakeDevice stranger = bluez.addDevice(BALL, STRANGER, "RollSense Ball", 23, SPEED);
         List<Event> expected = reference().subList(0, 16); // up to leg_target_reached; the session goes on
-        try (MqttProbe probe = new MqttProbe(broker.url(), "same/#"); Daemon daemon = daemon("same")) {
-            daemon.awaitLine("the device line", Duration.ofSeconds(30), l -> l.startsWith("Bluetooth (bluez) rollsense-ball " + LISTED));
-            probe.await("leg target", Duration.ofSeconds(60), r -> r.topic().equals("same/rollsense_c0ffee000001/event")
+        try (MqttProbe probe = new MqttProbe(broker.url(), "same-" + backend + "/#"); Daemon daemon = daemon(backend, "same-" + backend)) {
+            daemon.awaitLine("the device line", Duration.ofSeconds(30), l -> l.startsWith("Bluetooth (" + backend + ") rollsense-ball " + LISTED));
+            probe.await("leg target", Duration.ofSeconds(60), r -> r.topic().equals("same-" + backend + "/rollsense_c0ffee000001/event")
                     && r.json().path("type").asText().equals("leg_target_reached"));
-            List<JsonNode> got = probe.on("same/rollsense_c0ffee000001/event").stream().map(MqttProbe.Received::json).toList()
+            List<JsonNode> got = probe.on("same-" + backend + "/rollsense_c0ffee000001/event").stream().map(MqttProbe.Received::json).toList()
                     .subList(0, 16);
             assertThat(got).extracting(e -> story(e.path("type").asText(), e.path("state").asText()))
                     .containsExactlyElementsOf(expected.stream().map(e -> story(e.type().wireName(), e.state().name().toLowerCase())).toList());
@@ -104,9 +123,9 @@ class BluetoothDaemonTest extends WithMosquitto {
             for (int i = 1; i < 16; i++) {
                 assertThat(expected.get(i).tMillis() - got.get(i).path("t_ms").asLong()).as("event %d", i).isEqualTo(offset);
             }
-            JsonNode info = probe.await("info", Duration.ofSeconds(5), r -> r.topic().equals("same/bridge/info")).json();
-            assertThat(info.path("devices").get(0).path("transport").asText()).isEqualTo("bluez");
-            assertThat(info.path("config").path("ble").path("backend").asText()).isEqualTo("bluez");
+            JsonNode info = probe.await("info", Duration.ofSeconds(5), r -> r.topic().equals("same-" + backend + "/bridge/info")).json();
+            assertThat(info.path("devices").get(0).path("transport").asText()).isEqualTo(backend);
+            assertThat(info.path("config").path("ble").path("backend").asText()).isEqualTo(backend);
             assertThat(listed.connectCalls()).isEqualTo(1);
             assertThat(stranger.connectCalls()).as("a device not on the allowlist").isZero();
             daemon.terminate(Duration.ofSeconds(20));
@@ -114,12 +133,14 @@ class BluetoothDaemonTest extends WithMosquitto {
         }
     }
 
-    @Test
-    void aDropMidHoldEndsTheHoldKeepsTheSessionAndAvailabilityTellsTheTruth() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bluez", "tinyb"})
+    void aDropMidHoldEndsTheHoldKeepsTheSessionAndAvailabilityTellsTheTruth(String backend) throws Exception {
+        startBluez(backend);
         FakeDevice ball = bluez.addDevice(BALL, LISTED, "RollSense Ball", 23, SPEED);
-        String events = "drop/rollsense_c0ffee000001/event";
-        String availability = "drop/rollsense_c0ffee000001/availability";
-        try (MqttProbe probe = new MqttProbe(broker.url(), "drop/#"); Daemon daemon = daemon("drop")) {
+        String events = "drop-" + backend + "/rollsense_c0ffee000001/event";
+        String availability = "drop-" + backend + "/rollsense_c0ffee000001/availability";
+        try (MqttProbe probe = new MqttProbe(broker.url(), "drop-" + backend + "/#"); Daemon daemon = daemon(backend, "drop-" + backend)) {
             JsonNode holdStarted = probe.await("a hold", Duration.ofSeconds(60), r -> r.topic().equals(events)
                     && r.json().path("type").asText().equals("hold_started")).json();
             probe.await("online", Duration.ofSeconds(5), r -> r.topic().equals(availability) && r.payload().contains("online"));
@@ -142,7 +163,7 @@ class BluetoothDaemonTest extends WithMosquitto {
             for (int i = 0; i < 5; i++) {
                 ball.notifyData(new byte[]{(byte) 0x07, 0x01, 0x02});
             }
-            JsonNode health = healthCheck("drop");
+            JsonNode health = healthCheck("drop-" + backend);
             JsonNode device = health.path("data").path("devices").path("rollsense_c0ffee000001");
             assertThat(device.path("decode_errors").asLong()).isGreaterThanOrEqualTo(5);
             assertThat(device.path("link").path("drops").asLong()).isEqualTo(1);
@@ -151,6 +172,41 @@ class BluetoothDaemonTest extends WithMosquitto {
             probe.await("the session goes on after the garbage", Duration.ofSeconds(30), r -> r.topic().equals(events)
                     && r.json().path("type").asText().equals("hold_started") && r.json().path("seq").asLong() > reconnected.path("seq").asLong());
             daemon.terminate(Duration.ofSeconds(20));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bluez", "tinyb"})
+    void whenBluetoothdStopsAndStartsAgainTheDeviceGoesOfflineAndComesBack(String backend) throws Exception {
+        startBluez(backend);
+        bluez.addDevice(BALL, LISTED, "RollSense Ball", 23, SPEED);
+        String base = "restart-" + backend;
+        String availability = base + "/rollsense_c0ffee000001/availability";
+        List<String> tinybFoldersBefore = tinybFolders();
+        try (MqttProbe probe = new MqttProbe(broker.url(), base + "/#"); Daemon daemon = daemon(backend, base)) {
+            probe.await("online", Duration.ofSeconds(30), r -> r.topic().equals(availability) && r.payload().contains("online"));
+            probe.await("streaming", Duration.ofSeconds(10), r -> r.topic().equals(base + "/rollsense_c0ffee000001")
+                    && r.json().path("phase").asText().equals("rolling"));
+            bluez.vanish();
+            probe.await("offline", Duration.ofSeconds(10), r -> r.topic().equals(availability) && r.payload().contains("offline"));
+            Thread.sleep(1_500); // a few attempts against a bus without bluetoothd
+            assertThat(daemon.isAlive()).isTrue();
+            long before = probe.messages().size();
+            bluez.appear();
+            probe.await("online again", Duration.ofSeconds(30), r -> r.topic().equals(availability) && r.payload().contains("online")
+                    && probe.messages().indexOf(r) >= before);
+            probe.await("events flow again", Duration.ofSeconds(30), r -> r.topic().equals(base + "/rollsense_c0ffee000001/event")
+                    && probe.messages().indexOf(r) >= before && r.json().path("type").asText().equals("device_connected"));
+            daemon.terminate(Duration.ofSeconds(20));
+            assertThat(daemon.stderr()).doesNotContain("Exception").doesNotContain("failed to load");
+        }
+        assertThat(tinybFolders()).as("TinyB's native libraries leave nothing in /tmp").isEqualTo(tinybFoldersBefore);
+    }
+
+    private static List<String> tinybFolders() throws Exception {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rollbridge-tinyb-") || n.matches("tinyb.*libs"))
+                    .sorted().toList();
         }
     }
 

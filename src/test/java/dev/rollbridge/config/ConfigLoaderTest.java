@@ -92,7 +92,7 @@ class ConfigLoaderTest {
                 "mqtt.base_topc = x: unknown key (allowed here: broker, embedded_port, client_id, base_topic, keepalive_s, username, "
                         + "password, password_file, password_env, tls); did you mean 'base_topic'?",
                 "mqtt.keepalive_s = 0: out of range: allowed 1 to 3600",
-                "ble.backend = bluetooth: allowed: simulated",
+                "ble.backend = bluetooth: allowed: simulated, bluez, tinyb",
                 "devices[0].address = C0:FF:EE:00:00: a BLE address like C0:FF:EE:00:00:01",
                 "devices[0].profile = rollsense-bal: no such profile (built in: rollsense-ball, rollsense-roller)",
                 "devices[1].thresholds.hold_target_ms = 90000: hold_target_ms 90000 must not exceed hold_max_ms 60000",

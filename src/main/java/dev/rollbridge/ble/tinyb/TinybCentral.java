@@ -2,15 +2,346 @@ package dev.rollbridge.ble.tinyb;
 
 import dev.rollbridge.ble.BleCentral;
 import dev.rollbridge.ble.BleException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tinyb.BluetoothAdapter;
+import tinyb.BluetoothDevice;
+import tinyb.BluetoothException;
+import tinyb.BluetoothGattCharacteristic;
+import tinyb.BluetoothGattService;
+import tinyb.BluetoothManager;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
-/** TinyB backend (in progress). */
-public final class TinybCentral {
-    private TinybCentral() {
+/**
+ * TinyB (Intel's C++ BlueZ binding with JNI, as bundled by sputnikdev for linux x86_64, x86_32
+ * and 32-bit ARM). It talks to bluetoothd over the D-Bus system bus with the older BlueZ GATT API
+ * and does not report the ATT MTU, so devices stream the small frame type. The library is a
+ * process-wide singleton with native code: {@link #open} loads it once, from a private temporary
+ * folder it deletes right away, and every caller shares that one instance.
+ */
+public final class TinybCentral implements BleCentral {
+    private static final Logger log = LoggerFactory.getLogger(TinybCentral.class);
+    private static TinybCentral instance;
+
+    private final BluetoothManager manager;
+    private final Optional<String> adapterName;
+    private final Map<String, BluetoothDevice> connected = new ConcurrentHashMap<>();
+    private final Map<String, List<BluetoothGattCharacteristic>> notifying = new ConcurrentHashMap<>();
+    private volatile Listener listener = address -> {
+    };
+
+    private TinybCentral(BluetoothManager manager, Optional<String> adapterName) {
+        this.manager = manager;
+        this.adapterName = adapterName;
     }
 
-    public static BleCentral open(Optional<String> adapter) throws BleException {
-        throw new BleException("the tinyb backend is not available yet; use ble.backend: bluez");
+    /**
+     * The process's TinyB, loaded on first use.
+     *
+     * @throws BleException on an architecture TinyB has no native library for (64-bit ARM among
+     *                      them), or when BlueZ cannot be reached
+     */
+    public static synchronized BleCentral open(Optional<String> adapter) throws BleException {
+        if (instance == null) {
+            BluetoothManager manager;
+            PrintStream err = System.err;
+            try {
+                // TinyB's static initialiser (run when its JNI library loads) calls System.loadLibrary
+                // itself, which cannot find the libraries we loaded from our own folder, and prints a
+                // misleading "failed to load" with a stack trace. Nothing else runs yet at this point
+                // of start-up, so muting stderr for these few calls hides only that.
+                System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+                loadNativeLibraries();
+                // BluetoothObject has such an initialiser too: run it now, while stderr is muted.
+                Class.forName("tinyb.BluetoothObject", true, TinybCentral.class.getClassLoader());
+                manager = BluetoothManager.getBluetoothManager();
+            } catch (ClassNotFoundException e) {
+                throw new BleException("TinyB's classes are missing from the jar", e);
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                throw new BleException("TinyB cannot reach BlueZ (" + e.getMessage() + "); is bluetoothd running?", e);
+            } finally {
+                System.setErr(err);
+            }
+            instance = new TinybCentral(manager, adapter);
+        }
+        return instance;
+    }
+
+    /** The folder of TinyB's native libraries inside the jar for this machine, or why there is none. */
+    static String nativeFolder(String osName, String osArch) throws BleException {
+        if (!osName.toLowerCase(Locale.ROOT).contains("linux")) {
+            throw new BleException("TinyB works on Linux only, not " + osName);
+        }
+        return switch (osArch) {
+            case "amd64", "x86_64" -> "native/linux/x86_64";
+            case "i386", "i486", "i586", "i686", "x86" -> "native/linux/x86_32";
+            case "arm", "armv6l", "armv7l", "armhf" -> "native/arm/armv6";
+            default -> throw new BleException("TinyB has no native library for " + osArch
+                    + " (it ships x86_64, x86_32 and 32-bit ARM); on 64-bit Raspberry Pi OS use ble.backend: bluez");
+        };
+    }
+
+    private static void loadNativeLibraries() throws BleException {
+        String folder = nativeFolder(System.getProperty("os.name"), System.getProperty("os.arch"));
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("rollbridge-tinyb-");
+            for (String lib : List.of("libtinyb.so", "libjavatinyb.so")) {
+                Path file = dir.resolve(lib);
+                try (InputStream in = TinybCentral.class.getResourceAsStream("/" + folder + "/" + lib)) {
+                    if (in == null) {
+                        throw new BleException("TinyB's " + lib + " is missing from the jar (" + folder + ")");
+                    }
+                    Files.copy(in, file);
+                }
+                System.load(file.toString());
+            }
+        } catch (IOException e) {
+            throw new BleException("cannot unpack TinyB's native libraries: " + e.getMessage(), e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new BleException("cannot load TinyB's native libraries (" + e.getMessage()
+                    + "); it needs libglib2.0-0 (apt-get install libglib2.0-0)", e);
+        } finally {
+            // Loaded libraries stay mapped: the files are not needed any more, and nothing is left in /tmp.
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            log.debug("cleaning {}: {}", dir, e.getMessage());
+        }
+    }
+
+    @Override
+    public String backend() {
+        return "tinyb";
+    }
+
+    @Override
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    private BluetoothAdapter adapter() throws BleException {
+        try {
+            List<BluetoothAdapter> adapters = manager.getAdapters();
+            // TinyB does not show object paths: hciN is the N-th adapter BlueZ lists.
+            int index = adapterName.map(n -> Integer.parseInt(n.substring(3))).orElse(0);
+            if (index < adapters.size()) {
+                return adapters.get(index);
+            }
+        } catch (RuntimeException e) {
+            throw new BleException("TinyB: BlueZ does not answer (" + e.getMessage() + ")", e);
+        }
+        throw new BleException("no Bluetooth adapter" + adapterName.map(n -> " " + n).orElse("") + " (is bluetoothd running?)");
+    }
+
+    @Override
+    public boolean ready() {
+        try {
+            return adapter().getPowered();
+        } catch (BleException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void startDiscovery() throws BleException {
+        try {
+            adapter().startDiscovery();
+        } catch (BluetoothException e) {
+            if (!String.valueOf(e.getMessage()).contains("InProgress")) {
+                throw new BleException("TinyB: cannot start a scan: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void stopDiscovery() {
+        try {
+            adapter().stopDiscovery();
+        } catch (BleException | RuntimeException e) {
+            log.debug("stopping the scan: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Advertisement> devices() throws BleException {
+        List<Advertisement> out = new ArrayList<>();
+        for (BluetoothDevice d : adapter().getDevices()) {
+            List<UUID> uuids = new ArrayList<>();
+            String[] advertised = d.getUUIDs();
+            if (advertised != null) {
+                for (String u : advertised) {
+                    uuids.add(UUID.fromString(u));
+                }
+            }
+            String name = d.getName();
+            out.add(new Advertisement(d.getAddress().toUpperCase(Locale.ROOT), name == null ? "" : name, Optional.of((int) d.getRSSI()), uuids));
+        }
+        return out;
+    }
+
+    private BluetoothDevice device(String address) throws BleException {
+        for (BluetoothDevice d : adapter().getDevices()) {
+            if (d.getAddress().equalsIgnoreCase(address)) {
+                return d;
+            }
+        }
+        throw new BleException(address + " is not known to the adapter (scan first)");
+    }
+
+    @Override
+    public void connect(String address, Duration timeout) throws BleException {
+        BluetoothDevice d = device(address);
+        String key = address.toUpperCase(Locale.ROOT);
+        try {
+            d.enableConnectedNotifications(up -> {
+                if (!up && connected.remove(key) != null) {
+                    notifying.remove(key);
+                    listener.disconnected(key);
+                }
+            });
+            if (!d.connect()) {
+                throw new BleException("TinyB: connecting to " + address + " failed");
+            }
+        } catch (BluetoothException e) {
+            throw new BleException("cannot connect to " + address + ": " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!d.getServicesResolved()) {
+            if (System.nanoTime() > deadline) {
+                disconnect(address);
+                throw new BleException(address + ": services not resolved within " + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BleException("interrupted while connecting to " + address);
+            }
+        }
+        connected.put(key, d);
+    }
+
+    @Override
+    public void disconnect(String address) {
+        String key = address.toUpperCase(Locale.ROOT);
+        BluetoothDevice d = connected.remove(key);
+        List<BluetoothGattCharacteristic> chars = notifying.remove(key);
+        try {
+            if (chars != null) {
+                chars.forEach(BluetoothGattCharacteristic::disableValueNotifications);
+            }
+            if (d != null) {
+                d.disableConnectedNotifications();
+                d.disconnect();
+            }
+        } catch (RuntimeException e) {
+            log.debug("disconnecting {}: {}", address, e.getMessage());
+        }
+    }
+
+    @Override
+    public void forget(String address) {
+        try {
+            disconnect(address);
+            device(address).remove();
+        } catch (BleException | RuntimeException e) {
+            log.debug("forgetting {}: {}", address, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isConnected(String address) {
+        return connected.containsKey(address.toUpperCase(Locale.ROOT));
+    }
+
+    private BluetoothGattCharacteristic characteristic(String address, UUID service, UUID characteristic) throws BleException {
+        BluetoothDevice d = connected.get(address.toUpperCase(Locale.ROOT));
+        if (d == null) {
+            throw new BleException(address + " is not connected");
+        }
+        for (BluetoothGattService s : d.getServices()) {
+            if (s.getUUID().equalsIgnoreCase(service.toString())) {
+                for (BluetoothGattCharacteristic c : s.getCharacteristics()) {
+                    if (c.getUUID().equalsIgnoreCase(characteristic.toString())) {
+                        return c;
+                    }
+                }
+            }
+        }
+        throw new BleException(address + " has no characteristic " + characteristic + " in service " + service
+                + " (wrong profile for this device?)");
+    }
+
+    /** TinyB does not say: assume the BLE default, which every device supports. */
+    @Override
+    public int mtu(String address, UUID service, UUID characteristic) {
+        return 23;
+    }
+
+    @Override
+    public void subscribe(String address, UUID service, UUID characteristic, Consumer<byte[]> onValue) throws BleException {
+        BluetoothGattCharacteristic c = characteristic(address, service, characteristic);
+        c.enableValueNotifications(onValue::accept);
+        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(c);
+    }
+
+    @Override
+    public void write(String address, UUID service, UUID characteristic, byte[] value) throws BleException {
+        try {
+            if (!characteristic(address, service, characteristic).writeValue(value)) {
+                throw new BleException("TinyB: writing " + characteristic + " on " + address + " failed");
+            }
+        } catch (BluetoothException e) {
+            throw new BleException("cannot write " + characteristic + " on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void powerCycle() throws BleException {
+        BluetoothAdapter a = adapter();
+        try {
+            a.setPowered(false);
+            Thread.sleep(500);
+            a.setPowered(true);
+            log.warn("power-cycled the Bluetooth adapter {}", a.getAddress());
+        } catch (RuntimeException e) {
+            throw new BleException("cannot power-cycle the adapter: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BleException("interrupted while power-cycling the adapter");
+        }
+    }
+
+    /** The library stays loaded for the life of the process; only our links are let go. */
+    @Override
+    public void close() {
+        connected.keySet().forEach(this::disconnect);
     }
 }

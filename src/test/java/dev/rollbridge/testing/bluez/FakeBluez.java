@@ -103,6 +103,33 @@ public final class FakeBluez implements AutoCloseable {
         }
     }
 
+    /** ObjectManager signals, which GDBus clients (TinyB) need to see objects come and go. */
+    void objectsAdded(Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects) {
+        if (!onBus) {
+            return;
+        }
+        try {
+            for (var e : objects.entrySet()) {
+                bus.sendMessage(new ObjectManager.InterfacesAdded("/", e.getKey(), e.getValue()));
+            }
+        } catch (DBusException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void objectsRemoved(Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects) {
+        if (!onBus) {
+            return;
+        }
+        try {
+            for (var e : objects.entrySet()) {
+                bus.sendMessage(new ObjectManager.InterfacesRemoved("/", e.getKey(), List.copyOf(e.getValue().keySet())));
+            }
+        } catch (DBusException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Variant<?> variant(Object v) {
         if (v instanceof Variant<?> already) {
             return already;

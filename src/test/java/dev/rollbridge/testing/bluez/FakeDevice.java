@@ -140,11 +140,19 @@ public final class FakeDevice extends FakeNode implements Device1 {
         if (inRange && !known) {
             known = true;
             props.put("RSSI", (short) -58);
+            Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = new LinkedHashMap<>();
+            describe(objects);
+            bluez.objectsAdded(objects);
         }
     }
 
     void forget() {
-        known = false;
+        if (known) {
+            Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = new LinkedHashMap<>();
+            describe(objects);
+            known = false;
+            bluez.objectsRemoved(objects);
+        }
     }
 
     void export() throws DBusException {
