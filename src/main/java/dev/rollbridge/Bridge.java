@@ -95,7 +95,7 @@ public final class Bridge implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private boolean stopped;
+    private volatile boolean stopped;
 
     public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Watcher watcher) {
         this(link, topics, devices, clock, watcher, Optional.empty());
@@ -146,6 +146,11 @@ public final class Bridge implements AutoCloseable {
 
     public Optional<HomeAssistantDiscovery> discovery() {
         return Optional.ofNullable(discovery);
+    }
+
+    /** Every device pipeline is still running (for the service watchdog); true before {@link #start}. */
+    public boolean pipelinesAlive() {
+        return stopped || pipelines.stream().allMatch(DevicePipeline::isAlive);
     }
 
     /** The configuration shown in {@code bridge/info}: the caller removes the secrets. */

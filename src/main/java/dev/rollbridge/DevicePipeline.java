@@ -129,6 +129,11 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         thread.start();
     }
 
+    /** False once the pipeline thread has ended: analysis for this device has stopped. */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
     @Override
     public boolean offer(Frame frame) {
         if (queue.offer(frame)) {

@@ -182,6 +182,13 @@ final class RunCommand implements Callable<Integer> {
                     + settings.credentials().map(c -> ", with a login").orElse(""));
         }
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
+        Optional<SystemdNotifier> systemd = SystemdNotifier.fromEnvironment();
+        Bridge[] running = new Bridge[1];
+        // Ready before any scan for devices: the daemon is up even while a device is still away.
+        systemd.ifPresent(n -> {
+            n.ready("starting " + config.devices().size() + " device(s) via " + config.ble().backend().configName());
+            n.startWatchdog(() -> running[0] == null || running[0].pipelinesAlive());
+        });
         List<Bridge.Device> devices;
         Radio radio = null;
         try {
@@ -193,6 +200,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (BleException e) {
             System.err.println("rollbridge run: Bluetooth: " + e.getMessage());
+            systemd.ifPresent(SystemdNotifier::close);
             if (radio != null) {
                 radio.close();
             }
@@ -205,6 +213,7 @@ final class RunCommand implements Callable<Integer> {
         Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new ConsolePrinter(out, true),
                 Optional.of(new Bridge.History(store, config.user())), Optional.of(journal));
         bridge.setConfigInfo(config.withoutSecrets());
+        running[0] = bridge;
 
         if (config.homeAssistant().discovery()) {
             bridge.enableHomeAssistant(config.homeAssistant().prefix(), Optional.of(config.dataDir().resolve("ha-devices.json")));
@@ -231,6 +240,7 @@ final class RunCommand implements Callable<Integer> {
         DashboardFeed[] feed = new DashboardFeed[1];
         DashboardServer[] dashboard = new DashboardServer[1];
         Thread hook = new Thread(() -> {
+            systemd.ifPresent(SystemdNotifier::close);
             if (dashboard[0] != null) {
                 dashboard[0].close();
             }
@@ -284,6 +294,7 @@ final class RunCommand implements Callable<Integer> {
         }
         out.println("History: " + store.file() + " (user " + config.user() + "); commands: " + topics.base() + "/<device>/set");
         config.file().ifPresent(f -> out.println("Configuration: " + f));
+        systemd.ifPresent(n -> n.status("running " + devices.size() + " device(s); broker " + settings.redactedBrokerUrl()));
         out.println("Ctrl-C to stop.");
         out.flush();
         if (!sim.repeat()) {

@@ -1,0 +1,84 @@
+package dev.rollbridge.install;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * scripts/install-pi.sh into a throwaway root (what it would do to a Pi, minus apt and starting
+ * the service), with the jar Maven just packaged; then systemd's own checker on the unit.
+ */
+class InstallPiIT {
+
+    private static String run(Path dir, List<String> command, java.util.Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
+        return out;
+    }
+
+    @Test
+    void installsJarConfigArchiveAndAHardenedUnitThatSystemdAccepts() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path root = Files.createTempDirectory(repo.resolve("target"), "piroot-");
+        String out = run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar"),
+                java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
+        assertThat(out).contains("enabled rollbridge.service");
+
+        assertThat(root.resolve("opt/rollbridge/rollbridge.jar")).exists();
+        assertThat(Files.size(root.resolve("opt/rollbridge/rollbridge.jsa"))).as("AppCDS archive").isGreaterThan(1_000_000);
+        Path config = root.resolve("etc/rollbridge/config.yaml");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
+        assertThat(Files.readString(config)).contains("backend: bluez");
+        Path wanted = root.resolve("etc/systemd/system/multi-user.target.wants/rollbridge.service");
+        assertThat(Files.isSymbolicLink(wanted)).as("enabled: %s", wanted).isTrue();
+        assertThat(Files.readSymbolicLink(wanted)).isEqualTo(Path.of("/etc/systemd/system/rollbridge.service"));
+
+        // The installed configuration is valid as written.
+        run(repo, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                root.resolve("opt/rollbridge/rollbridge.jar").toString(), "check-config", config.toString()), java.util.Map.of());
+
+        String unit = Files.readString(root.resolve("etc/systemd/system/rollbridge.service"));
+        for (String line : List.of("DynamicUser=yes", "SupplementaryGroups=bluetooth audio", "ProtectSystem=strict",
+                "StateDirectory=rollbridge", "PrivateTmp=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet=\n",
+                "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "MemoryMax=128M", "Restart=on-failure", "WatchdogSec=60",
+                "Type=notify", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=/opt/rollbridge/rollbridge.jsa")) {
+            assertThat(unit).contains(line);
+        }
+        assertThat(unit.lines().filter(l -> !l.startsWith("#"))).noneMatch(l -> l.startsWith("MemoryDenyWriteExecute"));
+
+        // systemd's checker on the unit as installed (java must exist where ExecStart says).
+        List<String> verify = new ArrayList<>(List.of("systemd-analyze", "verify", "--man=no",
+                root.resolve("etc/systemd/system/rollbridge.service").toString()));
+        Process p = new ProcessBuilder(verify).redirectErrorStream(true).start();
+        String report = new String(p.getInputStream().readAllBytes());
+        p.waitFor(60, TimeUnit.SECONDS);
+        assertThat(report.lines().filter(l -> l.contains("rollbridge.service")).toList()).as(report).isEmpty();
+
+        // systemd's own exposure score for the sandbox (0 = locked down, 10 = exposed).
+        Process security = new ProcessBuilder("systemd-analyze", "security", "--offline=true",
+                root.resolve("etc/systemd/system/rollbridge.service").toString()).redirectErrorStream(true).start();
+        String score = new String(security.getInputStream().readAllBytes());
+        security.waitFor(60, TimeUnit.SECONDS);
+        java.util.regex.Matcher level = java.util.regex.Pattern.compile("Overall exposure level for rollbridge.service: ([0-9.]+)").matcher(score);
+        assertThat(level.find()).as(score).isTrue();
+        assertThat(Double.parseDouble(level.group(1))).as("exposure").isLessThanOrEqualTo(4.0);
+
+        // The archive works with the unit's java and flags: -Xshare:on refuses to start otherwise.
+        String share = run(repo, List.of("/usr/bin/java",
+                "-XX:+UseSerialGC", "-Xms16m", "-Xmx48m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:on", "-Xlog:cds=info",
+                "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"), java.util.Map.of());
+        assertThat(share).contains("rollbridge ");
+    }
+}
