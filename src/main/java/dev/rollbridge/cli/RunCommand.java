@@ -147,15 +147,6 @@ final class RunCommand implements Callable<Integer> {
         Topics topics = new Topics(config.mqtt().baseTopic());
         RollbridgeConfig.Simulator sim = config.simulator();
 
-        HistoryStore store;
-        OutboxJournal journal;
-        try {
-            store = HistoryStore.open(config.dataDir());
-            journal = OutboxJournal.open(config.dataDir());
-        } catch (IllegalStateException e) {
-            System.err.println("rollbridge run: " + e.getMessage());
-            return 2;
-        }
         EmbeddedBroker embedded = null;
         String url;
         if (config.mqtt().broker().isPresent()) {
@@ -182,6 +173,47 @@ final class RunCommand implements Callable<Integer> {
                     + settings.credentials().map(c -> ", with a login").orElse(""));
         }
         MqttLink link = new MqttLink(settings, Bridge.will(topics));
+        DashboardFeed[] feed = new DashboardFeed[1];
+        DashboardServer[] dashboard = new DashboardServer[1];
+        // Connect at once, in the background: the handshake overlaps opening the history and the
+        // devices (start-up to "online" is the time that counts). Events wait in the outbox until then.
+        RollbridgeConfig.Dashboard dash = config.dashboard();
+        Thread connector = new Thread(() -> {
+            try {
+                BrokerConnector.connectWithRetry(link);
+                if (dash.port() >= 0) {
+                    // The dashboard is a subscriber of the same broker: it starts once that answers.
+                    DashboardFeed f = new DashboardFeed(settings, topics);
+                    f.connect();
+                    feed[0] = f;
+                    dashboard[0] = DashboardServer.start(f, dash.bind(), dash.port(),
+                            dash.token().map(t -> new String(t.reveal())).orElse(null));
+                    out.println("Dashboard: " + dashboard[0].url());
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (org.eclipse.paho.client.mqttv3.MqttException | java.io.IOException e) {
+                System.err.println("rollbridge run: the dashboard did not start (" + e.getMessage()
+                        + "); run it alone with: rollbridge dashboard --broker " + settings.redactedBrokerUrl());
+            }
+        }, "mqtt-connect");
+        connector.setDaemon(true);
+        connector.start();
+
+        HistoryStore store;
+        OutboxJournal journal;
+        try {
+            store = HistoryStore.open(config.dataDir());
+            journal = OutboxJournal.open(config.dataDir());
+        } catch (IllegalStateException e) {
+            System.err.println("rollbridge run: " + e.getMessage());
+            link.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+            return 2;
+        }
         Optional<SystemdNotifier> systemd = SystemdNotifier.fromEnvironment();
         Bridge[] running = new Bridge[1];
         // Ready before any scan for devices: the daemon is up even while a device is still away.
@@ -237,8 +269,6 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedBroker brokerToStop = embedded;
         Radio radioToClose = radio;
-        DashboardFeed[] feed = new DashboardFeed[1];
-        DashboardServer[] dashboard = new DashboardServer[1];
         Thread hook = new Thread(() -> {
             systemd.ifPresent(SystemdNotifier::close);
             if (dashboard[0] != null) {
@@ -263,29 +293,6 @@ final class RunCommand implements Callable<Integer> {
 
         // The device and the rules run at once; events wait in the outbox until the broker answers.
         bridge.start();
-        RollbridgeConfig.Dashboard dash = config.dashboard();
-        Thread connector = new Thread(() -> {
-            try {
-                BrokerConnector.connectWithRetry(link);
-                if (dash.port() >= 0) {
-                    // The dashboard is a subscriber of the same broker: it starts once that answers.
-                    DashboardFeed f = new DashboardFeed(settings, topics);
-                    f.connect();
-                    feed[0] = f;
-                    dashboard[0] = DashboardServer.start(f, dash.bind(), dash.port(),
-                            dash.token().map(t -> new String(t.reveal())).orElse(null));
-                    out.println("Dashboard: " + dashboard[0].url());
-                    out.flush();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (org.eclipse.paho.client.mqttv3.MqttException | java.io.IOException e) {
-                System.err.println("rollbridge run: the dashboard did not start (" + e.getMessage()
-                        + "); run it alone with: rollbridge dashboard --broker " + settings.redactedBrokerUrl());
-            }
-        }, "mqtt-connect");
-        connector.setDaemon(true);
-        connector.start();
         for (Bridge.Device d : devices) {
             out.println((radio == null ? "Simulated " : "Bluetooth (" + d.transport().kind() + ") ") + d.profile().name() + " "
                     + d.transport().deviceAddress() + " -> device " + d.id()

@@ -74,6 +74,7 @@ public final class EventOutbox implements AutoCloseable {
     private final Bounds bounds;
     private final Clock clock;
     private final ScheduledExecutorService worker;
+    private final ScheduledExecutorService syncer;
     private final TreeMap<Long, Message> pending = new TreeMap<>();
     private final Set<Long> inflight = new HashSet<>();
     private final Deque<Acked> recentlyAcked = new ArrayDeque<>();
@@ -121,7 +122,13 @@ public final class EventOutbox implements AutoCloseable {
         // Failed sends are retried by this heartbeat, as well as on every reconnect.
         worker.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         // Batched fsync: at most 50 ms of messages at risk from a power cut, never one per message.
-        journal.ifPresent(j -> worker.scheduleWithFixedDelay(j::sync, 50, 50, TimeUnit.MILLISECONDS));
+        // On a thread of its own: an fsync takes milliseconds, and alerts must not wait behind it.
+        this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-outbox-fsync");
+            t.setDaemon(true);
+            return t;
+        });
+        journal.ifPresent(j -> syncer.scheduleWithFixedDelay(j::sync, 50, 50, TimeUnit.MILLISECONDS));
     }
 
     /** The last seq each device reached in a previous run (from the journal), so numbering goes on. */
@@ -298,6 +305,7 @@ public final class EventOutbox implements AutoCloseable {
 
     @Override
     public void close() {
+        syncer.shutdown();
         worker.shutdown();
         try {
             worker.awaitTermination(2, TimeUnit.SECONDS);

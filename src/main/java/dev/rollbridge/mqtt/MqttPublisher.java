@@ -101,7 +101,9 @@ public final class MqttPublisher implements AutoCloseable {
             }
         });
         if (link.isConnected()) {
+            // Connected before we listened (the connection is started early): catch up now.
             publishRetained();
+            outbox.connected();
         }
         stateTimer.scheduleAtFixedRate(this::publishChangedStates, STATE_INTERVAL_MS, STATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }

@@ -37,8 +37,10 @@ public final class OutboxJournal implements AutoCloseable {
     private static final long COMPACT_BYTES = 4L * 1024 * 1024;
 
     private final Path file;
-    private FileChannel channel;
-    private boolean dirty;
+    // Written by the outbox thread; fsync'd by another (sync and compaction hold syncLock).
+    private volatile FileChannel channel;
+    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Object syncLock = new Object();
     private final TreeMap<Long, EventOutbox.Message> recovered = new TreeMap<>();
     private final Map<String, Long> lastSeqs = new HashMap<>();
     private long nextOrder;
@@ -136,7 +138,7 @@ public final class OutboxJournal implements AutoCloseable {
             while (b.hasRemaining()) {
                 channel.write(b);
             }
-            dirty = true;
+            dirty.set(true);
         } catch (IOException e) {
             throw new UncheckedIOException("outbox journal " + file + ": " + e.getMessage(), e);
         }
@@ -144,19 +146,27 @@ public final class OutboxJournal implements AutoCloseable {
 
     /** fsync if anything was written since the last one (called every few tens of ms, not per message). */
     public void sync() {
-        if (!dirty) {
-            return;
-        }
-        try {
-            channel.force(false);
-            dirty = false;
-        } catch (IOException e) {
-            log.warn("outbox journal {}: fsync failed: {}", file, e.getMessage());
+        synchronized (syncLock) {
+            if (!dirty.getAndSet(false)) {
+                return;
+            }
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                dirty.set(true);
+                log.warn("outbox journal {}: fsync failed: {}", file, e.getMessage());
+            }
         }
     }
 
     /** Rewrites the journal with only {@code pending} when it has grown past a few MB. */
     public void compactIfLarge(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) {
+        synchronized (syncLock) {
+            compact(pending, seqs);
+        }
+    }
+
+    private void compact(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) {
         try {
             if (channel.size() < COMPACT_BYTES) {
                 return;
@@ -176,7 +186,7 @@ public final class OutboxJournal implements AutoCloseable {
             channel.close();
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            dirty = false;
+            dirty.set(false);
         } catch (IOException e) {
             log.warn("outbox journal {}: compaction failed ({}); it keeps growing", file, e.getMessage());
         }

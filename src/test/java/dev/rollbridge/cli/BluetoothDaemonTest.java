@@ -203,6 +203,23 @@ class BluetoothDaemonTest extends WithMosquitto {
         assertThat(tinybFolders()).as("TinyB's native libraries leave nothing in /tmp").isEqualTo(tinybFoldersBefore);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bluez", "tinyb"})
+    void scanListsNearbyDevicesWithTheirProfile(String backend) throws Exception {
+        startBluez(backend);
+        bluez.addDevice(BALL, LISTED, "RollSense Ball", 23, SPEED);
+        bluez.addDevice(new ProfileLoader().builtIn("rollsense-roller"), "C0:FF:EE:00:00:02", "RollSense Roller", 23, SPEED);
+        try (Daemon scan = Daemon.start(Map.of("DBUS_SYSTEM_BUS_ADDRESS", busAddress), "scan", "--backend", backend, "--seconds", "1")) {
+            assertThat(scan.waitFor(Duration.ofSeconds(60))).as(scan.stderr()).isZero();
+            assertThat(scan.stdout()).contains(
+                    "ADDRESS             RSSI  NAME                      PROFILE",
+                    "C0:FF:EE:00:00:01    -58  RollSense Ball            rollsense-ball",
+                    "C0:FF:EE:00:00:02    -58  RollSense Roller          rollsense-roller",
+                    "2 device(s).");
+            assertThat(bluez.device(LISTED).connectCalls()).as("a scan connects to nothing").isZero();
+        }
+    }
+
     private static List<String> tinybFolders() throws Exception {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rollbridge-tinyb-") || n.matches("tinyb.*libs"))

@@ -1,0 +1,184 @@
+package dev.rollbridge.bench;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole daemon as its own process, started the way the systemd unit starts it (same JVM
+ * flags, optionally the AppCDS archive): CPU and RSS from /proc while it serves simulated
+ * devices, and start-up time to a retained {@code bridge/state} online seen by a subscriber.
+ */
+public final class ProcessBench {
+    /** The JVM flags of scripts/rollbridge.service. */
+    public static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx48m", "-Xss256k",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
+    public record Usage(double cpuPercentOfOneCore, double rssMedianMb, double rssMaxMb) {
+    }
+
+    private final String java;
+    private final List<String> launch;
+    private final String brokerUrl;
+
+    /** @param launch how to start rollbridge after the JVM flags: {@code -jar FILE} or {@code -cp PATH dev.rollbridge.cli.Main} */
+    public ProcessBench(String java, List<String> launch, String brokerUrl) {
+        this.java = java;
+        this.launch = List.copyOf(launch);
+        this.brokerUrl = brokerUrl;
+    }
+
+    private Process start(List<String> jvmExtra, Path config, Path dataDir) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(UNIT_FLAGS);
+        command.addAll(jvmExtra);
+        command.addAll(launch);
+        command.addAll(List.of("run", "--config", config.toString(), "--data-dir", dataDir.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private Path config(Path dir, String base, int devices, double speed, boolean dashboard) throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("mqtt: {broker: '").append(brokerUrl).append("', base_topic: ").append(base).append("}\n");
+        yaml.append("devices:\n");
+        for (int i = 0; i < devices; i++) {
+            yaml.append("  - {profile: ").append(i % 2 == 0 ? "rollsense-ball" : "rollsense-roller")
+                    .append(", address: 'C0:FF:EE:00:01:").append(String.format("%02X", i + 1)).append("'}\n");
+        }
+        yaml.append("simulator: {speed: ").append(speed).append("}\n");
+        yaml.append("audio: {enabled: false}\n");
+        yaml.append("dashboard: {port: ").append(dashboard ? 0 : -1).append("}\n");
+        Path file = dir.resolve(base + ".yaml");
+        Files.writeString(file, yaml.toString());
+        return file;
+    }
+
+    /** {@code devices} simulated devices at {@code speed} × 100 Hz, measured for {@code seconds} after a warm-up. */
+    public Usage usage(int devices, double speed, boolean dashboard, int warmUpSeconds, int seconds, List<String> jvmExtra,
+                       PrintStream progress) throws Exception {
+        Path dir = Files.createTempDirectory("rollbridge-bench-");
+        Process p = start(jvmExtra, config(dir, "benchd", devices, speed, dashboard), dir.resolve("data"));
+        try {
+            progress.printf("  daemon pid %d: %d devices at %.0f Hz%s, warm-up %d s, measuring %d s ...%n", p.pid(), devices,
+                    speed * 100, dashboard ? ", dashboard on" : "", warmUpSeconds, seconds);
+            Thread.sleep(warmUpSeconds * 1000L);
+            long ticks0 = cpuTicks(p.pid());
+            long t0 = System.nanoTime();
+            List<Double> rss = new ArrayList<>();
+            for (int i = 0; i < seconds; i++) {
+                Thread.sleep(1000);
+                rss.add(rssKb(p.pid()) / 1024.0);
+            }
+            long ticks = cpuTicks(p.pid()) - ticks0;
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double cpu = 100.0 * ticks / clockTicksPerSecond() / elapsed;
+            return new Usage(cpu, Stats.median(rss), rss.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Process start → the retained {@code bridge/state} online, seen by a subscriber already connected. */
+    public double startupSeconds(List<String> jvmExtra) throws Exception {
+        Path dir = Files.createTempDirectory("rollbridge-bench-");
+        String base = "benchs" + Long.toHexString(System.nanoTime() & 0xFFFFF);
+        Path config = config(dir, base, 1, 1, false);
+        CountDownLatch online = new CountDownLatch(1);
+        long[] seen = {0};
+        MqttClient sub = new MqttClient(brokerUrl, "bench-startup-" + System.nanoTime(), new MemoryPersistence());
+        sub.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                if (new String(message.getPayload(), StandardCharsets.UTF_8).contains("online")) {
+                    seen[0] = System.nanoTime();
+                    online.countDown();
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setSocketFactory(new dev.rollbridge.mqtt.NoDelaySocketFactory());
+        sub.connect(o);
+        sub.subscribe(base + "/bridge/state", 1);
+        long t0 = System.nanoTime();
+        Process p = start(jvmExtra, config, dir.resolve("data"));
+        try {
+            if (!online.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the daemon did not go online within 60 s");
+            }
+            return (seen[0] - t0) / 1e9;
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+            // Leave nothing retained behind on the broker.
+            sub.publish(base + "/bridge/state", new byte[0], 1, true);
+            sub.publish(base + "/bridge/info", new byte[0], 1, true);
+            sub.disconnect();
+            sub.close();
+        }
+    }
+
+    /** Makes an AppCDS archive as scripts/install-pi.sh does; returns the JVM flags that use it. */
+    public List<String> appCds(Path archive) throws Exception {
+        Path dir = Files.createTempDirectory("rollbridge-bench-");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(UNIT_FLAGS);
+        command.add("-XX:ArchiveClassesAtExit=" + archive);
+        command.addAll(launch);
+        command.addAll(List.of("run", "--once", "--speed", "0", "--port", "0", "--dashboard-port", "-1", "--no-cue",
+                "--no-ha-discovery", "--data-dir", dir.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("making the AppCDS archive failed");
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+    }
+
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    static long clockTicksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.rollbridge.bench;
+
+import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.ble.Frame;
+import dev.rollbridge.ble.FrameSink;
+import dev.rollbridge.ble.HamstringSessionScript;
+import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.profile.Sample;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decode + analysis on one thread, samples per second, for one frame type: the simulated
+ * session's real frames (recorded once) through a fresh decoder and analyzer per pass, as the
+ * pipeline thread runs them. Also bytes allocated per sample (the JVM's per-thread counter).
+ */
+public final class ThroughputBench {
+
+    public record Result(String frameType, double medianSamplesPerSecond, List<Double> runs, double bytesPerSample) {
+    }
+
+    private final DeviceProfile profile;
+
+    public ThroughputBench(DeviceProfile profile) {
+        this.profile = profile;
+    }
+
+    /** The frames of one scripted session at this MTU. */
+    List<Frame> record(int mtu) throws InterruptedException {
+        List<Frame> frames = new ArrayList<>();
+        SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
+                new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        sim.start(new FrameSink() {
+            @Override
+            public boolean offer(Frame frame) {
+                frames.add(frame);
+                return true;
+            }
+
+            @Override
+            public void put(Frame frame) {
+                frames.add(frame);
+            }
+
+            @Override
+            public void linkChanged(boolean up) {
+            }
+
+            @Override
+            public void endOfStream() {
+                done.countDown();
+            }
+        });
+        done.await();
+        sim.stop();
+        return frames;
+    }
+
+    /** One pass over the session; returns the samples analysed. */
+    private long pass(List<Frame> frames, long[] eventCount) {
+        long[] samples = {0};
+        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), e -> eventCount[0]++);
+        FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
+            @Override
+            public void onSample(Sample sample) {
+                analyzer.onSample(sample);
+                samples[0]++;
+            }
+
+            @Override
+            public void onBattery(long tMillis, int percent) {
+                analyzer.onBattery(percent);
+            }
+
+            @Override
+            public void onMalformed(Frame frame, String reason) {
+            }
+        });
+        for (Frame f : frames) {
+            decoder.decode(f);
+        }
+        return samples[0];
+    }
+
+    public Result run(int mtu, int runs, double secondsPerRun, PrintStream progress) throws InterruptedException {
+        List<Frame> frames = record(mtu);
+        String type = profile.frameForMtu(mtu).name();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] events = {0};
+        // Warm-up: let the JIT compile the hot path before anything is measured.
+        long warmEnd = System.nanoTime() + (long) (secondsPerRun * 1e9);
+        while (System.nanoTime() < warmEnd) {
+            pass(frames, events);
+        }
+        List<Double> rates = new ArrayList<>();
+        double bytesPerSample = 0;
+        for (int r = 0; r < runs; r++) {
+            long samples = 0;
+            long allocated0 = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            long end = start + (long) (secondsPerRun * 1e9);
+            while (System.nanoTime() < end) {
+                samples += pass(frames, events);
+            }
+            long elapsed = System.nanoTime() - start;
+            long allocated = threads.getCurrentThreadAllocatedBytes() - allocated0;
+            rates.add(samples / (elapsed / 1e9));
+            bytesPerSample = (double) allocated / samples;
+            progress.printf("  %s run %d/%d: %.2f M samples/s, %.0f bytes allocated per sample%n", type, r + 1, runs,
+                    rates.get(r) / 1e6, bytesPerSample);
+        }
+        return new Result(type, Stats.median(rates), rates, bytesPerSample);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.rollbridge.cli;
+
+import dev.rollbridge.testing.ConsoleCapture;
+import dev.rollbridge.testing.WithMosquitto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bench commands work and report what docs/performance.md quotes. Nothing here judges speed:
+ * that is for the benchmarks themselves, on an idle machine.
+ */
+class BenchCommandTest extends WithMosquitto {
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
+    @Test
+    void throughputReportsBothFrameTypesAndTheAllocationPerSample() {
+        assertThat(Main.execute("bench", "throughput", "--runs", "1", "--seconds", "0.2")).isZero();
+        assertThat(console.stdout()).containsPattern("single frames: median [0-9.]+ M samples/s .*, [0-9]+ bytes allocated per sample")
+                .containsPattern("batch frames: median [0-9.]+ M samples/s");
+    }
+
+    @Test
+    void latencyMeasuresAlertsThroughARealBrokerAndTheBrokersFloor() {
+        assertThat(Main.execute("bench", "latency", "--broker", broker.url(), "--seconds", "2", "--devices", "2")).isZero();
+        String out = console.stdout();
+        Matcher events = Pattern.compile("alert latency, ([0-9]+) events: p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms").matcher(out);
+        assertThat(events.find()).as(out).isTrue();
+        // Two devices raise and clear pressure_too_high about three times a second each.
+        assertThat(Integer.parseInt(events.group(1))).isGreaterThan(5);
+        assertThat(out).containsPattern("broker floor \\(bare Paho, TCP_NODELAY, QoS 1\\): p50 [0-9.]+ ms")
+                .containsPattern("ratio at p50: [0-9.]+ x the floor");
+    }
+}
