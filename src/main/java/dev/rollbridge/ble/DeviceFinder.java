@@ -50,10 +50,21 @@ public final class DeviceFinder {
         }
         List<Found> out = new ArrayList<>();
         for (BleCentral.Advertisement a : central.devices()) {
-            out.add(new Found(a, known.stream().filter(p -> p.matches(a.name(), a.serviceUuids())).findFirst()));
+            out.add(new Found(a, profileOf(a, known)));
         }
         out.sort((x, y) -> Integer.compare(y.advertisement().rssi().orElse(-999), x.advertisement().rssi().orElse(-999)));
         return out;
+    }
+
+    /**
+     * The profile a device is: the one its advertised name matches, else one whose service it
+     * advertises (a ball and a roller may share a service, never a name).
+     */
+    static Optional<DeviceProfile> profileOf(BleCentral.Advertisement a, List<DeviceProfile> profiles) {
+        Optional<DeviceProfile> byName = profiles.stream()
+                .filter(p -> a.name() != null && !a.name().isEmpty() && p.namePattern().matcher(a.name()).matches()).findFirst();
+        return byName.isPresent() ? byName
+                : profiles.stream().filter(p -> a.serviceUuids().stream().anyMatch(p.serviceUuids()::contains)).findFirst();
     }
 
     /**
@@ -69,7 +80,7 @@ public final class DeviceFinder {
             List<Found> nearby = scan(roundTime);
             for (DeviceProfile p : wanted) {
                 Optional<String> address = nearby.stream()
-                        .filter(f -> p.matches(f.advertisement().name(), f.advertisement().serviceUuids()))
+                        .filter(f -> f.profile().isPresent() && f.profile().get().name().equals(p.name()))
                         .map(f -> f.advertisement().address())
                         .filter(a -> !used.contains(a))
                         .findFirst();

@@ -347,7 +347,15 @@ final class RunCommand implements Callable<Integer> {
             out.println("Scanning for " + String.join(", ", unaddressed.stream().map(DeviceProfile::name).toList()) + " ...");
             out.flush();
             try {
-                found = new DeviceFinder(radio, unaddressed).assign(unaddressed, java.util.Set.of(), config.ble().policy().scanTime());
+                // Classify what is nearby against every profile known, not only the wanted ones: a ball
+                // must not pass for a roller because both advertise the same service.
+                List<DeviceProfile> known = new ArrayList<>(unaddressed);
+                for (String name : dev.rollbridge.profile.ProfileLoader.BUILT_IN) {
+                    if (known.stream().noneMatch(p -> p.name().equals(name))) {
+                        known.add(new dev.rollbridge.profile.ProfileLoader().builtIn(name));
+                    }
+                }
+                found = new DeviceFinder(radio, known).assign(unaddressed, java.util.Set.of(), config.ble().policy().scanTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BleException("interrupted while scanning");
