@@ -304,7 +304,7 @@ final class RunCommand implements Callable<Integer> {
         systemd.ifPresent(n -> n.status("running " + devices.size() + " device(s); broker " + settings.redactedBrokerUrl()));
         out.println("Ctrl-C to stop.");
         out.flush();
-        if (!sim.repeat()) {
+        if (!sim.repeat() && radio == null) {
             bridge.awaitFinished(Duration.ofDays(1));
             Runtime.getRuntime().removeShutdownHook(hook);
             hook.run();
