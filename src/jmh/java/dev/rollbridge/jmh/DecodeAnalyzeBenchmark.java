@@ -1,14 +1,8 @@
 package dev.rollbridge.jmh;
 
-import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.bench.ThroughputBench;
 import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
-import dev.rollbridge.ble.HamstringSessionScript;
-import dev.rollbridge.ble.SimulatedRollsense;
-import dev.rollbridge.profile.DeviceProfile;
-import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -20,14 +14,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * Decode + analysis of the simulated session's real frames, one thread: the pipeline thread's
- * work. Scores are sessions per second; multiply by {@code SESSION_SAMPLES} (reported as the
- * operations per invocation) for samples per second. Run with {@code -prof gc} for allocation.
+ * Decode + analysis of the simulated session's real frames on one thread (the pipeline thread's
+ * work), the same pass as {@code rollbridge bench throughput}. Scores are samples per second
+ * (about: the session has ~30,000 samples, the operations per invocation). Run with
+ * {@code -prof gc} for the allocation per sample.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,63 +31,18 @@ public class DecodeAnalyzeBenchmark {
     @Param({"23", "185"})
     int mtu;
 
-    private DeviceProfile profile;
+    private ThroughputBench bench;
     private List<Frame> frames;
 
     @Setup(Level.Trial)
     public void record() throws InterruptedException {
-        profile = new ProfileLoader().builtIn("rollsense-ball");
-        frames = new ArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
-        SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
-                new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
-        sim.start(new FrameSink() {
-            @Override
-            public boolean offer(Frame frame) {
-                frames.add(frame);
-                return true;
-            }
-
-            @Override
-            public void put(Frame frame) {
-                frames.add(frame);
-            }
-
-            @Override
-            public void linkChanged(boolean up) {
-            }
-
-            @Override
-            public void endOfStream() {
-                done.countDown();
-            }
-        });
-        done.await();
-        sim.stop();
+        bench = new ThroughputBench(new ProfileLoader().builtIn("rollsense-ball"));
+        frames = bench.record(mtu);
     }
 
     @Benchmark
     @OperationsPerInvocation(SESSION_SAMPLES)
-    public void session(Blackhole events) {
-        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), events::consume);
-        FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
-            @Override
-            public void onSample(Sample sample) {
-                analyzer.onSample(sample);
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-                analyzer.onBattery(percent);
-            }
-
-            @Override
-            public void onMalformed(Frame frame, String reason) {
-            }
-        });
-        for (Frame f : frames) {
-            decoder.decode(f);
-        }
-        events.consume(analyzer.state());
+    public long session(Blackhole events) {
+        return bench.pass(frames, events::consume);
     }
 }

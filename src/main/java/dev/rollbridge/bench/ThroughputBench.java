@@ -1,6 +1,7 @@
 package dev.rollbridge.bench;
 
 import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.analysis.EventSink;
 import dev.rollbridge.ble.Frame;
 import dev.rollbridge.ble.FrameSink;
 import dev.rollbridge.ble.HamstringSessionScript;
@@ -30,8 +31,8 @@ public final class ThroughputBench {
         this.profile = profile;
     }
 
-    /** The frames of one scripted session at this MTU. */
-    List<Frame> record(int mtu) throws InterruptedException {
+    /** The frames of one scripted session at this MTU (the JMH benchmark uses them too). */
+    public List<Frame> record(int mtu) throws InterruptedException {
         List<Frame> frames = new ArrayList<>();
         SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
                 new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
@@ -62,10 +63,10 @@ public final class ThroughputBench {
         return frames;
     }
 
-    /** One pass over the session; returns the samples analysed. */
-    private long pass(List<Frame> frames, long[] eventCount) {
+    /** One pass over the session through a fresh decoder and analyzer; returns the samples analysed. */
+    public long pass(List<Frame> frames, EventSink events) {
         long[] samples = {0};
-        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), e -> eventCount[0]++);
+        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), events);
         FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
             @Override
             public void onSample(Sample sample) {
@@ -92,7 +93,8 @@ public final class ThroughputBench {
         List<Frame> frames = record(mtu);
         String type = profile.frameForMtu(mtu).name();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long[] events = {0};
+        long[] eventCount = {0};
+        EventSink events = e -> eventCount[0]++;
         // Warm-up: let the JIT compile the hot path before anything is measured.
         long warmEnd = System.nanoTime() + (long) (secondsPerRun * 1e9);
         while (System.nanoTime() < warmEnd) {
