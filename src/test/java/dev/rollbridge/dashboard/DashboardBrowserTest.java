@@ -72,7 +72,7 @@ class DashboardBrowserTest extends WithMosquitto {
         MqttLink link = new MqttLink(MqttSettings.of(broker.url(), "bridge-dash", BASE), Bridge.will(topics));
         link.connect(Duration.ofSeconds(5));
         ReplayTransport replay = new ReplayTransport("C0:FF:EE:00:00:01",
-                new TraceReader(ball, "C0:FF:EE:00:00:01").read(Path.of("src/test/resources/traces/speed-burst-1500ms.csv")), 4);
+                new TraceReader(ball, "C0:FF:EE:00:00:01").read(Path.of("src/test/resources/traces/speed-burst-1500ms.csv")), 2);
         ManualTransport manual = new ManualTransport(ball, "C0:FF:EE:00:00:02");
         Bridge bridge = new Bridge(link, topics, List.of(
                 new Bridge.Device(REPLAYED, ball, ball.thresholds(), replay),
@@ -89,10 +89,11 @@ class DashboardBrowserTest extends WithMosquitto {
             bridge.start();
             WebDriver p = page;
 
-            // Live values change while the replay runs (16 s of trace at 4x).
+            // Live values change while the replay runs (16 s of trace at 2x: long enough to see
+            // several state updates even when Chromium is slow to start on a busy machine).
             wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + REPLAYED + "']")).isEmpty());
             Set<String> speeds = new HashSet<>();
-            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
             while (System.nanoTime() < until && speeds.size() < 3) {
                 speeds.add(text(p, REPLAYED, ".speed-value"));
                 Thread.sleep(100);

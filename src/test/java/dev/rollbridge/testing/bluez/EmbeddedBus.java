@@ -28,7 +28,14 @@ public final class EmbeddedBus implements AutoCloseable {
         Path socket = dir.resolve("bus");
         String address = "unix:path=" + socket;
         EmbeddedDBusDaemon daemon = new EmbeddedDBusDaemon(address + ",listen=true");
-        daemon.startInBackgroundAndWait(10_000);
+        try {
+            daemon.startInBackgroundAndWait(10_000);
+        } catch (RuntimeException e) {
+            daemon.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+            throw e;
+        }
         return new EmbeddedBus(daemon, socket, address);
     }
 
