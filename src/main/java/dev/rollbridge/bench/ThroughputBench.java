@@ -3,7 +3,7 @@ package dev.rollbridge.bench;
 import dev.rollbridge.analysis.Analyzer;
 import dev.rollbridge.analysis.EventSink;
 import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
+import dev.rollbridge.ble.FrameRecorder;
 import dev.rollbridge.ble.HamstringSessionScript;
 import dev.rollbridge.ble.SimulatedRollsense;
 import dev.rollbridge.profile.DeviceProfile;
@@ -33,34 +33,13 @@ public final class ThroughputBench {
 
     /** The frames of one scripted session at this MTU (the JMH benchmark uses them too). */
     public List<Frame> record(int mtu) throws InterruptedException {
-        List<Frame> frames = new ArrayList<>();
+        FrameRecorder recorder = new FrameRecorder();
         SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
                 new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        sim.start(new FrameSink() {
-            @Override
-            public boolean offer(Frame frame) {
-                frames.add(frame);
-                return true;
-            }
-
-            @Override
-            public void put(Frame frame) {
-                frames.add(frame);
-            }
-
-            @Override
-            public void linkChanged(boolean up) {
-            }
-
-            @Override
-            public void endOfStream() {
-                done.countDown();
-            }
-        });
-        done.await();
+        sim.start(recorder);
+        recorder.awaitEnd(5, java.util.concurrent.TimeUnit.MINUTES);
         sim.stop();
-        return frames;
+        return recorder.frames();
     }
 
     /** One pass over the session through a fresh decoder and analyzer; returns the samples analysed. */

@@ -62,4 +62,30 @@ public interface BleCentral extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Asks a backend whether a connected device's GATT services are resolved yet. */
+    @FunctionalInterface
+    interface ResolvedCheck {
+        boolean resolved() throws BleException;
+    }
+
+    /**
+     * Polls until the device's services are resolved (BlueZ says Connected first, and
+     * ServicesResolved once the GATT database is read); on timeout runs {@code giveUp} and fails.
+     */
+    static void awaitServicesResolved(String address, Duration timeout, ResolvedCheck check, Runnable giveUp) throws BleException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.resolved()) {
+            if (System.nanoTime() > deadline) {
+                giveUp.run();
+                throw new BleException(address + ": services not resolved within " + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BleException("interrupted while connecting to " + address);
+            }
+        }
+    }
 }

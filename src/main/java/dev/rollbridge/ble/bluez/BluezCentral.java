@@ -219,7 +219,6 @@ public final class BluezCentral implements BleCentral {
     @Override
     public void connect(String address, Duration timeout) throws BleException {
         String path = devicePath(address);
-        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             bus.getRemoteObject(BLUEZ, path, Device1.class).Connect();
         } catch (DBusException | DBusExecutionException e) {
@@ -227,27 +226,14 @@ public final class BluezCentral implements BleCentral {
                 throw new BleException("cannot connect to " + address + ": " + e.getMessage(), e);
             }
         }
-        // BlueZ says Connected first and ServicesResolved once the GATT database is read.
-        while (true) {
+        BleCentral.awaitServicesResolved(address, timeout, () -> {
             try {
                 Object resolved = bus.getRemoteObject(BLUEZ, path, Properties.class).Get(DEVICE, "ServicesResolved");
-                if (Boolean.TRUE.equals(resolved instanceof Variant<?> v ? v.getValue() : resolved)) {
-                    break;
-                }
+                return Boolean.TRUE.equals(resolved instanceof Variant<?> v ? v.getValue() : resolved);
             } catch (DBusException | DBusExecutionException e) {
                 throw new BleException("lost " + address + " while resolving its services: " + e.getMessage(), e);
             }
-            if (System.nanoTime() > deadline) {
-                disconnect(address);
-                throw new BleException(address + ": services not resolved within " + timeout.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BleException("interrupted while connecting to " + address);
-            }
-        }
+        }, () -> disconnect(address));
         connectedDevices.put(path, address.toUpperCase(Locale.ROOT));
     }
 

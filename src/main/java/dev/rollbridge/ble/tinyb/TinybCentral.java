@@ -232,19 +232,7 @@ public final class TinybCentral implements BleCentral {
         } catch (BluetoothException e) {
             throw new BleException("cannot connect to " + address + ": " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!d.getServicesResolved()) {
-            if (System.nanoTime() > deadline) {
-                disconnect(address);
-                throw new BleException(address + ": services not resolved within " + timeout.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BleException("interrupted while connecting to " + address);
-            }
-        }
+        BleCentral.awaitServicesResolved(address, timeout, d::getServicesResolved, () -> disconnect(address));
         connected.put(key, d);
     }
 
