@@ -11,7 +11,7 @@ import dev.rollbridge.ble.Frame;
 import dev.rollbridge.ble.FrameSink;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 import dev.rollbridge.profile.Thresholds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +88,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         this.calibration = calibration;
         this.decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
             @Override
-            public void onSample(Sample sample) {
+            public void onSample(SampleView sample) {
                 analyzer.onSample(sample);
                 if (sample.tMillis() - lastStateMillis >= STATE_EVERY_MS) {
                     lastStateMillis = sample.tMillis();

@@ -1,6 +1,6 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 import dev.rollbridge.profile.Thresholds;
 
 import java.util.Optional;
@@ -60,7 +60,7 @@ public final class Analyzer {
         return Optional.ofNullable(calibration);
     }
 
-    public void onSample(Sample sample) {
+    public void onSample(SampleView sample) {
         any = true;
         motion.update(sample);
         if (sessions.beforeRules(motion, out)) {

@@ -11,12 +11,7 @@ import java.util.TreeMap;
  */
 final class CalibrationRule {
     static final long MARK_WINDOW_MS = 500;
-    private static final int CAPACITY = 2048;
-
-    private final long[] times = new long[CAPACITY];
-    private final double[] values = new double[CAPACITY];
-    private int head;
-    private int size;
+    private final SlidingWindow pressures = SlidingWindow.forMean(2048);
     private boolean active;
     private final Map<Integer, Double> marks = new TreeMap<>();
 
@@ -26,19 +21,10 @@ final class CalibrationRule {
 
     void onSample(Motion m) {
         if (!m.contact || m.releasePending) {
-            size = 0;
+            pressures.clear();
             return;
         }
-        while (size > 0 && times[(head - size + CAPACITY) % CAPACITY] <= m.tMillis - MARK_WINDOW_MS) {
-            size--;
-        }
-        if (size == CAPACITY) {
-            size--;
-        }
-        times[head] = m.tMillis;
-        values[head] = m.pressureKpa;
-        head = (head + 1) % CAPACITY;
-        size++;
+        pressures.add(m.tMillis, m.pressureKpa, MARK_WINDOW_MS);
     }
 
     Command.Result start(long now, int session, EventSink out) {
@@ -63,14 +49,10 @@ final class CalibrationRule {
         if (!active) {
             return Command.Result.refused("no calibration is running: send {\"calibrate\":\"start\"} first");
         }
-        if (size == 0) {
+        if (pressures.size() == 0) {
             return Command.Result.refused("the tool is not pressed: mark while pressing");
         }
-        double sum = 0;
-        for (int i = 0; i < size; i++) {
-            sum += values[(head - size + i + CAPACITY) % CAPACITY];
-        }
-        double kpa = Rounding.r1(sum / size);
+        double kpa = Rounding.r1(pressures.mean());
         for (Map.Entry<Integer, Double> e : marks.entrySet()) {
             if (e.getKey() < pain && e.getValue() >= kpa || e.getKey() > pain && e.getValue() <= kpa) {
                 return Command.Result.refused(String.format(Locale.ROOT,

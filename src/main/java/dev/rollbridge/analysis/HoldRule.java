@@ -55,19 +55,11 @@ final class HoldRule {
         return inHold ? now - holdStart : 0;
     }
 
+    // Runs for every sample: events are built in methods of their own so this stays small enough to inline.
     void onSample(Motion m, int session, EventSink out) {
         startedNow = false;
         if (!inHold) {
-            if (m.contact && !m.releasePending && m.speedCmS < t.holdStillCmS()) {
-                if (stillSince < 0) {
-                    stillSince = m.tMillis;
-                }
-                if (m.tMillis - stillSince >= t.holdStartMs()) {
-                    start(m, session, out);
-                }
-            } else {
-                stillSince = -1;
-            }
+            waitForStill(m, session, out);
             return;
         }
         if (!m.contact) {
@@ -94,18 +86,39 @@ final class HoldRule {
         boolean ending = m.releasePending || moveSince >= 0;
         long elapsed = m.tMillis - holdStart;
         if (!ending && !targetReached && elapsed >= t.holdTargetMs()) {
-            targetReached = true;
-            out.emit(Event.of(EventType.HOLD_TARGET_REACHED, AlertState.INSTANT, m.tMillis, session,
-                    "Hold reached " + t.holdTargetMs() / 1000 + " s: the muscle has had time to release. "
-                            + "Ease off slowly, or stay up to " + t.holdMaxMs() / 1000 + " s.",
-                    data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
+            reachedTarget(m.tMillis, elapsed, session, out);
         }
         if (!ending && !maxReached && elapsed >= t.holdMaxMs()) {
-            maxReached = true;
-            out.emit(Event.of(EventType.HOLD_MAX_REACHED, AlertState.INSTANT, m.tMillis, session,
-                    "Hold reached " + t.holdMaxMs() / 1000 + " s: release now and move to another spot.",
-                    data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
+            reachedMax(m.tMillis, elapsed, session, out);
         }
+    }
+
+    private void waitForStill(Motion m, int session, EventSink out) {
+        if (m.contact && !m.releasePending && m.speedCmS < t.holdStillCmS()) {
+            if (stillSince < 0) {
+                stillSince = m.tMillis;
+            }
+            if (m.tMillis - stillSince >= t.holdStartMs()) {
+                start(m, session, out);
+            }
+        } else {
+            stillSince = -1;
+        }
+    }
+
+    private void reachedTarget(long now, long elapsed, int session, EventSink out) {
+        targetReached = true;
+        out.emit(Event.of(EventType.HOLD_TARGET_REACHED, AlertState.INSTANT, now, session,
+                "Hold reached " + t.holdTargetMs() / 1000 + " s: the muscle has had time to release. "
+                        + "Ease off slowly, or stay up to " + t.holdMaxMs() / 1000 + " s.",
+                data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
+    }
+
+    private void reachedMax(long now, long elapsed, int session, EventSink out) {
+        maxReached = true;
+        out.emit(Event.of(EventType.HOLD_MAX_REACHED, AlertState.INSTANT, now, session,
+                "Hold reached " + t.holdMaxMs() / 1000 + " s: release now and move to another spot.",
+                data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
     }
 
     /** Ends a hold in progress at the last sample (end of a recording, link lost). */

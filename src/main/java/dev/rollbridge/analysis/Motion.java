@@ -1,6 +1,6 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 import dev.rollbridge.profile.Thresholds;
 
 /**
@@ -33,12 +33,8 @@ final class Motion {
     private final Thresholds thresholds;
     private final double radiusCm;
 
-    // Smoothing window over sample time: a ring of (t, speed).
-    private final long[] windowT = new long[4096];
-    private final double[] windowV = new double[4096];
-    private int head;
-    private int size;
-    private double windowSum;
+    /** Smoothing window over sample time of the instant speeds. */
+    private final SlidingWindow speeds = SlidingWindow.forMean(4096);
 
     private double nx;
     private double ny;
@@ -56,6 +52,9 @@ final class Motion {
     private double wpz;
 
     private boolean first = true;
+    private long alphaStepMillis = -1;
+    private double normalAlpha;
+    private double axisAlpha;
     long tMillis;
     /** Sample time since the previous sample, capped so a gap does not count as activity. */
     long stepMillis;
@@ -83,15 +82,21 @@ final class Motion {
         this.radiusCm = radiusCm;
     }
 
-    void update(Sample s) {
+    void update(SampleView s) {
         stepMillis = first ? 0 : Math.max(0, Math.min(MAX_STEP_MS, s.tMillis() - tMillis));
         first = false;
+        if (stepMillis != alphaStepMillis) {
+            // The step is almost always the sample period: the filters' divisions are done once for it.
+            alphaStepMillis = stepMillis;
+            normalAlpha = stepMillis / (NORMAL_TIME_CONSTANT_MS + stepMillis);
+            axisAlpha = stepMillis / (AXIS_TIME_CONSTANT_MS + stepMillis);
+        }
         tMillis = s.tMillis();
         pressureKpa = s.pressureKpa();
         updateContact();
         instantSpeedCmS = speedOf(s);
-        push(tMillis, instantSpeedCmS);
-        speedCmS = size == 0 ? 0 : Math.max(0, windowSum / size);
+        speeds.add(tMillis, instantSpeedCmS, thresholds.speedWindowMs());
+        speedCmS = Math.max(0, speeds.mean());
         updateDirection();
     }
 
@@ -103,37 +108,20 @@ final class Motion {
             crossCmS = 0;
             return;
         }
-        double w = Math.sqrt(wpx * wpx + wpy * wpy + wpz * wpz);
-        if (w * radiusCm >= thresholds.rollingMinCmS()) {
-            double ux = wpx / w;
-            double uy = wpy / w;
-            double uz = wpz / w;
-            if (!haveAxis) {
-                axX = ux;
-                axY = uy;
-                axZ = uz;
-                haveAxis = true;
-            } else {
-                double dot = ux * axX + uy * axY + uz * axZ;
-                // Only rotations close to the axis refine it: cross-fibre strokes must not turn it.
-                if (Math.abs(dot) >= AXIS_ALIGNED) {
-                    double sign = Math.signum(dot);
-                    double alpha = stepMillis / (AXIS_TIME_CONSTANT_MS + stepMillis);
-                    axX += alpha * (sign * ux - axX);
-                    axY += alpha * (sign * uy - axY);
-                    axZ += alpha * (sign * uz - axZ);
-                    double n = Math.sqrt(axX * axX + axY * axY + axZ * axZ);
-                    axX /= n;
-                    axY /= n;
-                    axZ /= n;
-                }
-            }
+        // |ω⊥| · r is this sample's speed, already computed.
+        if (instantSpeedCmS >= thresholds.rollingMinCmS() && instantSpeedCmS > 0) {
+            refineAxis(radiusCm / instantSpeedCmS);
         }
         if (!haveAxis) {
             alongCmS = 0;
             crossCmS = 0;
             return;
         }
+        projectOnAxis();
+    }
+
+    /** Signed speeds along and across the fibres, and the position along the muscle. */
+    private void projectOnAxis() {
         // b = n × a, with the sensor's z axis standing in for an unknown normal.
         double mx = haveNormal ? nx : 0;
         double my = haveNormal ? ny : 0;
@@ -143,8 +131,34 @@ final class Motion {
         double bz = mx * axY - my * axX;
         double bn = Math.sqrt(bx * bx + by * by + bz * bz);
         alongCmS = (wpx * axX + wpy * axY + wpz * axZ) * radiusCm;
-        crossCmS = bn < 1e-9 ? 0 : (wpx * bx + wpy * by + wpz * bz) / bn * radiusCm;
+        crossCmS = bn < 1e-9 ? 0 : (wpx * bx + wpy * by + wpz * bz) * (radiusCm / bn);
         positionCm = Math.max(-MAX_POSITION_CM, Math.min(MAX_POSITION_CM, positionCm + alongCmS * stepMillis / 1000.0));
+    }
+
+    /** A rolling sample: the first fixes the stroke axis, later ones close to it refine it. */
+    private void refineAxis(double inverseW) {
+        double ux = wpx * inverseW;
+        double uy = wpy * inverseW;
+        double uz = wpz * inverseW;
+        if (!haveAxis) {
+            axX = ux;
+            axY = uy;
+            axZ = uz;
+            haveAxis = true;
+            return;
+        }
+        double dot = ux * axX + uy * axY + uz * axZ;
+        // Only rotations close to the axis refine it: cross-fibre strokes must not turn it.
+        if (Math.abs(dot) >= AXIS_ALIGNED) {
+            double sign = Math.signum(dot);
+            axX += axisAlpha * (sign * ux - axX);
+            axY += axisAlpha * (sign * uy - axY);
+            axZ += axisAlpha * (sign * uz - axZ);
+            double inverseN = 1 / Math.sqrt(axX * axX + axY * axY + axZ * axZ);
+            axX *= inverseN;
+            axY *= inverseN;
+            axZ *= inverseN;
+        }
     }
 
     private void updateContact() {
@@ -162,33 +176,11 @@ final class Motion {
         }
     }
 
-    private double speedOf(Sample s) {
+    private double speedOf(SampleView s) {
         double wx = Math.toRadians(s.gxDps());
         double wy = Math.toRadians(s.gyDps());
         double wz = Math.toRadians(s.gzDps());
-        if (s.hasAccel()) {
-            double norm = Math.sqrt(s.axG() * s.axG() + s.ayG() * s.ayG() + s.azG() * s.azG());
-            if (norm > 0.5 && norm < 1.5) {
-                double ux = s.axG() / norm;
-                double uy = s.ayG() / norm;
-                double uz = s.azG() / norm;
-                if (!haveNormal) {
-                    nx = ux;
-                    ny = uy;
-                    nz = uz;
-                    haveNormal = true;
-                } else {
-                    double alpha = stepMillis / (NORMAL_TIME_CONSTANT_MS + stepMillis);
-                    nx += alpha * (ux - nx);
-                    ny += alpha * (uy - ny);
-                    nz += alpha * (uz - nz);
-                    double n = Math.sqrt(nx * nx + ny * ny + nz * nz);
-                    nx /= n;
-                    ny /= n;
-                    nz /= n;
-                }
-            }
-        }
+        updateNormal(s.axG(), s.ayG(), s.azG());
         if (haveNormal) {
             double spin = wx * nx + wy * ny + wz * nz;
             wx -= spin * nx;
@@ -201,23 +193,30 @@ final class Motion {
         return Math.sqrt(wx * wx + wy * wy + wz * wz) * radiusCm;
     }
 
-    private void push(long t, double v) {
-        long cutoff = t - thresholds.speedWindowMs();
-        while (size > 0 && windowT[(head - size + windowT.length) % windowT.length] <= cutoff) {
-            windowSum -= windowV[(head - size + windowT.length) % windowT.length];
-            size--;
+    /** Low-passes the direction of gravity, the contact normal, from a plausible accelerometer reading. */
+    private void updateNormal(double ax, double ay, double az) {
+        // Without an accelerometer the axes are NaN, and so is the norm: no range check passes.
+        double norm = Math.sqrt(ax * ax + ay * ay + az * az);
+        if (!(norm > 0.5 && norm < 1.5)) {
+            return;
         }
-        if (size == windowT.length) {
-            windowSum -= windowV[(head - size + windowT.length) % windowT.length];
-            size--;
+        if (!haveNormal) {
+            double inverseNorm = 1 / norm;
+            nx = ax * inverseNorm;
+            ny = ay * inverseNorm;
+            nz = az * inverseNorm;
+            haveNormal = true;
+            return;
         }
-        windowT[head] = t;
-        windowV[head] = v;
-        head = (head + 1) % windowT.length;
-        size++;
-        windowSum += v;
-        if (size == 1) {
-            windowSum = v; // re-base the running sum so rounding errors never accumulate
-        }
+        // n + α(a/|a| − n), scaled by |a| (the scale goes with the normalisation): one division
+        // fewer on the path every sample waits for.
+        double keep = (1 - normalAlpha) * norm;
+        nx = keep * nx + normalAlpha * ax;
+        ny = keep * ny + normalAlpha * ay;
+        nz = keep * nz + normalAlpha * az;
+        double inverseN = 1 / Math.sqrt(nx * nx + ny * ny + nz * nz);
+        nx *= inverseN;
+        ny *= inverseN;
+        nz *= inverseN;
     }
 }

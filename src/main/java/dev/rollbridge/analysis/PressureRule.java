@@ -34,18 +34,20 @@ final class PressureRule {
     void onSample(Motion m, int session, EventSink out) {
         double p = m.pressureKpa;
         switch (tooHigh.update(m.tMillis, p > ceilingKpa, p < clearKpa)) {
-            case RAISED -> {
-                raisedAt = m.tMillis;
-                peak = p;
-                out.emit(Event.of(EventType.PRESSURE_TOO_HIGH, AlertState.RAISED, m.tMillis, session,
-                        String.format(Locale.ROOT, "Pressing too hard (%.0f kPa, ceiling %.0f kPa, about 7/10): ease off now.",
-                                p, ceilingKpa),
-                        HoldRule.data("pressure_kpa", Rounding.r1(p), "ceiling_kpa", ceilingKpa,
-                                "above_since_t_ms", tooHigh.runStart())));
-            }
+            case RAISED -> raised(m.tMillis, p, session, out);
             case CLEARED -> cleared(m.tMillis, session, out);
             case NONE -> peak = Math.max(peak, p);
         }
+    }
+
+    private void raised(long now, double p, int session, EventSink out) {
+        raisedAt = now;
+        peak = p;
+        out.emit(Event.of(EventType.PRESSURE_TOO_HIGH, AlertState.RAISED, now, session,
+                String.format(Locale.ROOT, "Pressing too hard (%.0f kPa, ceiling %.0f kPa, about 7/10): ease off now.",
+                        p, ceilingKpa),
+                HoldRule.data("pressure_kpa", Rounding.r1(p), "ceiling_kpa", ceilingKpa,
+                        "above_since_t_ms", tooHigh.runStart())));
     }
 
     void finish(long lastMillis, int session, EventSink out) {

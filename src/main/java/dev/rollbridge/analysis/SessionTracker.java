@@ -99,17 +99,25 @@ final class SessionTracker {
             tooFastMillis += m.stepMillis;
         }
         if (!targetReached && activeMillis >= t.legTargetMs()) {
-            targetReached = true;
-            out.emit(Event.of(EventType.LEG_TARGET_REACHED, AlertState.INSTANT, m.tMillis, number,
-                    minutes(t.legTargetMs()) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
-                    HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
+            reachedTarget(m.tMillis, out);
         }
         if (!limitReached && activeMillis >= t.legLimitMs()) {
-            limitReached = true;
-            out.emit(Event.of(EventType.LEG_LIMIT_REACHED, AlertState.INSTANT, m.tMillis, number,
-                    minutes(t.legLimitMs()) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
-                    HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
+            reachedLimit(m.tMillis, out);
         }
+    }
+
+    private void reachedTarget(long now, EventSink out) {
+        targetReached = true;
+        out.emit(Event.of(EventType.LEG_TARGET_REACHED, AlertState.INSTANT, now, number,
+                minutes(t.legTargetMs()) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
+                HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
+    }
+
+    private void reachedLimit(long now, EventSink out) {
+        limitReached = true;
+        out.emit(Event.of(EventType.LEG_LIMIT_REACHED, AlertState.INSTANT, now, number,
+                minutes(t.legLimitMs()) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
+                HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
     }
 
     /** Every event of the session passes here, for the summary. */

@@ -27,18 +27,20 @@ final class SpeedRule {
     void onSample(Motion m, int session, EventSink out) {
         switch (tooFast.update(m.tMillis, m.contact && m.speedCmS > t.speedLimitCmS(),
                 !m.contact || m.speedCmS < t.speedRearmCmS())) {
-            case RAISED -> {
-                raisedAt = m.tMillis;
-                peak = m.speedCmS;
-                out.emit(Event.of(EventType.SPEED_TOO_FAST, AlertState.RAISED, m.tMillis, session,
-                        String.format(Locale.ROOT, "Rolling too fast (%.1f cm/s): slow down to a few inches per second, under %.1f cm/s.",
-                                m.speedCmS, t.speedLimitCmS()),
-                        HoldRule.data("speed_cm_s", Rounding.r2(m.speedCmS), "limit_cm_s", t.speedLimitCmS(),
-                                "above_since_t_ms", tooFast.runStart())));
-            }
+            case RAISED -> raised(m, session, out);
             case CLEARED -> cleared(m.tMillis, session, out);
             case NONE -> peak = Math.max(peak, m.speedCmS);
         }
+    }
+
+    private void raised(Motion m, int session, EventSink out) {
+        raisedAt = m.tMillis;
+        peak = m.speedCmS;
+        out.emit(Event.of(EventType.SPEED_TOO_FAST, AlertState.RAISED, m.tMillis, session,
+                String.format(Locale.ROOT, "Rolling too fast (%.1f cm/s): slow down to a few inches per second, under %.1f cm/s.",
+                        m.speedCmS, t.speedLimitCmS()),
+                HoldRule.data("speed_cm_s", Rounding.r2(m.speedCmS), "limit_cm_s", t.speedLimitCmS(),
+                        "above_since_t_ms", tooFast.runStart())));
     }
 
     void finish(long lastMillis, int session, EventSink out) {

@@ -21,10 +21,7 @@ final class TighteningRule {
     private static final int CAPACITY = 4096;
 
     private final Thresholds t;
-    private final long[] times = new long[CAPACITY];
-    private final double[] values = new double[CAPACITY];
-    private int head;
-    private int size;
+    private final SlidingWindow pressures = SlidingWindow.forLineFit(CAPACITY);
 
     private boolean inHold;
     private long holdStart;
@@ -42,28 +39,25 @@ final class TighteningRule {
     void onSample(Motion m, boolean holding, boolean ending, long holdStartMillis, int session, EventSink out) {
         if (!holding || !m.contact || m.releasePending) {
             inHold = false;
-            size = 0;
+            pressures.clear();
             return;
         }
         if (!inHold || holdStartMillis != holdStart) {
-            inHold = true;
-            holdStart = holdStartMillis;
-            size = 0;
-            baselineSum = 0;
-            baselineCount = 0;
-            baseline = Double.NaN;
-            aboveSince = -1;
-            calmSince = -1;
-            armed = true;
-            levelKpa = Double.NaN;
+            newHold(holdStartMillis);
         }
-        push(m.tMillis, m.pressureKpa);
+        pressures.add(m.tMillis, m.pressureKpa, t.tighteningWindowMs());
         levelKpa = Double.isNaN(levelKpa) ? m.pressureKpa
                 : levelKpa + m.stepMillis / (LEVEL_TIME_CONSTANT_MS + m.stepMillis) * (m.pressureKpa - levelKpa);
-        if (m.tMillis - times[(head - size + CAPACITY) % CAPACITY] < t.tighteningWindowMs() * 9 / 10) {
+        if (m.tMillis - pressures.oldestTime() < t.tighteningWindowMs() * 9 / 10) {
             return; // not a full window yet
         }
-        double roughness = detrend();
+        judge(m, ending, session, out);
+    }
+
+    /** A full window: learn the baseline, or compare the roughness with it. */
+    private void judge(Motion m, boolean ending, int session, EventSink out) {
+        double roughness = pressures.scatterAroundLine();
+        double windowMeanKpa = pressures.mean();
         if (m.tMillis - holdStart < t.tighteningBaselineMs()) {
             baselineSum += roughness;
             baselineCount++;
@@ -80,11 +74,7 @@ final class TighteningRule {
                 aboveSince = m.tMillis;
             }
             if (armed && m.tMillis - aboveSince >= t.tighteningSustainMs()) {
-                armed = false;
-                out.emit(Event.of(EventType.EASE_OFF, AlertState.INSTANT, m.tMillis, session,
-                        "The muscle is tightening against the pressure: ease off now, it is too deep.",
-                        HoldRule.data("roughness_kpa", Rounding.r2(roughness), "threshold_kpa", Rounding.r2(threshold),
-                                "baseline_kpa", Rounding.r2(baseline), "pressure_kpa", Rounding.r1(m.pressureKpa))));
+                easeOff(m, roughness, threshold, session, out);
             }
         } else {
             aboveSince = -1;
@@ -97,54 +87,28 @@ final class TighteningRule {
         }
     }
 
-    private void push(long time, double value) {
-        long cutoff = time - t.tighteningWindowMs();
-        while (size > 0 && times[(head - size + CAPACITY) % CAPACITY] <= cutoff) {
-            size--;
-        }
-        if (size == CAPACITY) {
-            size--;
-        }
-        times[head] = time;
-        values[head] = value;
-        head = (head + 1) % CAPACITY;
-        size++;
+    private void newHold(long holdStartMillis) {
+        inHold = true;
+        holdStart = holdStartMillis;
+        pressures.clear();
+        baselineSum = 0;
+        baselineCount = 0;
+        baseline = Double.NaN;
+        aboveSince = -1;
+        calmSince = -1;
+        armed = true;
+        levelKpa = Double.NaN;
+    }
+
+    private void easeOff(Motion m, double roughness, double threshold, int session, EventSink out) {
+        armed = false;
+        out.emit(Event.of(EventType.EASE_OFF, AlertState.INSTANT, m.tMillis, session,
+                "The muscle is tightening against the pressure: ease off now, it is too deep.",
+                HoldRule.data("roughness_kpa", Rounding.r2(roughness), "threshold_kpa", Rounding.r2(threshold),
+                        "baseline_kpa", Rounding.r2(baseline), "pressure_kpa", Rounding.r1(m.pressureKpa))));
     }
 
     private static final double LEVEL_TIME_CONSTANT_MS = 3_000;
     /** The hold's pressure level: a slow moving average. */
     private double levelKpa = Double.NaN;
-    /** Mean pressure of the window, set by {@link #detrend}. */
-    private double windowMeanKpa;
-
-    /** Standard deviation of the window's values around their least-squares line (and the window mean). */
-    private double detrend() {
-        int n = size;
-        if (n < 3) {
-            windowMeanKpa = n == 0 ? 0 : values[(head - 1 + CAPACITY) % CAPACITY];
-            return 0;
-        }
-        long t0 = times[(head - n + CAPACITY) % CAPACITY];
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            int k = (head - n + i + CAPACITY) % CAPACITY;
-            double x = (times[k] - t0) / 1000.0;
-            double y = values[k];
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
-            syy += y * y;
-        }
-        double varX = sxx - sx * sx / n;
-        double covXY = sxy - sx * sy / n;
-        double varY = syy - sy * sy / n;
-        double residual = varX > 1e-12 ? varY - covXY * covXY / varX : varY;
-        windowMeanKpa = sy / n;
-        return Math.sqrt(Math.max(0, residual) / n);
-    }
 }

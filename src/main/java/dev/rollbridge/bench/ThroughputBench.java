@@ -8,7 +8,7 @@ import dev.rollbridge.ble.HamstringSessionScript;
 import dev.rollbridge.ble.SimulatedRollsense;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -48,7 +48,7 @@ public final class ThroughputBench {
         Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), events);
         FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
             @Override
-            public void onSample(Sample sample) {
+            public void onSample(SampleView sample) {
                 analyzer.onSample(sample);
                 samples[0]++;
             }

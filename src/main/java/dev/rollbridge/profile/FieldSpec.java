@@ -1,6 +1,7 @@
 package dev.rollbridge.profile;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** One field of a byte layout: where it sits, how it is encoded, and how to scale it. */
 public record FieldSpec(String name, FieldType type, int offset, double scale, String unit) {
@@ -9,12 +10,12 @@ public record FieldSpec(String name, FieldType type, int offset, double scale, S
         return offset + type.size();
     }
 
-    public long raw(ByteBuffer buf, int base) {
-        return type.read(buf, base + offset);
+    public long raw(byte[] bytes, int base, ByteOrder order) {
+        return type.read(bytes, base + offset, order);
     }
 
-    public double value(ByteBuffer buf, int base) {
-        return raw(buf, base) * scale;
+    public double value(byte[] bytes, int base, ByteOrder order) {
+        return raw(bytes, base, order) * scale;
     }
 
     /** Encodes a physical value (the inverse of {@link #value}), rounding to the field's resolution. */

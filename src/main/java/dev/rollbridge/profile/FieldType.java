@@ -1,6 +1,7 @@
 package dev.rollbridge.profile;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Locale;
 
 /** The integer encodings a profile field may use. */
@@ -19,16 +20,31 @@ public enum FieldType {
         return size;
     }
 
-    /** Reads the raw integer at {@code offset}; the buffer's byte order decides endianness. */
-    public long read(ByteBuffer buf, int offset) {
+    /**
+     * Reads the raw integer at {@code offset} straight from the array: the decoder runs this for
+     * every field of every sample, and a {@code ByteBuffer} per frame was garbage on the hot path.
+     */
+    public long read(byte[] bytes, int offset, ByteOrder order) {
         return switch (this) {
-            case U8 -> buf.get(offset) & 0xFFL;
-            case S8 -> buf.get(offset);
-            case U16 -> buf.getShort(offset) & 0xFFFFL;
-            case S16 -> buf.getShort(offset);
-            case U32 -> buf.getInt(offset) & 0xFFFF_FFFFL;
-            case S32 -> buf.getInt(offset);
+            case U8 -> bytes[offset] & 0xFFL;
+            case S8 -> bytes[offset];
+            case U16 -> short16(bytes, offset, order) & 0xFFFFL;
+            case S16 -> short16(bytes, offset, order);
+            case U32 -> int32(bytes, offset, order) & 0xFFFF_FFFFL;
+            case S32 -> int32(bytes, offset, order);
         };
+    }
+
+    private static short short16(byte[] b, int o, ByteOrder order) {
+        return order == ByteOrder.LITTLE_ENDIAN
+                ? (short) ((b[o] & 0xFF) | (b[o + 1] << 8))
+                : (short) ((b[o] << 8) | (b[o + 1] & 0xFF));
+    }
+
+    private static int int32(byte[] b, int o, ByteOrder order) {
+        return order == ByteOrder.LITTLE_ENDIAN
+                ? (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8 | (b[o + 2] & 0xFF) << 16 | b[o + 3] << 24
+                : b[o] << 24 | (b[o + 1] & 0xFF) << 16 | (b[o + 2] & 0xFF) << 8 | (b[o + 3] & 0xFF);
     }
 
     /** Writes {@code raw}, clamped to the type's range so a simulator never wraps a value. */

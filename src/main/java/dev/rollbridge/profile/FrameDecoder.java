@@ -2,7 +2,7 @@ package dev.rollbridge.profile;
 
 import dev.rollbridge.ble.Frame;
 
-import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Turns one device's frames into {@link Sample}s, following its profile. Stateful (sample counter
@@ -18,7 +18,8 @@ public final class FrameDecoder {
 
     /** Receives what the decoder makes of each frame. */
     public interface Listener {
-        void onSample(Sample sample);
+        /** One sample; the view is reused for the next one, so keep {@link SampleView#toSample()} if needed. */
+        void onSample(SampleView sample);
 
         void onBattery(long tMillis, int percent);
 
@@ -61,6 +62,8 @@ public final class FrameDecoder {
     private final FieldSpec accelX;
     private final FieldSpec accelY;
     private final FieldSpec accelZ;
+    /** Filled in place for each sample: a new object per sample was most of the hot path's garbage. */
+    private final DecodedSample current = new DecodedSample();
 
     public FrameDecoder(DeviceProfile profile, Listener listener) {
         this.profile = profile;
@@ -104,7 +107,7 @@ public final class FrameDecoder {
             malformed(frame, "battery level is " + frame.bytes().length + " bytes, expected at least " + level.end());
             return;
         }
-        double percent = level.value(ByteBuffer.wrap(frame.bytes()).order(profile.sample().byteOrder()), 0);
+        double percent = level.value(frame.bytes(), 0, profile.sample().byteOrder());
         if (percent < 0 || percent > 100) {
             malformed(frame, "battery level " + percent + " % is out of range [0, 100]");
             return;
@@ -112,37 +115,17 @@ public final class FrameDecoder {
         listener.onBattery(started ? lastTMillis : frame.receivedMicros() / 1000, (int) Math.round(percent));
     }
 
+    // Runs for every frame; checks and placement are methods of their own so each stays small
+    // enough for the JIT to inline.
     private void decodeData(Frame frame) {
         byte[] bytes = frame.bytes();
-        if (bytes.length == 0) {
-            malformed(frame, "empty frame");
+        int count = checkedCount(frame, bytes);
+        if (count < 0) {
             return;
         }
-        SampleLayout layout = profile.sample();
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(layout.byteOrder());
-        int typeId = bytes[0] & 0xFF;
-        FrameLayout f = layoutsById[typeId];
-        if (f == null) {
-            malformed(frame, "unknown frame type " + typeId);
-            return;
-        }
-        if (bytes.length < f.headerSize()) {
-            malformed(frame, "frame type " + typeId + " is " + bytes.length + " bytes, shorter than its "
-                    + f.headerSize() + "-byte header");
-            return;
-        }
-        int count = (int) f.count().raw(buf, 0);
-        if (count < 1 || count > f.maxSamples()) {
-            malformed(frame, "frame type " + typeId + " says " + count + " samples, expected 1 to " + f.maxSamples());
-            return;
-        }
-        int expected = f.headerSize() + count * layout.size();
-        if (bytes.length != expected) {
-            malformed(frame, "frame type " + typeId + " with " + count + " samples is " + bytes.length
-                    + " bytes, expected " + expected);
-            return;
-        }
-        int seqRaw = (int) f.seq().raw(buf, 0);
+        FrameLayout f = layoutsById[bytes[0] & 0xFF];
+        ByteOrder order = profile.sample().byteOrder();
+        int seqRaw = (int) f.seq().raw(bytes, 0, order);
         boolean afterDrop = started && resyncPending;
         resyncPending = false;
         if (afterDrop) {
@@ -157,30 +140,76 @@ public final class FrameDecoder {
         }
         long firstDeviceMicros = switch (f.timeSource()) {
             case SEQ -> extendedSeq * periodMicros;
-            case HEADER_T0 -> extendT0(f.t0().orElseThrow().raw(buf, 0));
+            case HEADER_T0 -> extendT0(f.t0().orElseThrow().raw(bytes, 0, order));
         };
+        placeOnSampleClock(frame, f.timeSource(), firstDeviceMicros, afterDrop);
+        started = true;
+        frames++;
+        emitSamples(bytes, f.headerSize(), count, firstDeviceMicros);
+    }
+
+    private void placeOnSampleClock(Frame frame, FrameLayout.TimeSource timeSource, long firstDeviceMicros, boolean afterDrop) {
         if (afterDrop) {
             anchorMillis = Math.max(lastTMillis + Math.max(1, periodMicros / 1000), frame.receivedMicros() / 1000);
             anchorDeviceMicros = firstDeviceMicros;
-            lastTimeSource = f.timeSource();
-        } else if (!started || f.timeSource() != lastTimeSource || firstDeviceMicros < anchorDeviceMicros) {
+            lastTimeSource = timeSource;
+        } else if (!started || timeSource != lastTimeSource || firstDeviceMicros < anchorDeviceMicros) {
             anchor(frame, firstDeviceMicros);
-            lastTimeSource = f.timeSource();
+            lastTimeSource = timeSource;
         }
-        started = true;
-        frames++;
+    }
+
+    /** The frame's sample count, or -1 (reported as malformed) when the frame does not fit its layout. */
+    private int checkedCount(Frame frame, byte[] bytes) {
+        if (bytes.length == 0) {
+            malformed(frame, "empty frame");
+            return -1;
+        }
+        int typeId = bytes[0] & 0xFF;
+        FrameLayout f = layoutsById[typeId];
+        if (f == null) {
+            malformed(frame, "unknown frame type " + typeId);
+            return -1;
+        }
+        if (bytes.length < f.headerSize()) {
+            malformed(frame, "frame type " + typeId + " is " + bytes.length + " bytes, shorter than its "
+                    + f.headerSize() + "-byte header");
+            return -1;
+        }
+        int count = (int) f.count().raw(bytes, 0, profile.sample().byteOrder());
+        if (count < 1 || count > f.maxSamples()) {
+            malformed(frame, "frame type " + typeId + " says " + count + " samples, expected 1 to " + f.maxSamples());
+            return -1;
+        }
+        int expected = f.headerSize() + count * profile.sample().size();
+        if (bytes.length != expected) {
+            malformed(frame, "frame type " + typeId + " with " + count + " samples is " + bytes.length
+                    + " bytes, expected " + expected);
+            return -1;
+        }
+        return count;
+    }
+
+    private void emitSamples(byte[] bytes, int headerSize, int count, long firstDeviceMicros) {
+        SampleLayout layout = profile.sample();
+        ByteOrder order = layout.byteOrder();
+        DecodedSample s = current;
         for (int i = 0; i < count; i++) {
-            int base = f.headerSize() + i * layout.size();
+            int base = headerSize + i * layout.size();
             long deviceMicros = firstDeviceMicros + i * periodMicros;
             long tMillis = anchorMillis + Math.floorDiv(deviceMicros - anchorDeviceMicros, 1000);
             lastTMillis = tMillis;
             samples++;
-            listener.onSample(new Sample(tMillis, extendedSeq + i,
-                    layout.pressure().value(buf, base),
-                    layout.gyroX().value(buf, base), layout.gyroY().value(buf, base), layout.gyroZ().value(buf, base),
-                    accelX == null ? Double.NaN : accelX.value(buf, base),
-                    accelY == null ? Double.NaN : accelY.value(buf, base),
-                    accelZ == null ? Double.NaN : accelZ.value(buf, base)));
+            s.tMillis = tMillis;
+            s.seq = extendedSeq + i;
+            s.pressureKpa = layout.pressure().value(bytes, base, order);
+            s.gxDps = layout.gyroX().value(bytes, base, order);
+            s.gyDps = layout.gyroY().value(bytes, base, order);
+            s.gzDps = layout.gyroZ().value(bytes, base, order);
+            s.axG = accelX == null ? Double.NaN : accelX.value(bytes, base, order);
+            s.ayG = accelY == null ? Double.NaN : accelY.value(bytes, base, order);
+            s.azG = accelZ == null ? Double.NaN : accelZ.value(bytes, base, order);
+            listener.onSample(s);
         }
     }
 
@@ -227,5 +256,63 @@ public final class FrameDecoder {
     private void malformed(Frame frame, String reason) {
         malformed++;
         listener.onMalformed(frame, reason);
+    }
+
+    /** The decoder's one reusable sample. */
+    private static final class DecodedSample implements SampleView {
+        long tMillis;
+        long seq;
+        double pressureKpa;
+        double gxDps;
+        double gyDps;
+        double gzDps;
+        double axG;
+        double ayG;
+        double azG;
+
+        @Override
+        public long tMillis() {
+            return tMillis;
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
+
+        @Override
+        public double pressureKpa() {
+            return pressureKpa;
+        }
+
+        @Override
+        public double gxDps() {
+            return gxDps;
+        }
+
+        @Override
+        public double gyDps() {
+            return gyDps;
+        }
+
+        @Override
+        public double gzDps() {
+            return gzDps;
+        }
+
+        @Override
+        public double axG() {
+            return axG;
+        }
+
+        @Override
+        public double ayG() {
+            return ayG;
+        }
+
+        @Override
+        public double azG() {
+            return azG;
+        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.rollbridge.profile;
 
 /**
- * One decoded motion sample, in physical units, on the sample clock.
+ * One decoded motion sample, in physical units, on the sample clock; immutable (traces, tests and
+ * anything that keeps samples use it; the live decoder hands out a reused {@link SampleView}).
  *
  * @param tMillis     sample time in ms (trace clock in a replay, ms since the bridge first heard
  *                    from the device for a live one); analysis takes all time from here
@@ -12,7 +13,7 @@ package dev.rollbridge.profile;
  */
 public record Sample(long tMillis, long seq, double pressureKpa,
                      double gxDps, double gyDps, double gzDps,
-                     double axG, double ayG, double azG) {
+                     double axG, double ayG, double azG) implements SampleView {
 
     /** A sample without accelerometer data, as CSV traces carry. */
     public static Sample withoutAccel(long tMillis, long seq, double pressureKpa,
@@ -20,7 +21,8 @@ public record Sample(long tMillis, long seq, double pressureKpa,
         return new Sample(tMillis, seq, pressureKpa, gxDps, gyDps, gzDps, Double.NaN, Double.NaN, Double.NaN);
     }
 
-    public boolean hasAccel() {
-        return !Double.isNaN(axG) && !Double.isNaN(ayG) && !Double.isNaN(azG);
+    @Override
+    public Sample toSample() {
+        return this;
     }
 }

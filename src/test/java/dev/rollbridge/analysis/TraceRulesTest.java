@@ -4,7 +4,7 @@ import dev.rollbridge.ble.Frame;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 import dev.rollbridge.replay.TraceReader;
 import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.DynamicTest;
@@ -49,7 +49,7 @@ class TraceRulesTest {
         // Malformed frames are counted by the decoder; the .expected file says how many there must be.
         FrameDecoder decoder = new FrameDecoder(BALL, new Recorder() {
             @Override
-            public void onSample(Sample sample) {
+            public void onSample(SampleView sample) {
                 analyzer.onSample(sample);
             }
         });

@@ -5,6 +5,7 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 import dev.rollbridge.testing.bluez.EmbeddedBus;
 import dev.rollbridge.testing.bluez.FakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;
@@ -63,8 +64,8 @@ class BluezLinkTest {
         List<Sample> out = new ArrayList<>();
         FrameDecoder d = new FrameDecoder(BALL, new FrameDecoder.Listener() {
             @Override
-            public void onSample(Sample s) {
-                out.add(s);
+            public void onSample(SampleView s) {
+                out.add(s.toSample());
             }
 
             @Override

@@ -6,6 +6,7 @@ import dev.rollbridge.analysis.Event;
 import dev.rollbridge.ble.Frame;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.Sample;
+import dev.rollbridge.profile.SampleView;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,8 +21,8 @@ public class Recorder implements FrameDecoder.Listener, DevicePipeline.Listener 
     public final List<Boolean> links = new CopyOnWriteArrayList<>();
 
     @Override
-    public void onSample(Sample sample) {
-        samples.add(sample);
+    public void onSample(SampleView sample) {
+        samples.add(sample.toSample());
     }
 
     @Override

@@ -1,0 +1,38 @@
+package dev.rollbridge.profile;
+
+/**
+ * The values of one decoded sample, as the analysis reads them. The decoder hands out one
+ * reusable view per device (no allocation per sample); it is valid only during the call that
+ * receives it, so a receiver that keeps a sample keeps {@link #toSample()}.
+ */
+public interface SampleView {
+    /** Sample time in ms on the sample clock; analysis takes all time from here. */
+    long tMillis();
+
+    /** The device's sample counter, extended past its 16-bit wrap. */
+    long seq();
+
+    double pressureKpa();
+
+    double gxDps();
+
+    double gyDps();
+
+    double gzDps();
+
+    /** Acceleration in g; {@code NaN} when the source has none (likewise y, z). */
+    double axG();
+
+    double ayG();
+
+    double azG();
+
+    default boolean hasAccel() {
+        return !Double.isNaN(axG()) && !Double.isNaN(ayG()) && !Double.isNaN(azG());
+    }
+
+    /** An immutable copy, to keep beyond the call. */
+    default Sample toSample() {
+        return new Sample(tMillis(), seq(), pressureKpa(), gxDps(), gyDps(), gzDps(), axG(), ayG(), azG());
+    }
+}
