@@ -63,13 +63,19 @@ public final class LatencyBench {
         return client;
     }
 
-    public Result run(int devices, double rateHz, Duration measure, Duration warmUp, PrintStream progress) throws Exception {
+    /**
+     * @param together every device alerts in the same instant (the worst case); otherwise their
+     *                 pressure cycles are a quarter apart, as independent people would be
+     */
+    public Result run(int devices, double rateHz, boolean together, Duration measure, Duration warmUp, PrintStream progress)
+            throws Exception {
         String base = "bench-" + Long.toHexString(System.nanoTime() & 0xFFFFF);
         Topics topics = new Topics(base);
         List<PacedTransport> transports = new ArrayList<>();
         List<Bridge.Device> list = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
-            PacedTransport t = new PacedTransport(profile, String.format("BE:0C:00:00:00:%02X", i + 1), rateHz);
+            long phaseMillis = together ? 0 : i * 150L;
+            PacedTransport t = new PacedTransport(profile, String.format("BE:0C:00:00:00:%02X", i + 1), rateHz, phaseMillis);
             transports.add(t);
             list.add(new Bridge.Device("bench" + i, profile, profile.thresholds(), t));
         }
@@ -106,8 +112,8 @@ public final class LatencyBench {
         });
         link.connect(Duration.ofSeconds(10));
         bridge.start();
-        progress.printf("  bridge: %d devices at %.0f Hz, warm-up %d s, measuring %d s ...%n", devices, rateHz,
-                warmUp.toSeconds(), measure.toSeconds());
+        progress.printf("  bridge: %d devices at %.0f Hz, alerting %s, warm-up %d s, measuring %d s ...%n", devices, rateHz,
+                together ? "in the same instant" : "150 ms apart", warmUp.toSeconds(), measure.toSeconds());
         Thread.sleep(warmUp.plus(measure).toMillis());
         bridge.stop(Duration.ofSeconds(3));
         sub.disconnect().waitForCompletion(5_000);

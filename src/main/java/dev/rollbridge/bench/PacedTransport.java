@@ -16,20 +16,24 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A device for the latency benchmark: one-sample frames at {@code rateHz} (wall clock), rolling
  * steadily at 3 cm/s while pressing above the ceiling for 0.6 s and below it for 0.6 s of sample
- * time, so {@code pressure_too_high} is raised and cleared over and over. Remembers when each
+ * time, so {@code pressure_too_high} is raised and cleared over and over. The cycle starts
+ * {@code phaseMillis} into its pattern, so several devices can be set not to alert in the same
+ * instant (four people do not hit the ceiling in the same millisecond). Remembers when each
  * sample's frame was handed over, by sample time.
  */
 final class PacedTransport extends PlaybackTransport {
     private final DeviceProfile profile;
     private final String address;
     private final double rateHz;
+    private final long phaseMillis;
     private final FrameEncoder encoder;
     private final Map<Long, Long> handedOverNanos = new ConcurrentHashMap<>();
 
-    PacedTransport(DeviceProfile profile, String address, double rateHz) {
+    PacedTransport(DeviceProfile profile, String address, double rateHz, long phaseMillis) {
         this.profile = profile;
         this.address = address;
         this.rateHz = rateHz;
+        this.phaseMillis = phaseMillis;
         this.encoder = new FrameEncoder(profile);
     }
 
@@ -59,7 +63,7 @@ final class PacedTransport extends PlaybackTransport {
         sink.linkChanged(true);
         for (long seq = 0; running(); seq++) {
             long tMillis = seq * periodMicros / 1000;
-            double kpa = (tMillis / 600) % 2 == 0 ? ceiling * 1.2 : ceiling * 0.6;
+            double kpa = ((tMillis + phaseMillis) / 600) % 2 == 0 ? ceiling * 1.2 : ceiling * 0.6;
             byte[] bytes = encoder.encode(single, seq, 0, List.of(new Sample(0, 0, kpa, rollDps, 0, 0, 0, 0, 1)));
             long due = start + seq * intervalNanos;
             long wait = due - System.nanoTime();

@@ -99,10 +99,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds (default ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--together", description = "All devices alert in the same instant (the worst case); "
+                + "by default their pressure cycles are 150 ms apart, like independent people.")
+        boolean together;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
-            LatencyBench.Result r = new LatencyBench(broker, ball()).run(devices, rate, Duration.ofSeconds(seconds), Duration.ofSeconds(5), out);
+            LatencyBench.Result r = new LatencyBench(broker, ball())
+                    .run(devices, rate, together, Duration.ofSeconds(seconds), Duration.ofSeconds(5), out);
             out.printf("alert latency, %d events: %s%n", r.events(), percentiles(r.bridge()));
             out.printf("broker floor (bare Paho, TCP_NODELAY, QoS 1): %s%n", percentiles(r.floor()));
             out.printf("ratio at p50: %.2f x the floor%n", r.ratioP50());

@@ -1,9 +1,12 @@
 package dev.rollbridge.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.mqtt.EventOutbox;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +17,7 @@ import java.util.Locale;
  * acknowledged it, and (optionally) one per change of phase so a person sees the session move.
  */
 final class ConsolePrinter implements Bridge.Watcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private final PrintStream out;
     private final boolean phases;
@@ -26,12 +30,31 @@ final class ConsolePrinter implements Bridge.Watcher {
 
     @Override
     public void delivered(EventOutbox.Message message) {
-        if (message.label() == null) {
+        if (!message.console()) {
             return; // a session summary: its session_ended event is printed
         }
         events.incrementAndGet();
-        out.println(message.label());
+        out.println(line(message.payload()));
         out.flush();
+    }
+
+    /** An event's console line, made from its payload once delivered (off the way out). */
+    static String line(byte[] eventPayload) {
+        JsonNode e;
+        try {
+            e = JSON.readTree(eventPayload);
+        } catch (IOException ex) {
+            return "(unreadable event: " + ex.getMessage() + ")";
+        }
+        String state = switch (e.path("state").asText()) {
+            case "raised" -> " (raised)";
+            case "cleared" -> " (cleared)";
+            default -> "";
+        };
+        String ts = e.path("ts").asText();
+        return String.format(Locale.ROOT, "%s  %-8s %s t=%.1fs %s%s  %s", e.path("device").asText(),
+                e.path("severity").asText(), ts.length() >= 19 ? ts.substring(11, 19) : ts,
+                e.path("t_ms").asLong() / 1000.0, e.path("type").asText(), state, e.path("message").asText());
     }
 
     /** Events acknowledged by the broker so far. */

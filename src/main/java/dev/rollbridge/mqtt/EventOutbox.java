@@ -36,18 +36,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A watchdog asks for a new connection when messages wait, the link says it is connected,
  *   and nothing has been acknowledged for {@link Bounds#stallTimeout} (Paho can stall like that).</li>
  * </ul>
- * All bookkeeping runs on one thread, so the state needs no locks.
+ * A message is journaled and handed to Paho on the thread that submits it (an alert waits for no
+ * other thread before it leaves); acknowledgements, reconnects and the heartbeat run on the
+ * outbox's own thread. All bookkeeping happens under one lock.
  */
 public final class EventOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventOutbox.class);
     private static final List<String> DROP_ORDER = List.of("info", "cue", "warning");
 
     /**
-     * One message waiting for its PUBACK. {@code label} is what a person reads in the console (null:
-     * nothing to print); {@code seq} the device's event number (-1 for other messages);
-     * {@code wallMillis} when it was submitted.
+     * One message waiting for its PUBACK. {@code console}: an event a person sees in the console
+     * once delivered (its line is made from the payload then, not on the way out);
+     * {@code seq} the device's event number (-1 for other messages); {@code wallMillis} when it
+     * was submitted.
      */
-    public record Message(String topic, byte[] payload, boolean retained, String label,
+    public record Message(String topic, byte[] payload, boolean retained, boolean console,
                           String device, long seq, String severity, long wallMillis) {
     }
 
@@ -87,6 +90,8 @@ public final class EventOutbox implements AutoCloseable {
     /** Submitted (or recovered, or taken back for a resend) and not yet acknowledged or dropped. */
     private final AtomicLong outstanding = new AtomicLong();
     private final Object drained = new Object();
+    private final Object lock = new Object();
+    private boolean closed;
     private volatile int size;
     private long lastProgressMillis;
     private final Runnable onStall;
@@ -136,29 +141,44 @@ public final class EventOutbox implements AutoCloseable {
         return journal.map(OutboxJournal::lastSeqs).map(HashMap::new).orElseGet(HashMap::new);
     }
 
+    /**
+     * Journals the message and, when the window allows, hands it to Paho, on the calling thread.
+     * A journal that cannot be written does not stop delivery (see {@link OutboxJournal}).
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
     public void submit(Message message) {
-        long order = nextOrder.getAndIncrement();
-        outstanding.incrementAndGet();
-        worker.execute(() -> {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the outbox is closed; message for " + message.topic() + " not taken");
+            }
+            long order = nextOrder.getAndIncrement();
+            outstanding.incrementAndGet();
             journal.ifPresent(j -> j.put(order, message));
             pending.put(order, message);
             enforceBounds();
             size = pending.size();
             pump();
-        });
+        }
     }
 
     /** Call when the link (re)connects: sends everything still pending. */
     public void connected() {
         worker.execute(() -> {
-            lastProgressMillis = clock.millis();
-            pump();
+            synchronized (lock) {
+                lastProgressMillis = clock.millis();
+                pump();
+            }
         });
     }
 
     /** Call when the link drops: what the broker acknowledged just before may be lost with it. */
     public void connectionLost() {
-        worker.execute(() -> {
+        worker.execute(() -> resendRecentlyAcknowledged());
+    }
+
+    private void resendRecentlyAcknowledged() {
+        synchronized (lock) {
             long since = clock.millis() - bounds.resendWindow().toMillis();
             for (Acked a : recentlyAcked) {
                 if (a.atMillis() >= since && !pending.containsKey(a.order())) {
@@ -171,7 +191,7 @@ public final class EventOutbox implements AutoCloseable {
             }
             recentlyAcked.clear();
             size = pending.size();
-        });
+        }
     }
 
     public int size() {
@@ -206,6 +226,12 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     private void heartbeat() {
+        synchronized (lock) {
+            beat();
+        }
+    }
+
+    private void beat() {
         long now = clock.millis();
         long oldest = now - bounds.maxAge().toMillis();
         for (Iterator<Map.Entry<Long, Message>> it = pending.entrySet().iterator(); it.hasNext(); ) {
@@ -273,6 +299,12 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     private void completed(long order, Throwable err) {
+        synchronized (lock) {
+            acknowledged(order, err);
+        }
+    }
+
+    private void acknowledged(long order, Throwable err) {
         inflight.remove(order);
         if (err != null) {
             // Stays pending; goes out again on the next pump, still in order.
@@ -305,6 +337,9 @@ public final class EventOutbox implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (lock) {
+            closed = true;
+        }
         syncer.shutdown();
         worker.shutdown();
         try {

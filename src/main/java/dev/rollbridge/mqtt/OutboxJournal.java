@@ -1,13 +1,12 @@
 package dev.rollbridge.mqtt;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,8 @@ import java.util.TreeMap;
  * of the daemon. Writes go to the OS at once (a killed process loses nothing it wrote); the fsync
  * that guards against power loss is batched by {@link #sync}. When the file grows past a limit it
  * is rewritten with only what is still pending (write, fsync, atomic rename). A torn last line
- * (a crash mid-write) is ignored. Single-threaded: the outbox's worker owns it.
+ * (a crash mid-write) is ignored. A write that fails (disk full, I/O error) is logged and the
+ * message stays in memory: delivery never waits for the disk. Used under the outbox's lock.
  */
 public final class OutboxJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxJournal.class);
@@ -44,6 +44,8 @@ public final class OutboxJournal implements AutoCloseable {
     private final TreeMap<Long, EventOutbox.Message> recovered = new TreeMap<>();
     private final Map<String, Long> lastSeqs = new HashMap<>();
     private long nextOrder;
+    private long failedWrites;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
 
     private OutboxJournal(Path file) {
         this.file = file;
@@ -85,7 +87,7 @@ public final class OutboxJournal implements AutoCloseable {
                 case "put" -> {
                     EventOutbox.Message m = new EventOutbox.Message(n.path("topic").asText(),
                             Base64.getDecoder().decode(n.path("payload").asText()), n.path("retained").asBoolean(),
-                            n.path("label").isNull() ? null : n.path("label").asText(null), n.path("device").asText(),
+                            consoleFlag(n), n.path("device").asText(),
                             n.path("seq").asLong(), n.path("severity").asText("info"), n.path("time").asLong());
                     recovered.put(order, m);
                     lastSeqs.merge(m.device(), m.seq(), Math::max);
@@ -99,6 +101,11 @@ public final class OutboxJournal implements AutoCloseable {
         if (torn > 0) {
             log.warn("outbox journal {}: skipped {} unreadable line(s) (a crash mid-write)", file, torn);
         }
+    }
+
+    /** Journals of earlier versions kept the console line itself ({@code label}); any line meant yes. */
+    private static boolean consoleFlag(JsonNode n) {
+        return n.has("console") ? n.path("console").asBoolean() : n.hasNonNull("label");
     }
 
     /** Messages that were put and neither acknowledged nor dropped, by order. */
@@ -116,31 +123,66 @@ public final class OutboxJournal implements AutoCloseable {
     }
 
     public void put(long order, EventOutbox.Message m) {
-        ObjectNode n = JSON.createObjectNode().put("op", "put").put("order", order).put("device", m.device()).put("seq", m.seq())
-                .put("topic", m.topic()).put("payload", Base64.getEncoder().encodeToString(m.payload())).put("retained", m.retained())
-                .put("severity", m.severity()).put("time", m.wallMillis());
-        n.put("label", m.label());
-        write(n);
+        write(g -> {
+            g.writeStringField("op", "put");
+            g.writeNumberField("order", order);
+            g.writeStringField("device", m.device());
+            g.writeNumberField("seq", m.seq());
+            g.writeStringField("topic", m.topic());
+            g.writeFieldName("payload");
+            g.writeBinary(m.payload()); // standard Base64, as replay decodes it
+            g.writeBooleanField("retained", m.retained());
+            g.writeStringField("severity", m.severity());
+            g.writeNumberField("time", m.wallMillis());
+            g.writeBooleanField("console", m.console());
+        });
         nextOrder = Math.max(nextOrder, order + 1);
     }
 
     public void acknowledged(long order) {
-        write(JSON.createObjectNode().put("op", "ack").put("order", order));
+        write(g -> {
+            g.writeStringField("op", "ack");
+            g.writeNumberField("order", order);
+        });
     }
 
     public void dropped(long order) {
-        write(JSON.createObjectNode().put("op", "drop").put("order", order));
+        write(g -> {
+            g.writeStringField("op", "drop");
+            g.writeNumberField("order", order);
+        });
     }
 
-    private void write(ObjectNode n) {
+    /** The fields of one journal line. */
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * One JSON line through Jackson's streaming writer: this runs on the way out of every alert,
+     * usually as code the JIT has not compiled yet, and a tree of nodes cost several times more.
+     */
+    private void write(Fields fields) {
         try {
-            ByteBuffer b = ByteBuffer.wrap((n + "\n").getBytes(StandardCharsets.UTF_8));
+            line.reset();
+            try (JsonGenerator g = JSON.getFactory().createGenerator(line)) {
+                g.writeStartObject();
+                fields.write(g);
+                g.writeEndObject();
+            }
+            line.write('\n');
+            ByteBuffer b = ByteBuffer.wrap(line.toByteArray());
             while (b.hasRemaining()) {
                 channel.write(b);
             }
             dirty.set(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("outbox journal " + file + ": " + e.getMessage(), e);
+            failedWrites++;
+            if (failedWrites == 1 || failedWrites % 1000 == 0) {
+                log.warn("outbox journal {}: {} write(s) failed ({}); those messages are kept in memory only",
+                        file, failedWrites, e.getMessage());
+            }
         }
     }
 
@@ -161,6 +203,13 @@ public final class OutboxJournal implements AutoCloseable {
 
     /** Rewrites the journal with only {@code pending} when it has grown past a few MB. */
     public void compactIfLarge(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) {
+        try {
+            if (channel.size() < COMPACT_BYTES) {
+                return; // checked before taking syncLock: this runs under the outbox's lock, never wait for an fsync here
+            }
+        } catch (IOException e) {
+            return;
+        }
         synchronized (syncLock) {
             compact(pending, seqs);
         }
@@ -172,16 +221,27 @@ public final class OutboxJournal implements AutoCloseable {
                 return;
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            FileChannel saved = channel;
+            long failedBefore = failedWrites;
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                FileChannel saved = channel;
                 channel = out;
-                seqs.forEach((device, seq) -> write(JSON.createObjectNode().put("op", "seq").put("device", device).put("seq", seq)));
+                seqs.forEach((device, seq) -> write(g -> {
+                    g.writeStringField("op", "seq");
+                    g.writeStringField("device", device);
+                    g.writeNumberField("seq", seq);
+                }));
                 for (Map.Entry<Long, EventOutbox.Message> e : new ArrayList<>(pending)) {
                     put(e.getKey(), e.getValue());
                 }
                 out.force(false);
+            } finally {
                 channel = saved;
+            }
+            if (failedWrites != failedBefore) {
+                // An incomplete copy must never replace the journal.
+                Files.deleteIfExists(tmp);
+                throw new IOException("writing the compacted copy failed");
             }
             channel.close();
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

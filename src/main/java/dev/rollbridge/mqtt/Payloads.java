@@ -1,11 +1,14 @@
 package dev.rollbridge.mqtt;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -33,19 +36,54 @@ public final class Payloads {
 
     /** One event, with everything a consumer needs to show it and to de-duplicate it. */
     public static byte[] event(String id, long seq, String deviceId, String sessionId, Event e, Instant ts) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("seq", seq);
-        m.put("type", e.type().wireName());
-        m.put("severity", e.severity().name().toLowerCase(Locale.ROOT));
-        m.put("state", e.state().name().toLowerCase(Locale.ROOT));
-        m.put("t_ms", e.tMillis());
-        m.put("ts", iso(ts));
-        m.put("device", deviceId);
-        m.put("session_id", sessionId);
-        m.put("message", e.message());
-        m.put("data", e.data());
-        return json(m);
+        // Written field by field (no map, no serializer lookup): this is on the way out of every
+        // alert, and alerts are rare enough that the JIT has often not compiled it yet.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", id);
+            g.writeNumberField("seq", seq);
+            g.writeStringField("type", e.type().wireName());
+            g.writeStringField("severity", e.severity().name().toLowerCase(Locale.ROOT));
+            g.writeStringField("state", e.state().name().toLowerCase(Locale.ROOT));
+            g.writeNumberField("t_ms", e.tMillis());
+            g.writeStringField("ts", iso(ts));
+            g.writeStringField("device", deviceId);
+            g.writeStringField("session_id", sessionId);
+            g.writeStringField("message", e.message());
+            g.writeFieldName("data");
+            writeValue(g, e.data());
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new IllegalStateException("cannot serialise an event: " + ex.getMessage(), ex);
+        }
+        return out.toByteArray();
+    }
+
+    /** The value types event data holds, written directly; anything else through data binding. */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                g.writeFieldName(String.valueOf(entry.getKey()));
+                writeValue(g, entry.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            g.writeObject(v);
+        }
     }
 
     /** The retained summary of a finished session: its {@code session_ended} data plus who and when. */

@@ -23,7 +23,7 @@ class OutboxJournalTest {
 
     private static EventOutbox.Message message(long seq, String severity) {
         return new EventOutbox.Message("rollbridge/dev/event", ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8), false,
-                "event " + seq, "dev", seq, severity, 1_000 + seq);
+                seq % 2 == 0, "dev", seq, severity, 1_000 + seq);
     }
 
     @Test
@@ -45,10 +45,35 @@ class OutboxJournalTest {
         try (OutboxJournal j = OutboxJournal.open(dir)) {
             assertThat(j.recovered().keySet()).containsExactly(1L, 4L);
             assertThat(j.recovered().get(4L).payload()).isEqualTo("{\"seq\":5}".getBytes(StandardCharsets.UTF_8));
-            assertThat(j.recovered().get(1L).label()).isEqualTo("event 2");
+            assertThat(j.recovered().get(1L).console()).isTrue();
+            assertThat(j.recovered().get(4L).console()).isFalse();
             assertThat(j.lastSeqs()).isEqualTo(Map.of("dev", 5L));
             assertThat(j.nextOrder()).isEqualTo(5);
         }
+    }
+
+    @Test
+    void aJournalOfTheEarlierFormatIsStillRead() throws Exception {
+        // Earlier versions stored the console line itself under "label" (null for summaries).
+        Files.writeString(dir.resolve("outbox.journal"), """
+                {"op":"put","order":0,"device":"dev","seq":1,"topic":"t","payload":"e30=","retained":false,"severity":"info","time":1,"label":"dev  info ..."}
+                {"op":"put","order":1,"device":"dev","seq":-1,"topic":"s","payload":"e30=","retained":true,"severity":"info","time":1,"label":null}
+                """);
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.recovered().get(0L).console()).isTrue();
+            assertThat(j.recovered().get(1L).console()).isFalse();
+            assertThat(j.recovered().get(1L).payload()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aJournalThatCannotBeWrittenDoesNotStopTheCaller() {
+        OutboxJournal j = OutboxJournal.open(dir);
+        j.close(); // every write now fails with ClosedChannelException
+        org.assertj.core.api.Assertions.assertThatCode(() -> {
+            j.put(0, message(1, "danger"));
+            j.acknowledged(0);
+        }).doesNotThrowAnyException();
     }
 
     @Test
@@ -56,13 +81,13 @@ class OutboxJournalTest {
         try (OutboxJournal j = OutboxJournal.open(dir)) {
             byte[] big = new byte[2_000];
             for (long i = 0; i < 3_000; i++) {
-                j.put(i, new EventOutbox.Message("t", big, false, null, "dev", i + 1, "info", 0));
+                j.put(i, new EventOutbox.Message("t", big, false, false, "dev", i + 1, "info", 0));
                 if (i != 1_234) {
                     j.acknowledged(i);
                 }
             }
             long before = Files.size(dir.resolve("outbox.journal"));
-            j.compactIfLarge(List.copyOf(Map.of(1_234L, new EventOutbox.Message("t", big, false, null, "dev", 1_235, "info", 0))
+            j.compactIfLarge(List.copyOf(Map.of(1_234L, new EventOutbox.Message("t", big, false, false, "dev", 1_235, "info", 0))
                     .entrySet()), Map.of("dev", 3_000L));
             assertThat(Files.size(dir.resolve("outbox.journal"))).isLessThan(before / 100);
             j.put(3_000, message(3_001, "danger"));
