@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessBench {
     /** The JVM flags of scripts/rollbridge.service. */
-    public static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx48m", "-Xss256k",
+    public static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmn4m", "-Xmx48m", "-Xss256k",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    /** The environment scripts/rollbridge.service sets for the JVM. */
+    public static final Map<String, String> UNIT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     public record Usage(double cpuPercentOfOneCore, double rssMedianMb, double rssMaxMb) {
     }
@@ -47,10 +50,12 @@ public final class ProcessBench {
         command.addAll(jvmExtra);
         command.addAll(launch);
         command.addAll(List.of("run", "--config", config.toString(), "--data-dir", dataDir.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(UNIT_ENV);
+        return builder.start();
     }
 
-    private Path config(Path dir, String base, int devices, double speed, boolean dashboard) throws IOException {
+    private Path config(Path dir, String base, int devices, double speed, int mtu, boolean dashboard) throws IOException {
         StringBuilder yaml = new StringBuilder();
         yaml.append("mqtt: {broker: '").append(brokerUrl).append("', base_topic: ").append(base).append("}\n");
         yaml.append("devices:\n");
@@ -58,7 +63,7 @@ public final class ProcessBench {
             yaml.append("  - {profile: ").append(i % 2 == 0 ? "rollsense-ball" : "rollsense-roller")
                     .append(", address: 'C0:FF:EE:00:01:").append(String.format("%02X", i + 1)).append("'}\n");
         }
-        yaml.append("simulator: {speed: ").append(speed).append("}\n");
+        yaml.append("simulator: {speed: ").append(speed).append(", mtu: ").append(mtu).append("}\n");
         yaml.append("audio: {enabled: false}\n");
         yaml.append("dashboard: {port: ").append(dashboard ? 0 : -1).append("}\n");
         Path file = dir.resolve(base + ".yaml");
@@ -67,10 +72,10 @@ public final class ProcessBench {
     }
 
     /** {@code devices} simulated devices at {@code speed} × 100 Hz, measured for {@code seconds} after a warm-up. */
-    public Usage usage(int devices, double speed, boolean dashboard, int warmUpSeconds, int seconds, List<String> jvmExtra,
+    public Usage usage(int devices, double speed, int mtu, boolean dashboard, int warmUpSeconds, int seconds, List<String> jvmExtra,
                        PrintStream progress) throws Exception {
         Path dir = Files.createTempDirectory("rollbridge-bench-");
-        Process p = start(jvmExtra, config(dir, "benchd", devices, speed, dashboard), dir.resolve("data"));
+        Process p = start(jvmExtra, config(dir, "benchd", devices, speed, mtu, dashboard), dir.resolve("data"));
         try {
             progress.printf("  daemon pid %d: %d devices at %.0f Hz%s, warm-up %d s, measuring %d s ...%n", p.pid(), devices,
                     speed * 100, dashboard ? ", dashboard on" : "", warmUpSeconds, seconds);
@@ -96,7 +101,7 @@ public final class ProcessBench {
     public double startupSeconds(List<String> jvmExtra) throws Exception {
         Path dir = Files.createTempDirectory("rollbridge-bench-");
         String base = "benchs" + Long.toHexString(System.nanoTime() & 0xFFFFF);
-        Path config = config(dir, base, 1, 1, false);
+        Path config = config(dir, base, 1, 1, 23, false);
         CountDownLatch online = new CountDownLatch(1);
         long[] seen = {0};
         MqttClient sub = new MqttClient(brokerUrl, "bench-startup-" + System.nanoTime(), new MemoryPersistence());

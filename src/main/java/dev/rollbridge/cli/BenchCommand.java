@@ -142,14 +142,18 @@ final class BenchCommand implements Runnable {
         @Option(names = "--appcds", description = "Make and use an AppCDS archive, as the Pi install does.")
         boolean appCds;
 
+        @Option(names = "--mtu", defaultValue = "23", description = "The simulated link's MTU (default ${DEFAULT-VALUE}: one "
+                + "notification per sample; 185: batches of 10, as a BLE 4.2+ link negotiates).")
+        int mtu;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
             ProcessBench bench = new ProcessBench(java(), launch(), broker);
             List<String> extra = appCds ? bench.appCds(Files.createTempDirectory("rollbridge-bench-").resolve("rollbridge.jsa")) : List.of();
-            ProcessBench.Usage u = bench.usage(devices, rate / 100, dashboard, 10, seconds, extra, out);
-            out.printf("daemon, %d devices at %.0f Hz: CPU %.2f %% of one core, RSS median %.1f MB, max %.1f MB (flags: %s)%n",
-                    devices, rate, u.cpuPercentOfOneCore(), u.rssMedianMb(), u.rssMaxMb(), String.join(" ", flags(extra)));
+            ProcessBench.Usage u = bench.usage(devices, rate / 100, mtu, dashboard, 10, seconds, extra, out);
+            out.printf("daemon, %d devices at %.0f Hz, MTU %d: CPU %.2f %% of one core, RSS median %.1f MB, max %.1f MB (flags: %s)%n",
+                    devices, rate, mtu, u.cpuPercentOfOneCore(), u.rssMedianMb(), u.rssMaxMb(), String.join(" ", flags(extra)));
             return 0;
         }
     }

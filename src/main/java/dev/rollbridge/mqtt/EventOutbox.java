@@ -133,7 +133,14 @@ public final class EventOutbox implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        journal.ifPresent(j -> syncer.scheduleWithFixedDelay(j::sync, 50, 50, TimeUnit.MILLISECONDS));
+        // Scheduled by the first write after each fsync: nothing written, no wake-up.
+        journal.ifPresent(j -> j.onSyncWanted(() -> {
+            try {
+                syncer.schedule(j::sync, 50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // close() syncs the journal itself
+            }
+        }));
     }
 
     /** The last seq each device reached in a previous run (from the journal), so numbering goes on. */

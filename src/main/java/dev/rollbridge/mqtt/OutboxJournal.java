@@ -41,6 +41,7 @@ public final class OutboxJournal implements AutoCloseable {
     private volatile FileChannel channel;
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object syncLock = new Object();
+    private volatile Runnable syncWanted = () -> { };
     private final TreeMap<Long, EventOutbox.Message> recovered = new TreeMap<>();
     private final Map<String, Long> lastSeqs = new HashMap<>();
     private long nextOrder;
@@ -176,7 +177,9 @@ public final class OutboxJournal implements AutoCloseable {
             while (b.hasRemaining()) {
                 channel.write(b);
             }
-            dirty.set(true);
+            if (!dirty.getAndSet(true)) {
+                syncWanted.run();
+            }
         } catch (IOException e) {
             failedWrites++;
             if (failedWrites == 1 || failedWrites % 1000 == 0) {
@@ -184,6 +187,14 @@ public final class OutboxJournal implements AutoCloseable {
                         file, failedWrites, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Called at the first write after an fsync (and after a failed fsync), so the owner can schedule
+     * {@link #sync} a little later: an idle daemon then never wakes up for the disk.
+     */
+    public void onSyncWanted(Runnable request) {
+        this.syncWanted = request;
     }
 
     /** fsync if anything was written since the last one (called every few tens of ms, not per message). */
@@ -197,6 +208,7 @@ public final class OutboxJournal implements AutoCloseable {
             } catch (IOException e) {
                 dirty.set(true);
                 log.warn("outbox journal {}: fsync failed: {}", file, e.getMessage());
+                syncWanted.run();
             }
         }
     }

@@ -36,4 +36,16 @@ class BenchCommandTest extends WithMosquitto {
         assertThat(out).containsPattern("broker floor \\(bare Paho, TCP_NODELAY, QoS 1\\): p50 [0-9.]+ ms")
                 .containsPattern("ratio at p50: [0-9.]+ x the floor");
     }
+
+    @Test
+    void theDaemonBenchStartsTheJvmExactlyAsTheSystemdUnitDoes() throws Exception {
+        String unit = java.nio.file.Files.readString(java.nio.file.Path.of("scripts/rollbridge.service"));
+        Matcher exec = Pattern.compile("ExecStart=/usr/bin/java ((?:-\\S+\\s+(?:\\\\\\s+)?)+)-jar").matcher(unit);
+        assertThat(exec.find()).as(unit).isTrue();
+        java.util.List<String> flags = java.util.Arrays.stream(exec.group(1).replace("\\", " ").trim().split("\\s+"))
+                .filter(f -> !f.startsWith("-XX:SharedArchiveFile") && !f.startsWith("-Xshare")).toList();
+        assertThat(flags).isEqualTo(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+        dev.rollbridge.bench.ProcessBench.UNIT_ENV.forEach((name, value) ->
+                assertThat(unit).contains("Environment=" + name + "=" + value));
+    }
 }

@@ -76,7 +76,7 @@ class InstallPiIT {
 
         // The archive works with the unit's java and flags: -Xshare:on refuses to start otherwise.
         String share = run(repo, List.of("/usr/bin/java",
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx48m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-XX:+UseSerialGC", "-Xms8m", "-Xmn4m", "-Xmx48m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:on", "-Xlog:cds=info",
                 "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"), java.util.Map.of());
         assertThat(share).contains("rollbridge ");

@@ -67,6 +67,25 @@ class OutboxJournalTest {
     }
 
     @Test
+    void anFsyncIsAskedForOnceAfterWritesAndNeverWhileIdle() {
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+            j.onSyncWanted(requests::incrementAndGet);
+            j.sync();
+            assertThat(requests).as("nothing written").hasValue(0);
+            j.put(0, message(1, "info"));
+            j.put(1, message(2, "info"));
+            j.acknowledged(0);
+            assertThat(requests).as("one fsync for a burst of writes").hasValue(1);
+            j.sync();
+            j.sync();
+            assertThat(requests).hasValue(1);
+            j.acknowledged(1);
+            assertThat(requests).as("the next write after the fsync").hasValue(2);
+        }
+    }
+
+    @Test
     void aJournalThatCannotBeWrittenDoesNotStopTheCaller() {
         OutboxJournal j = OutboxJournal.open(dir);
         j.close(); // every write now fails with ClosedChannelException
