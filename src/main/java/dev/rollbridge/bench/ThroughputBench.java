@@ -8,7 +8,6 @@ import dev.rollbridge.ble.HamstringSessionScript;
 import dev.rollbridge.ble.SimulatedRollsense;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
-import dev.rollbridge.profile.SampleView;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -44,28 +43,12 @@ public final class ThroughputBench {
 
     /** One pass over the session through a fresh decoder and analyzer; returns the samples analysed. */
     public long pass(List<Frame> frames, EventSink events) {
-        long[] samples = {0};
         Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), events);
-        FrameDecoder decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
-            @Override
-            public void onSample(SampleView sample) {
-                analyzer.onSample(sample);
-                samples[0]++;
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-                analyzer.onBattery(percent);
-            }
-
-            @Override
-            public void onMalformed(Frame frame, String reason) {
-            }
-        });
+        FrameDecoder decoder = new FrameDecoder(profile, analyzer.asDecoderListener());
         for (Frame f : frames) {
             decoder.decode(f);
         }
-        return samples[0];
+        return decoder.stats().samples();
     }
 
     public Result run(int mtu, int runs, double secondsPerRun, PrintStream progress) throws InterruptedException {

@@ -233,12 +233,17 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     private void heartbeat() {
+        boolean stalled;
         synchronized (lock) {
-            beat();
+            stalled = beat();
+        }
+        if (stalled) {
+            onStall.run(); // rebuilding the connection may block: never while submitters wait for the lock
         }
     }
 
-    private void beat() {
+    /** Drops what is too old, compacts the journal, resends; true when the link looks stalled. */
+    private boolean beat() {
         long now = clock.millis();
         long oldest = now - bounds.maxAge().toMillis();
         for (Iterator<Map.Entry<Long, Message>> it = pending.entrySet().iterator(); it.hasNext(); ) {
@@ -253,9 +258,10 @@ public final class EventOutbox implements AutoCloseable {
             log.warn("outbox: {} message(s) waiting and nothing acknowledged for {} s while connected; rebuilding the connection",
                     pending.size(), bounds.stallTimeout().toSeconds());
             lastProgressMillis = now;
-            onStall.run();
+            return true;
         }
         pump();
+        return false;
     }
 
     private Map<String, Long> lastSeqsOfPending() {
@@ -306,17 +312,32 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     private void completed(long order, Throwable err) {
+        Message delivered;
         synchronized (lock) {
-            acknowledged(order, err);
+            delivered = acknowledged(order, err);
+        }
+        if (delivered != null) {
+            // Outside the lock (a listener prints, and may be slow), on this one thread (so in order),
+            // and before the message stops counting as outstanding (awaitDrained sees it printed).
+            try {
+                listener.delivered(delivered);
+            } catch (RuntimeException e) {
+                log.warn("delivery listener failed: {}", e.toString());
+            }
+            outstanding.decrementAndGet();
+        }
+        synchronized (drained) {
+            drained.notifyAll();
         }
     }
 
-    private void acknowledged(long order, Throwable err) {
+    /** The bookkeeping of a PUBACK (or a failed send); returns the message now delivered, if any. */
+    private Message acknowledged(long order, Throwable err) {
         inflight.remove(order);
         if (err != null) {
             // Stays pending; goes out again on the next pump, still in order.
             log.debug("publish of outbox message {} failed ({}); will resend", order, err.getMessage());
-            return;
+            return null;
         }
         Message m = pending.remove(order);
         size = pending.size();
@@ -329,17 +350,9 @@ public final class EventOutbox implements AutoCloseable {
                 recentlyAcked.removeFirst();
             }
             delivered.incrementAndGet();
-            outstanding.decrementAndGet();
-            try {
-                listener.delivered(m);
-            } catch (RuntimeException e) {
-                log.warn("delivery listener failed: {}", e.toString());
-            }
-        }
-        synchronized (drained) {
-            drained.notifyAll();
         }
         pump();
+        return m;
     }
 
     @Override

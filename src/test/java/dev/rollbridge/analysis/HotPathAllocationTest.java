@@ -7,7 +7,6 @@ import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.profile.Sample;
-import dev.rollbridge.profile.SampleView;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,23 +43,7 @@ class HotPathAllocationTest {
 
         List<Event> events = new ArrayList<>();
         Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), events::add);
-        long[] samples = {0};
-        FrameDecoder decoder = new FrameDecoder(BALL, new FrameDecoder.Listener() {
-            @Override
-            public void onSample(SampleView sample) {
-                analyzer.onSample(sample);
-                samples[0]++;
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-            }
-
-            @Override
-            public void onMalformed(Frame frame, String reason) {
-                throw new AssertionError(reason);
-            }
-        });
+        FrameDecoder decoder = new FrameDecoder(BALL, analyzer.asDecoderListener());
         int warmUpFrames = WARM_UP / samplesPerFrame;
         for (Frame f : frames.subList(0, warmUpFrames)) {
             decoder.decode(f);
@@ -73,7 +56,8 @@ class HotPathAllocationTest {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-        assertThat(samples[0]).isEqualTo(SAMPLES);
+        assertThat(decoder.stats().samples()).isEqualTo(SAMPLES);
+        assertThat(decoder.stats().malformed()).isZero();
         assertThat(events.subList(eventsBefore, events.size())).as("events in the measured stretch").isEmpty();
         if (motion.equals("holding")) {
             assertThat(events).extracting(Event::type).contains(EventType.HOLD_STARTED);
