@@ -5,8 +5,8 @@ import dev.rollbridge.ble.Frame;
 import java.nio.ByteOrder;
 
 /**
- * Turns one device's frames into {@link Sample}s, following its profile. Stateful (sample counter
- * and clock extension), so one decoder per device, used from one thread.
+ * Turns one device's frames into samples ({@link SampleView}), following its profile. Stateful
+ * (sample counter and clock extension), so one decoder per device, used from one thread.
  *
  * <p>Time: sample times come from the device (the frame's {@code t0} or {@code seq * period}),
  * anchored so the first sample lands at the first frame's receive time. A 16-bit {@code seq} or
