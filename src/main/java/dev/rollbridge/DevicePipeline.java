@@ -71,6 +71,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private volatile boolean running = true;
     private volatile Optional<Calibration> calibration;
     private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
+    private int framesSinceStats;
     private long lastStateMillis = Long.MIN_VALUE / 2; // far past, without overflow when subtracted
 
     public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, int queueCapacity, Listener listener) {
@@ -202,6 +203,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
                 break;
             }
             if (item == null) {
+                publishStats(); // idle: let the health report catch up
                 continue;
             }
             try {
@@ -219,8 +221,14 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private void handle(Object item) {
         if (item instanceof Frame frame) {
             decoder.decode(frame);
-            decoderStats = decoder.stats();
-        } else if (item instanceof LinkChange change) {
+            // A snapshot every 32 frames and at every other item or idle moment: not one object per frame.
+            if (++framesSinceStats >= 32) {
+                publishStats();
+            }
+            return;
+        }
+        publishStats();
+        if (item instanceof LinkChange change) {
             if (!change.up()) {
                 analyzer.interrupt("link_lost");
             } else {
@@ -242,6 +250,13 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
             analyzer.interrupt("end_of_stream");
             listener.onState(deviceId, analyzer.state());
             ended.countDown();
+        }
+    }
+
+    private void publishStats() {
+        if (framesSinceStats > 0) {
+            framesSinceStats = 0;
+            decoderStats = decoder.stats();
         }
     }
 
