@@ -8,6 +8,7 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -84,17 +85,24 @@ final class BenchCommand implements Runnable {
         return String.format("%.2f–%.2f", min, max);
     }
 
-    @Command(name = "latency", mixinStandardHelpOptions = true,
-            description = "Frame handed to the transport → event at a separate subscriber, vs the broker's own floor.")
-    static final class Latency implements Callable<Integer> {
-        @Option(names = "--broker", required = true, paramLabel = "URL", description = "A broker on this machine, e.g. tcp://127.0.0.1:1883 (Mosquitto).")
+    /** The load the latency and daemon benches put on the bridge, and the broker they use. */
+    static final class Load {
+        @Option(names = "--broker", required = true, paramLabel = "URL",
+                description = "A broker on this machine, e.g. tcp://127.0.0.1:1883 (Mosquitto).")
         String broker;
 
-        @Option(names = "--devices", defaultValue = "4", description = "Devices (default ${DEFAULT-VALUE}).")
+        @Option(names = "--devices", defaultValue = "4", description = "Simulated devices (default ${DEFAULT-VALUE}).")
         int devices;
 
         @Option(names = "--rate", defaultValue = "200", description = "Samples per second per device (default ${DEFAULT-VALUE}).")
         double rate;
+    }
+
+    @Command(name = "latency", mixinStandardHelpOptions = true,
+            description = "Frame handed to the transport → event at a separate subscriber, vs the broker's own floor.")
+    static final class Latency implements Callable<Integer> {
+        @Mixin
+        Load load;
 
         @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds (default ${DEFAULT-VALUE}).")
         int seconds;
@@ -106,8 +114,8 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
-            LatencyBench.Result r = new LatencyBench(broker, ball())
-                    .run(devices, rate, together, Duration.ofSeconds(seconds), Duration.ofSeconds(5), out);
+            LatencyBench.Result r = new LatencyBench(load.broker, ball())
+                    .run(load.devices, load.rate, together, Duration.ofSeconds(seconds), Duration.ofSeconds(5), out);
             out.printf("alert latency, %d events: %s%n", r.events(), percentiles(r.bridge()));
             out.printf("broker floor (bare Paho, TCP_NODELAY, QoS 1): %s%n", percentiles(r.floor()));
             out.printf("ratio at p50: %.2f x the floor%n", r.ratioP50());
@@ -121,16 +129,10 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "daemon", mixinStandardHelpOptions = true,
-            description = "CPU (% of one core) and RSS of the whole daemon, started with the service's JVM flags.")
+            description = "CPU (%% of one core) and RSS of the whole daemon, started with the service's JVM flags.")
     static final class Daemon implements Callable<Integer> {
-        @Option(names = "--broker", required = true, paramLabel = "URL", description = "An external broker, e.g. tcp://127.0.0.1:1883.")
-        String broker;
-
-        @Option(names = "--devices", defaultValue = "4", description = "Simulated devices (default ${DEFAULT-VALUE}).")
-        int devices;
-
-        @Option(names = "--rate", defaultValue = "200", description = "Samples per second per device (default ${DEFAULT-VALUE}).")
-        double rate;
+        @Mixin
+        Load load;
 
         @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds (default ${DEFAULT-VALUE}).")
         int seconds;
@@ -149,11 +151,11 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
-            ProcessBench bench = new ProcessBench(java(), launch(), broker);
+            ProcessBench bench = new ProcessBench(java(), launch(), load.broker);
             List<String> extra = appCds ? bench.appCds(Files.createTempDirectory("rollbridge-bench-").resolve("rollbridge.jsa")) : List.of();
-            ProcessBench.Usage u = bench.usage(devices, rate / 100, mtu, dashboard, 10, seconds, extra, out);
+            ProcessBench.Usage u = bench.usage(load.devices, load.rate / 100, mtu, dashboard, 10, seconds, extra, out);
             out.printf("daemon, %d devices at %.0f Hz, MTU %d: CPU %.2f %% of one core, RSS median %.1f MB, max %.1f MB (flags: %s)%n",
-                    devices, rate, mtu, u.cpuPercentOfOneCore(), u.rssMedianMb(), u.rssMaxMb(), String.join(" ", flags(extra)));
+                    load.devices, load.rate, mtu, u.cpuPercentOfOneCore(), u.rssMedianMb(), u.rssMaxMb(), String.join(" ", flags(extra)));
             return 0;
         }
     }

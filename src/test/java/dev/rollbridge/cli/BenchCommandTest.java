@@ -48,4 +48,14 @@ class BenchCommandTest extends WithMosquitto {
         dev.rollbridge.bench.ProcessBench.UNIT_ENV.forEach((name, value) ->
                 assertThat(unit).contains("Environment=" + name + "=" + value));
     }
+
+    @Test
+    void everyBenchPrintsItsHelpWithoutPicocliWarnings() {
+        for (String bench : java.util.List.of("throughput", "latency", "daemon", "startup", "soak")) {
+            assertThat(Main.execute("bench", bench, "--help")).as(bench).isZero();
+        }
+        // A stray '%' in a description makes picocli warn on stderr instead of formatting it.
+        assertThat(console.stderr()).doesNotContain("WARN");
+        assertThat(console.stdout()).contains("CPU (% of one core)");
+    }
 }
