@@ -5,13 +5,17 @@ package dev.rollbridge.analysis;
  * with running sums for their mean and their scatter around a least-squares line: O(1) per
  * sample, whatever the window holds. The sums are kept relative to an origin near the window and
  * rebuilt from the values every {@value #REBUILD_EVERY} additions, so rounding never accumulates.
+ * Storage starts small and doubles up to the capacity as the window fills: most windows hold a
+ * few dozen samples, and a fresh analyzer per device or session should not zero tens of kB.
  */
 final class SlidingWindow {
     private static final int REBUILD_EVERY = 1024;
+    private static final int INITIAL_STORAGE = 64;
 
-    private final long[] times;
-    private final double[] values;
-    private final int mask;
+    private final int capacity;
+    private long[] times;
+    private double[] values;
+    private int mask;
     private final boolean fitsLine;
     private int head;
     private int size;
@@ -40,9 +44,11 @@ final class SlidingWindow {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two, was " + capacity);
         }
-        times = new long[capacity];
-        values = new double[capacity];
-        mask = capacity - 1;
+        this.capacity = capacity;
+        int storage = Math.min(capacity, INITIAL_STORAGE);
+        times = new long[storage];
+        values = new double[storage];
+        mask = storage - 1;
         this.fitsLine = fitsLine;
     }
 
@@ -58,7 +64,11 @@ final class SlidingWindow {
             removeOldest();
         }
         if (size == times.length) {
-            removeOldest();
+            if (size < capacity) {
+                grow();
+            } else {
+                removeOldest();
+            }
         }
         if (size == 0) {
             clear();
@@ -108,6 +118,23 @@ final class SlidingWindow {
         double varY = syy - sy * sy * inverseN;
         double residual = varX > 1e-12 ? varY - covXY * covXY / varX : varY;
         return Math.sqrt(Math.max(0, residual) * inverseN);
+    }
+
+    /** Doubles the storage, oldest sample first at index 0. */
+    private void grow() {
+        int n = size;
+        int first = oldestIndex();
+        long[] newTimes = new long[times.length * 2];
+        double[] newValues = new double[values.length * 2];
+        for (int i = 0; i < n; i++) {
+            int k = (first + i) & mask;
+            newTimes[i] = times[k];
+            newValues[i] = values[k];
+        }
+        times = newTimes;
+        values = newValues;
+        mask = newTimes.length - 1;
+        head = n & mask;
     }
 
     private int oldestIndex() {

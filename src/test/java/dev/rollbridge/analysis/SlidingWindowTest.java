@@ -1,6 +1,8 @@
 package dev.rollbridge.analysis;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayDeque;
 import java.util.Random;
@@ -14,9 +16,11 @@ class SlidingWindowTest {
     private record Point(long t, double v) {
     }
 
-    @Test
-    void runningSumsMatchARecomputationOverAHundredThousandSamples() {
-        SlidingWindow window = SlidingWindow.forLineFit(64);
+    /** 64: the window is full at times and drops its oldest; 512: its storage grows while it holds samples. */
+    @ParameterizedTest
+    @ValueSource(ints = {64, 512})
+    void runningSumsMatchARecomputationOverAHundredThousandSamples(int capacity) {
+        SlidingWindow window = SlidingWindow.forLineFit(capacity);
         ArrayDeque<Point> naive = new ArrayDeque<>();
         Random random = new Random(7);
         long t = 1_000_000;
@@ -24,11 +28,11 @@ class SlidingWindowTest {
             t += 1 + random.nextInt(20);
             // A high level with a small, rough signal on it: the case where cancellation would show.
             double v = 140 + Math.sin(i / 50.0) * 3 + random.nextGaussian() * 0.05;
-            long windowMs = i % 10_000 < 5_000 ? 300 : 2_000; // also past the capacity of 64
+            long windowMs = i % 10_000 < 5_000 ? 300 : 2_000; // ~190 samples: past a capacity of 64
             window.add(t, v, windowMs);
             naive.addLast(new Point(t, v));
             long cutoff = t - windowMs;
-            while (naive.peekFirst().t() <= cutoff || naive.size() > 64) {
+            while (naive.peekFirst().t() <= cutoff || naive.size() > capacity) {
                 naive.removeFirst();
             }
             assertThat(window.size()).isEqualTo(naive.size());
