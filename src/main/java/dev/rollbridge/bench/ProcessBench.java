@@ -30,8 +30,19 @@ public final class ProcessBench {
     /** The environment scripts/rollbridge.service sets for the JVM. */
     public static final Map<String, String> UNIT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
-    public record Usage(double cpuPercentOfOneCore, double rssMedianMb, double rssMaxMb) {
+    /**
+     * @param cpuByThread CPU (% of one core) per thread group (threads named alike, e.g. the four
+     *                    devices' pipeline threads, count together), largest first
+     */
+    public record Usage(double cpuPercentOfOneCore, double rssMedianMb, double rssMaxMb, Map<String, Double> cpuByThread) {
+        /** The simulated devices' own threads: a stand-in for the radio, which on a Pi is BlueZ's work. */
+        public double simulatedDevicesPercent() {
+            return cpuByThread.getOrDefault(SIMULATOR_GROUP, 0.0);
+        }
     }
+
+    /** The thread group of the simulated devices (their threads are named {@code simulator-<address>}). */
+    public static final String SIMULATOR_GROUP = "simulator";
 
     private final String java;
     private final List<String> launch;
@@ -81,6 +92,7 @@ public final class ProcessBench {
                     speed * 100, dashboard ? ", dashboard on" : "", warmUpSeconds, seconds);
             Thread.sleep(warmUpSeconds * 1000L);
             long ticks0 = cpuTicks(p.pid());
+            Map<String, Long> threadTicks0 = threadTicks(p.pid());
             long t0 = System.nanoTime();
             List<Double> rss = new ArrayList<>();
             for (int i = 0; i < seconds; i++) {
@@ -88,9 +100,11 @@ public final class ProcessBench {
                 rss.add(rssKb(p.pid()) / 1024.0);
             }
             long ticks = cpuTicks(p.pid()) - ticks0;
+            Map<String, Long> threadTicks = threadTicks(p.pid());
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            double cpu = 100.0 * ticks / clockTicksPerSecond() / elapsed;
-            return new Usage(cpu, Stats.median(rss), rss.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+            double perTick = 100.0 / clockTicksPerSecond() / elapsed;
+            return new Usage(ticks * perTick, Stats.median(rss), rss.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                    byGroup(threadTicks0, threadTicks, perTick));
         } finally {
             p.destroy();
             p.waitFor(20, TimeUnit.SECONDS);
@@ -161,10 +175,60 @@ public final class ProcessBench {
     }
 
     static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    private static long ticksOf(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** CPU ticks (user + system) of each live thread, by thread id and name: {@code "tid name"}. */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    ticks.put(task.getFileName() + " " + name, ticksOf(stat));
+                } catch (IOException gone) {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * Per thread group, the ticks used between two snapshots in % of one core. Threads that ended
+     * in between are not counted (their time is in the process total); new ones count from zero.
+     */
+    static Map<String, Double> byGroup(Map<String, Long> before, Map<String, Long> after, double percentPerTick) {
+        Map<String, Double> groups = new java.util.HashMap<>();
+        after.forEach((thread, ticks) -> groups.merge(group(thread.substring(thread.indexOf(' ') + 1)),
+                (ticks - before.getOrDefault(thread, 0L)) * percentPerTick, Double::sum));
+        Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /** Threads named alike count together: {@code pipeline-<device>}, {@code MQTT Snd: <client>}, {@code GC Thread#0}. */
+    static String group(String threadName) {
+        int cut = threadName.length();
+        for (String separator : List.of("-", ": ", "#")) {
+            int i = threadName.indexOf(separator);
+            if (i > 0 && i < cut) {
+                cut = i;
+            }
+        }
+        String head = threadName.substring(0, cut);
+        if (head.startsWith("C1 Compiler") || head.startsWith("C2 Compiler")) {
+            return "JIT compiler";
+        }
+        return head.replaceAll("[0-9]+$", "").strip();
     }
 
     static long rssKb(long pid) throws IOException {

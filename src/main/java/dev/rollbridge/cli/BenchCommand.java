@@ -72,8 +72,9 @@ final class BenchCommand implements Runnable {
             out.println("decode + analysis, one thread, rollsense-ball session frames:");
             for (int mtu : new int[]{23, 185}) {
                 ThroughputBench.Result r = bench.run(mtu, runs, seconds, out);
-                out.printf("%s frames: median %.2f M samples/s (runs %s M), %.0f bytes allocated per sample%n", r.frameType(),
-                        r.medianSamplesPerSecond() / 1e6, rangeOf(r.runs()), r.bytesPerSample());
+                out.printf("%s frames: median %.2f M samples/s (runs %s M), %.2f M per CPU second (runs %s M), "
+                                + "%.0f bytes allocated per sample%n", r.frameType(), r.medianSamplesPerSecond() / 1e6, rangeOf(r.runs()),
+                        r.medianSamplesPerCpuSecond() / 1e6, rangeOf(r.cpuRuns()), r.bytesPerSample());
             }
             return 0;
         }
@@ -156,6 +157,14 @@ final class BenchCommand implements Runnable {
             ProcessBench.Usage u = bench.usage(load.devices, load.rate / 100, mtu, dashboard, 10, seconds, extra, out);
             out.printf("daemon, %d devices at %.0f Hz, MTU %d: CPU %.2f %% of one core, RSS median %.1f MB, max %.1f MB (flags: %s)%n",
                     load.devices, load.rate, mtu, u.cpuPercentOfOneCore(), u.rssMedianMb(), u.rssMaxMb(), String.join(" ", flags(extra)));
+            out.printf("  without the simulated devices' own threads (on a Pi the radio is BlueZ's work): CPU %.2f %% of one core%n",
+                    u.cpuPercentOfOneCore() - u.simulatedDevicesPercent());
+            out.println("  by thread (% of one core):");
+            u.cpuByThread().forEach((group, percent) -> {
+                if (percent >= 0.005) {
+                    out.printf("    %6.2f  %s%n", percent, group);
+                }
+            });
             return 0;
         }
     }
