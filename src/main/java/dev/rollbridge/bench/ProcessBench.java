@@ -143,8 +143,15 @@ public final class ProcessBench {
         long t0 = System.nanoTime();
         Process p = start(jvmExtra, config, dir.resolve("data"));
         try {
-            if (!online.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the daemon did not go online within 60 s");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!online.await(50, TimeUnit.MILLISECONDS)) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("the daemon exited with status " + p.exitValue() + " before it went online "
+                            + "(JVM flags: " + String.join(" ", jvmExtra) + ")");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the daemon did not go online within 60 s");
+                }
             }
             return (seen[0] - t0) / 1e9;
         } finally {
@@ -158,11 +165,15 @@ public final class ProcessBench {
         }
     }
 
-    /** Makes an AppCDS archive as scripts/install-pi.sh does; returns the JVM flags that use it. */
-    public List<String> appCds(Path archive) throws Exception {
+    /**
+     * Makes an AppCDS archive as scripts/install-pi.sh does, with the unit's flags and
+     * {@code jvmExtra}; returns the JVM flags that use it.
+     */
+    public List<String> appCds(Path archive, List<String> jvmExtra) throws Exception {
         Path dir = Files.createTempDirectory("rollbridge-bench-");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(UNIT_FLAGS);
+        command.addAll(jvmExtra);
         command.add("-XX:ArchiveClassesAtExit=" + archive);
         command.addAll(launch);
         command.addAll(List.of("run", "--once", "--speed", "0", "--port", "0", "--dashboard-port", "-1", "--no-cue",

@@ -142,8 +142,8 @@ final class BenchCommand implements Runnable {
                 description = "With the dashboard (its own MQTT subscriber) as shipped (default on).")
         boolean dashboard;
 
-        @Option(names = "--appcds", description = "Make and use an AppCDS archive, as the Pi install does.")
-        boolean appCds;
+        @Mixin
+        Jvm jvm;
 
         @Option(names = "--mtu", defaultValue = "23", description = "The simulated link's MTU (default ${DEFAULT-VALUE}: one "
                 + "notification per sample; 185: batches of 10, as a BLE 4.2+ link negotiates).")
@@ -153,7 +153,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintStream out = System.out;
             ProcessBench bench = new ProcessBench(java(), launch(), load.broker);
-            List<String> extra = appCds ? bench.appCds(Files.createTempDirectory("rollbridge-bench-").resolve("rollbridge.jsa")) : List.of();
+            List<String> extra = jvm.flags(bench);
             ProcessBench.Usage u = bench.usage(load.devices, load.rate / 100, mtu, dashboard, 10, seconds, extra, out);
             out.printf("daemon, %d devices at %.0f Hz, MTU %d: CPU %.2f %% of one core, RSS median %.1f MB, max %.1f MB (flags: %s)%n",
                     load.devices, load.rate, mtu, u.cpuPercentOfOneCore(), u.rssMedianMb(), u.rssMaxMb(), String.join(" ", flags(extra)));
@@ -166,6 +166,25 @@ final class BenchCommand implements Runnable {
                 }
             });
             return 0;
+        }
+    }
+
+    /** How the daemon's JVM is started, beyond the unit's flags. */
+    static final class Jvm {
+        @Option(names = "--appcds", description = "Make and use an AppCDS archive, as the Pi install does.")
+        boolean appCds;
+
+        @Option(names = "--jvm-option", paramLabel = "FLAG",
+                description = "A JVM flag to add to the service's (repeatable), to try one before it goes into the unit.")
+        List<String> options = new ArrayList<>();
+
+        /** The flags after the unit's: these options, then the archive's (made with the same options). */
+        List<String> flags(ProcessBench bench) throws Exception {
+            List<String> all = new ArrayList<>(options);
+            if (appCds) {
+                all.addAll(bench.appCds(Files.createTempDirectory("rollbridge-bench-").resolve("rollbridge.jsa"), options));
+            }
+            return all;
         }
     }
 
@@ -184,14 +203,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--runs", defaultValue = "5", description = "Runs (default ${DEFAULT-VALUE}).")
         int runs;
 
-        @Option(names = "--appcds", description = "Make and use an AppCDS archive, as the Pi install does.")
-        boolean appCds;
+        @Mixin
+        Jvm jvm;
 
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
             ProcessBench bench = new ProcessBench(java(), launch(), broker);
-            List<String> extra = appCds ? bench.appCds(Files.createTempDirectory("rollbridge-bench-").resolve("rollbridge.jsa")) : List.of();
+            List<String> extra = jvm.flags(bench);
             List<Double> times = new ArrayList<>();
             bench.startupSeconds(extra); // the first start warms the OS file cache
             for (int i = 0; i < runs; i++) {

@@ -50,6 +50,22 @@ class BenchCommandTest extends WithMosquitto {
     }
 
     @Test
+    void startUpIsMeasuredWithTheUnitsFlagsPlusTheOnesToTry() {
+        assertThat(Main.execute("bench", "startup", "--broker", broker.url(), "--runs", "1",
+                "--jvm-option=-XX:CompileThresholdScaling=0.5", "--jvm-option", "-Dprobe=1")).isZero();
+        assertThat(console.stdout()).containsPattern("start-up to online: median [0-9.]+ s")
+                .contains("-XX:-UsePerfData -XX:CompileThresholdScaling=0.5 -Dprobe=1)");
+    }
+
+    @Test
+    void aFlagTheJvmRefusesEndsTheStartUpBenchAtOnceNamingIt() {
+        long start = System.nanoTime();
+        assertThat(Main.execute("bench", "startup", "--broker", broker.url(), "--runs", "1", "--jvm-option=-XX:NoSuchFlag")).isNotZero();
+        assertThat(console.stderr()).contains("before it went online").contains("-XX:NoSuchFlag");
+        assertThat(System.nanoTime() - start).as("well before the 60 s timeout").isLessThan(30_000_000_000L);
+    }
+
+    @Test
     void everyBenchPrintsItsHelpWithoutPicocliWarnings() {
         for (String bench : java.util.List.of("throughput", "latency", "daemon", "startup", "soak")) {
             assertThat(Main.execute("bench", bench, "--help")).as(bench).isZero();
