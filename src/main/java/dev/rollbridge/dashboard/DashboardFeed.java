@@ -40,6 +40,7 @@ public final class DashboardFeed implements AutoCloseable {
 
     private final Topics topics;
     private final MqttSettings settings;
+    private final dev.rollbridge.mqtt.PahoThreads threads = new dev.rollbridge.mqtt.PahoThreads();
     private final MqttAsyncClient client;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     // Guarded by "this".
@@ -57,7 +58,7 @@ public final class DashboardFeed implements AutoCloseable {
         this.topics = topics;
         this.settings = settings;
         this.client = new MqttAsyncClient(settings.brokerUrl(), "rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF),
-                new MemoryPersistence());
+                new MemoryPersistence(), new org.eclipse.paho.client.mqttv3.TimerPingSender(), threads);
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
@@ -197,5 +198,6 @@ public final class DashboardFeed implements AutoCloseable {
         } catch (MqttException e) {
             log.debug("closing the dashboard's MQTT client: {}", e.getMessage());
         }
+        threads.shutdown();
     }
 }
