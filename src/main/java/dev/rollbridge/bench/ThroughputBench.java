@@ -19,9 +19,9 @@ import java.util.List;
  * session's real frames (recorded once) through a fresh decoder and analyzer per pass, as the
  * pipeline thread runs them. Also bytes allocated per sample (the JVM's per-thread counter).
  *
- * <p>Samples per second of wall time and per second of the thread's own CPU time: on a shared
- * VM the second is the steadier measure of "per core" (time the host gave to others, or to
- * this JVM's compiler and GC threads, is not in it).
+ * <p>Samples per second of wall time and per second of the thread's own CPU time ("per core"
+ * literally: time the JVM's compiler and GC threads take is not in it). On this project's shared
+ * VMs the two agree; the host's noise is in both.
  */
 public final class ThroughputBench {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rollbridge.mqtt.MqttSettings;
+import dev.rollbridge.mqtt.PahoThreads;
 import dev.rollbridge.mqtt.Topics;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -13,6 +14,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.TimerPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +42,7 @@ public final class DashboardFeed implements AutoCloseable {
 
     private final Topics topics;
     private final MqttSettings settings;
-    private final dev.rollbridge.mqtt.PahoThreads threads = new dev.rollbridge.mqtt.PahoThreads();
+    private final PahoThreads threads = new PahoThreads();
     private final MqttAsyncClient client;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     // Guarded by "this".
@@ -58,7 +60,7 @@ public final class DashboardFeed implements AutoCloseable {
         this.topics = topics;
         this.settings = settings;
         this.client = new MqttAsyncClient(settings.brokerUrl(), "rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF),
-                new MemoryPersistence(), new org.eclipse.paho.client.mqttv3.TimerPingSender(), threads);
+                new MemoryPersistence(), new TimerPingSender(), threads);
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {

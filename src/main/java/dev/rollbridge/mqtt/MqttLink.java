@@ -8,6 +8,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.TimerPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class MqttLink implements AutoCloseable {
         this.settings = settings;
         try {
             this.client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence(),
-                    new org.eclipse.paho.client.mqttv3.TimerPingSender(), threads);
+                    new TimerPingSender(), threads);
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot use broker URL " + settings.redactedBrokerUrl() + ": " + e.getMessage(), e);
         }
