@@ -90,7 +90,8 @@ install -m 0644 "$repo/rollbridge.example.yaml" "$root/opt/rollbridge/rollbridge
 say "making the class data archive ..."
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-"$java_bin" -XX:+UseSerialGC -Xms8m -Xmn4m -Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+"$java_bin" -XX:+UseSerialGC -Xms8m -Xmn4m -Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 \
+  -XX:-UsePerfData \
   -XX:ArchiveClassesAtExit="$root/opt/rollbridge/rollbridge.jsa" \
   -jar "$root/opt/rollbridge/rollbridge.jar" run --once --speed 0 --port 0 --dashboard-port -1 --no-cue \
   --no-ha-discovery --data-dir "$scratch" >"$scratch/cds.log" 2>&1 \

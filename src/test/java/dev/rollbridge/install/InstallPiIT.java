@@ -75,10 +75,11 @@ class InstallPiIT {
         assertThat(Double.parseDouble(level.group(1))).as("exposure").isLessThanOrEqualTo(4.0);
 
         // The archive works with the unit's java and flags: -Xshare:on refuses to start otherwise.
-        String share = run(repo, List.of("/usr/bin/java",
-                "-XX:+UseSerialGC", "-Xms8m", "-Xmn4m", "-Xmx48m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:on", "-Xlog:cds=info",
-                "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"), java.util.Map.of());
+        List<String> withArchive = new java.util.ArrayList<>(List.of("/usr/bin/java"));
+        withArchive.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS); // = the unit's (BenchCommandTest checks)
+        withArchive.addAll(List.of("-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:on",
+                "-Xlog:cds=info", "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"));
+        String share = run(repo, withArchive, java.util.Map.of());
         assertThat(share).contains("rollbridge ");
     }
 }
