@@ -85,19 +85,34 @@ fi
 chmod 0600 "$target_config"
 install -m 0644 "$repo/rollbridge.example.yaml" "$root/opt/rollbridge/rollbridge.example.yaml"
 
-# 4. Class data archive (AppCDS) for a quicker start, made with the service's own JVM flags by a
-#    session played once at full speed (embedded broker on a free port, no sound, nothing kept).
+# 4. Class data archive (AppCDS) for a quicker start. A session played once at full speed with the
+#    service's JVM flags (embedded broker on a free port, no sound, nothing kept) lists the classes
+#    it loads; the embedded broker's own (Moquette, Netty) are dropped unless the configuration
+#    uses the embedded broker; the rest go into one static archive that replaces the JDK's default
+#    one. The JVM relocates an archive at every start and so touches all of it: an archive of only
+#    the classes the service uses costs ~5 MB less memory than the JDK's plus a dynamic one.
 say "making the class data archive ..."
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-"$java_bin" -XX:+UseSerialGC -Xms8m -Xmn4m -Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 \
-  -XX:-UsePerfData \
-  -XX:ArchiveClassesAtExit="$root/opt/rollbridge/rollbridge.jsa" \
+service_flags=(-XX:+UseSerialGC -Xms8m -Xmn4m -Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1
+  -XX:-UsePerfData)
+"$java_bin" "${service_flags[@]}" -XX:DumpLoadedClassList="$scratch/loaded.classlist" \
   -jar "$root/opt/rollbridge/rollbridge.jar" run --once --speed 0 --port 0 --dashboard-port -1 --no-cue \
-  --no-ha-discovery --data-dir "$scratch" >"$scratch/cds.log" 2>&1 \
+  --no-ha-discovery --data-dir "$scratch/data" >"$scratch/cds.log" 2>&1 \
   || { echo "install-pi.sh: the archive run failed; see below" >&2; cat "$scratch/cds.log" >&2; exit 1; }
+if "$java_bin" -jar "$root/opt/rollbridge/rollbridge.jar" check-config "$target_config" 2>/dev/null \
+    | grep -qx '    broker: embedded'; then
+  cp "$scratch/loaded.classlist" "$scratch/service.classlist"
+else
+  grep -v -e 'io/netty/' -e 'io/moquette/' "$scratch/loaded.classlist" >"$scratch/service.classlist"
+fi
+rm -f "$root/opt/rollbridge/rollbridge.jsa"
+"$java_bin" "${service_flags[@]}" -Xshare:dump -XX:SharedClassListFile="$scratch/service.classlist" \
+  -XX:SharedArchiveFile="$root/opt/rollbridge/rollbridge.jsa" -cp "$root/opt/rollbridge/rollbridge.jar" \
+  >"$scratch/dump.log" 2>&1 \
+  || { echo "install-pi.sh: making the archive failed; see below" >&2; cat "$scratch/dump.log" >&2; exit 1; }
 chmod 0644 "$root/opt/rollbridge/rollbridge.jsa"
-say "wrote $root/opt/rollbridge/rollbridge.jsa"
+say "wrote $root/opt/rollbridge/rollbridge.jsa ($(grep -c -v -e '^#' -e '^@' "$scratch/service.classlist") classes)"
 
 # 5. The unit.
 install -d -m 0755 "$root/etc/systemd/system"

@@ -166,23 +166,57 @@ public final class ProcessBench {
     }
 
     /**
-     * Makes an AppCDS archive as scripts/install-pi.sh does, with the unit's flags and
-     * {@code jvmExtra}; returns the JVM flags that use it.
+     * Makes the class data archive as scripts/install-pi.sh does, with the unit's flags and
+     * {@code jvmExtra}: the classes one session played at full speed loads, less the embedded
+     * broker's, in a static archive (the JDK's default archive is not used beside it). Returns the
+     * JVM flags that use it. Needs rollbridge as a jar ({@code -jar FILE}): the JVM archives no
+     * classes from a directory.
      */
     public List<String> appCds(Path archive, List<String> jvmExtra) throws Exception {
         Path dir = Files.createTempDirectory("rollbridge-bench-");
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(UNIT_FLAGS);
-        command.addAll(jvmExtra);
-        command.add("-XX:ArchiveClassesAtExit=" + archive);
-        command.addAll(launch);
-        command.addAll(List.of("run", "--once", "--speed", "0", "--port", "0", "--dashboard-port", "-1", "--no-cue",
-                "--no-ha-discovery", "--data-dir", dir.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("making the AppCDS archive failed");
-        }
+        Path loaded = dir.resolve("loaded.classlist");
+        List<String> listRun = new ArrayList<>(List.of(java));
+        listRun.addAll(UNIT_FLAGS);
+        listRun.addAll(jvmExtra);
+        listRun.add("-XX:DumpLoadedClassList=" + loaded);
+        listRun.addAll(launch);
+        listRun.addAll(List.of("run", "--once", "--speed", "0", "--port", "0", "--dashboard-port", "-1", "--no-cue",
+                "--no-ha-discovery", "--data-dir", dir.resolve("data").toString()));
+        runToEnd(listRun, dir.resolve("classlist.log"), "listing the classes a session loads");
+
+        Path service = dir.resolve("service.classlist");
+        Files.write(service, serviceClassList(Files.readAllLines(loaded)));
+        Files.deleteIfExists(archive);
+        List<String> dump = new ArrayList<>(List.of(java));
+        dump.addAll(UNIT_FLAGS);
+        dump.addAll(jvmExtra);
+        dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + service, "-XX:SharedArchiveFile=" + archive,
+                "-cp", classPath()));
+        runToEnd(dump, dir.resolve("dump.log"), "making the archive");
         return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+    }
+
+    /** A loaded-class list without the embedded broker's classes (Moquette, Netty): the service uses an external broker. */
+    static List<String> serviceClassList(List<String> loaded) {
+        return loaded.stream().filter(line -> !line.contains("io/netty/") && !line.contains("io/moquette/")).toList();
+    }
+
+    private String classPath() {
+        int flag = launch.indexOf("-jar") >= 0 ? launch.indexOf("-jar") : launch.indexOf("-cp");
+        return launch.get(flag + 1);
+    }
+
+    private static void runToEnd(List<String> command, Path log, String what) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(what + " took over 120 s: " + String.join(" ", command));
+        }
+        if (p.exitValue() != 0) {
+            List<String> lines = Files.readAllLines(log);
+            throw new IllegalStateException(what + " failed (exit " + p.exitValue() + "): " + String.join(" ", command) + "\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+        }
     }
 
     static long cpuTicks(long pid) throws IOException {

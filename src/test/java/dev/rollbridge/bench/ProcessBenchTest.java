@@ -35,6 +35,24 @@ class ProcessBenchTest {
     }
 
     @Test
+    void theServiceArchiveLeavesOutTheEmbeddedBrokersClasses() {
+        java.util.List<String> loaded = java.util.List.of(
+                "# NOTE: Do not modify this file.",
+                "java/lang/Object id: 0",
+                "io/netty/channel/nio/NioEventLoop id: 1",
+                "io/moquette/broker/Server id: 2",
+                "dev/rollbridge/cli/Main id: 3",
+                "@lambda-proxy io/netty/util/internal/ObjectCleaner run ()Ljava/lang/Runnable;",
+                "@lambda-proxy dev/rollbridge/Bridge run ()Ljava/lang/Runnable;");
+
+        assertThat(ProcessBench.serviceClassList(loaded)).containsExactly(
+                "# NOTE: Do not modify this file.",
+                "java/lang/Object id: 0",
+                "dev/rollbridge/cli/Main id: 3",
+                "@lambda-proxy dev/rollbridge/Bridge run ()Ljava/lang/Runnable;");
+    }
+
+    @Test
     void readsTheLiveThreadsOfARealProcess() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         Thread probe = new Thread(() -> {

@@ -78,8 +78,63 @@ class InstallPiIT {
         List<String> withArchive = new java.util.ArrayList<>(List.of("/usr/bin/java"));
         withArchive.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS); // = the unit's (BenchCommandTest checks)
         withArchive.addAll(List.of("-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:on",
-                "-Xlog:cds=info", "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"));
+                "-Xlog:cds=info", "-Xlog:class+load=info", "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"));
         String share = run(repo, withArchive, java.util.Map.of());
         assertThat(share).contains("rollbridge ");
+        assertThat(share).contains("dev.rollbridge.cli.Main source: shared objects file");
+
+        // The installed configuration runs the embedded broker: its classes stay in the archive.
+        assertServiceArchive(root.resolve("opt/rollbridge/rollbridge.jsa"), root.resolve("opt/rollbridge/rollbridge.jar"), true);
+    }
+
+    @Test
+    void anExternalBrokerLeavesTheEmbeddedBrokerOutOfTheArchive() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path root = Files.createTempDirectory(repo.resolve("target"), "piroot-");
+        Path config = root.resolve("external.yaml");
+        Files.writeString(config, "mqtt:\n  broker: tcp://127.0.0.1:1883\nble:\n  backend: bluez\ndevices:\n  - profile: rollsense-ball\n");
+        String out = run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar", "--config", config.toString()),
+                java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
+        assertThat(out).contains("enabled rollbridge.service");
+        assertThat(Files.readString(root.resolve("etc/rollbridge/config.yaml"))).contains("broker: tcp://127.0.0.1:1883");
+
+        assertServiceArchive(root.resolve("opt/rollbridge/rollbridge.jsa"), root.resolve("opt/rollbridge/rollbridge.jar"), false);
+    }
+
+    /** The bench's archive (`bench daemon|startup --appcds`) is made the way the installer makes its own. */
+    @Test
+    void benchMakesTheArchiveTheWayTheInstallerDoes() throws Exception {
+        Path jar = Path.of("target/rollbridge.jar").toAbsolutePath();
+        Path archive = Files.createTempDirectory(Path.of("target"), "bench-cds-").resolve("rollbridge.jsa");
+        dev.rollbridge.bench.ProcessBench bench = new dev.rollbridge.bench.ProcessBench(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of("-jar", jar.toString()), "tcp://127.0.0.1:1");
+
+        List<String> flags = bench.appCds(archive, List.of());
+
+        assertThat(flags).containsExactly("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+        assertServiceArchive(archive, jar, false);
+    }
+
+    /**
+     * A static archive (it replaces the JDK's default one) that holds the classes the service uses,
+     * the JDK's and rollbridge's, and the embedded broker's (Moquette on Netty) only if it runs one.
+     */
+    private static void assertServiceArchive(Path archive, Path jar, boolean embeddedBroker) throws Exception {
+        List<String> print = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        print.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+        print.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit", "-XX:+PrintSharedDictionary",
+                "-cp", jar.toString()));
+        String dictionary = run(Path.of("").toAbsolutePath(), print, java.util.Map.of());
+        assertThat(dictionary).contains("archive is valid", "Static archive name: " + archive);
+        for (String used : List.of("java.lang.Object ", "dev.rollbridge.cli.Main ", "dev.rollbridge.analysis.Analyzer ",
+                "org.eclipse.paho.client.mqttv3.MqttAsyncClient ")) {
+            assertThat(dictionary).as(used).contains(": " + used);
+        }
+        if (embeddedBroker) {
+            assertThat(dictionary).contains(": io.moquette.broker.Server ", ": io.netty.channel.nio.NioEventLoop ");
+        } else {
+            // Moquette's config interfaces come along to verify EmbeddedBroker; the broker itself must not.
+            assertThat(dictionary).doesNotContain("io.netty.", ": io.moquette.broker.Server ");
+        }
     }
 }
