@@ -54,8 +54,10 @@ class ProcessBenchTest {
 
     @Test
     void readsTheLiveThreadsOfARealProcess() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch stop = new CountDownLatch(1);
         Thread probe = new Thread(() -> {
+            running.countDown(); // the JVM names the native thread before run() starts
             try {
                 stop.await();
             } catch (InterruptedException e) {
@@ -63,6 +65,7 @@ class ProcessBenchTest {
             }
         }, "probe-thread-1");
         probe.start();
+        running.await();
         try {
             Map<String, Long> ticks = ProcessBench.threadTicks(ProcessHandle.current().pid());
             assertThat(ticks.keySet()).anyMatch(k -> k.endsWith(" probe-thread-1"));
