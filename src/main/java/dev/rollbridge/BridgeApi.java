@@ -1,7 +1,8 @@
 package dev.rollbridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttPublisher;
 import dev.rollbridge.mqtt.Payloads;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class BridgeApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BridgeApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> REQUESTS = List.of("health_check", "devices", "device/restart");
 
     private final MqttLink link;
@@ -103,12 +103,12 @@ final class BridgeApi implements AutoCloseable {
         }
         JsonNode body;
         try {
-            body = payload.length == 0 ? JSON.createObjectNode() : JSON.readTree(payload);
+            body = payload.length == 0 ? JsonNodeFactory.instance.objectNode() : Json.read(payload);
         } catch (IOException e) {
             respond(name, null, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
             return;
         }
-        Object transaction = body != null && body.has("transaction") ? JSON.convertValue(body.get("transaction"), Object.class) : null;
+        Object transaction = body != null && body.hasNonNull("transaction") ? body.get("transaction") : null;
         if (body == null || !body.isObject()) {
             respond(name, transaction, null, "expected a JSON object");
             return;

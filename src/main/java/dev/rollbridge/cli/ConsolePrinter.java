@@ -1,9 +1,9 @@
 package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.EventOutbox;
 
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.util.Locale;
  * acknowledged it, and (optionally) one per change of phase so a person sees the session move.
  */
 final class ConsolePrinter implements Bridge.Watcher {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private final PrintStream out;
     private final boolean phases;
@@ -42,7 +41,7 @@ final class ConsolePrinter implements Bridge.Watcher {
     static String line(byte[] eventPayload) {
         JsonNode e;
         try {
-            e = JSON.readTree(eventPayload);
+            e = Json.read(eventPayload);
         } catch (IOException ex) {
             return "(unreadable event: " + ex.getMessage() + ")";
         }

@@ -2,13 +2,12 @@ package dev.rollbridge.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
+import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Secret;
 import dev.rollbridge.mqtt.TlsSettings;
@@ -46,7 +45,6 @@ import java.util.regex.Pattern;
  * {@code rollbridge.example.yaml}.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern BLE_ADDRESS = Pattern.compile("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$");
     private static final Pattern DEVICE_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,63}$");
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
@@ -80,7 +78,7 @@ public final class ConfigLoader {
         }
         JsonNode root;
         try {
-            root = text.isBlank() ? JsonNodeFactory.instance.objectNode() : YAML.readTree(text);
+            root = text.isBlank() ? JsonNodeFactory.instance.objectNode() : Json.readYaml(text);
         } catch (JsonProcessingException e) {
             throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""))));

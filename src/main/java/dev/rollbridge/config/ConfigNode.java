@@ -2,6 +2,7 @@ package dev.rollbridge.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.rollbridge.json.Json;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -166,7 +167,7 @@ final class ConfigNode {
     }
 
     private static String shown(JsonNode value) {
-        String s = value.isTextual() ? value.asText() : value.toString();
+        String s = value.isTextual() ? value.asText() : Json.write(value);
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 

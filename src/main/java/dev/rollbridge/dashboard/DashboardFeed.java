@@ -1,10 +1,10 @@
 package dev.rollbridge.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.PahoThreads;
 import dev.rollbridge.mqtt.Topics;
@@ -36,7 +36,6 @@ import java.util.function.Consumer;
  */
 public final class DashboardFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardFeed.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EVENTS_KEPT = 50;
     private static final int POINTS_KEPT = 3_600;
 
@@ -127,7 +126,7 @@ public final class DashboardFeed implements AutoCloseable {
 
     /** Sends a command for a device to {@code <base>/<device>/set}. */
     public void command(String device, JsonNode command) throws MqttException {
-        MqttMessage m = new MqttMessage(command.toString().getBytes(StandardCharsets.UTF_8));
+        MqttMessage m = new MqttMessage(Json.write(command).getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
         client.publish(topics.device(device) + "/set", m);
     }
@@ -135,7 +134,7 @@ public final class DashboardFeed implements AutoCloseable {
     private void receive(String topic, byte[] bytes) {
         JsonNode payload;
         try {
-            payload = bytes.length == 0 ? JsonNodeFactory.instance.nullNode() : JSON.readTree(bytes);
+            payload = bytes.length == 0 ? JsonNodeFactory.instance.nullNode() : Json.read(bytes);
         } catch (java.io.IOException e) {
             return; // not ours
         }
@@ -187,7 +186,7 @@ public final class DashboardFeed implements AutoCloseable {
         ObjectNode m = JsonNodeFactory.instance.objectNode();
         m.put("topic", topic);
         m.set("payload", payload);
-        return m.toString();
+        return Json.write(m);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package dev.rollbridge.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rollbridge.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,6 @@ import java.util.function.Consumer;
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
 
@@ -100,8 +100,8 @@ public final class DashboardServer implements AutoCloseable {
             if (path.equals("/events") && ex.getRequestMethod().equals("GET")) {
                 events(ex);
             } else if (path.equals("/api/config") && ex.getRequestMethod().equals("GET")) {
-                send(ex, 200, "application/json", JSON.createObjectNode().put("base", feed.topics().base())
-                        .put("read_only", readOnly).put("token_required", token != null).toString());
+                send(ex, 200, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("base", feed.topics().base())
+                        .put("read_only", readOnly).put("token_required", token != null)));
             } else if (path.equals("/api/command")) {
                 command(ex);
             } else if (STATIC.containsKey(path) && ex.getRequestMethod().equals("GET")) {
@@ -135,7 +135,7 @@ public final class DashboardServer implements AutoCloseable {
         }
         JsonNode body;
         try {
-            body = JSON.readTree(ex.getRequestBody().readNBytes(16 * 1024));
+            body = Json.read(ex.getRequestBody().readNBytes(16 * 1024));
         } catch (IOException e) {
             send(ex, 400, "application/json", error("invalid JSON"));
             return;
@@ -148,7 +148,7 @@ public final class DashboardServer implements AutoCloseable {
         }
         try {
             feed.command(device, command);
-            send(ex, 202, "application/json", JSON.createObjectNode().put("ok", true).toString());
+            send(ex, 202, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", true)));
         } catch (Exception e) {
             send(ex, 503, "application/json", error("broker not reachable: " + e.getMessage()));
         }
@@ -195,7 +195,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private static String error(String message) {
-        return JSON.createObjectNode().put("ok", false).put("error", message).toString();
+        return Json.write(JsonNodeFactory.instance.objectNode().put("ok", false).put("error", message));
     }
 
     private static boolean constantTimeEquals(String expected, String given) {

@@ -2,9 +2,9 @@ package dev.rollbridge.mqtt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.Symptom;
+import dev.rollbridge.json.Json;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +22,6 @@ import java.util.Set;
  * </pre>
  */
 public final class CommandParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ACTIONS = List.of("session", "pain", "symptom", "calibrate");
     private static final List<String> LEGS = List.of("left", "right", "unknown");
 
@@ -39,7 +38,7 @@ public final class CommandParser {
     public static Command parse(byte[] payload) throws BadCommand {
         JsonNode root;
         try {
-            root = JSON.readTree(payload);
+            root = Json.read(payload);
         } catch (JsonProcessingException e) {
             throw new BadCommand("invalid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
@@ -85,7 +84,7 @@ public final class CommandParser {
     /** The request's {@code transaction} value, echoed in the response; null when absent or unreadable. */
     public static Object transaction(byte[] payload) {
         try {
-            JsonNode root = JSON.readTree(payload);
+            JsonNode root = Json.read(payload);
             JsonNode t = root == null ? null : root.get("transaction");
             return t == null || t.isNull() ? null : t.isNumber() ? t.numberValue() : t.asText();
         } catch (java.io.IOException | RuntimeException e) {

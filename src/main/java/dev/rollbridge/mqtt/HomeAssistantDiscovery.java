@@ -1,8 +1,8 @@
 package dev.rollbridge.mqtt;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HomeAssistantDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HomeAssistantDiscovery.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What discovery needs to know of a device. */
     public record Device(String id, String address, String profile, String description) {
@@ -149,7 +148,12 @@ public final class HomeAssistantDiscovery implements AutoCloseable {
             return List.of();
         }
         try {
-            List<String> before = JSON.readValue(stateFile.get().toFile(), new TypeReference<List<String>>() { });
+            JsonNode ids = Json.read(Files.readAllBytes(stateFile.get()));
+            if (!ids.isArray()) {
+                throw new IOException("expected a JSON list of device ids");
+            }
+            List<String> before = new java.util.ArrayList<>();
+            ids.forEach(id -> before.add(id.asText()));
             List<String> now = devices.stream().map(Device::id).toList();
             return before.stream().filter(id -> !now.contains(id)).toList();
         } catch (IOException e) {
@@ -163,7 +167,7 @@ public final class HomeAssistantDiscovery implements AutoCloseable {
             return;
         }
         try {
-            Files.writeString(stateFile.get(), JSON.writeValueAsString(devices.stream().map(Device::id).toList()));
+            Files.write(stateFile.get(), Json.bytes(devices.stream().map(Device::id).toList()));
         } catch (IOException e) {
             log.warn("cannot write {}: {}", stateFile.get(), e.getMessage());
         }

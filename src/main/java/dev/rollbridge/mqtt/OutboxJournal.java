@@ -2,7 +2,7 @@ package dev.rollbridge.mqtt;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollbridge.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,6 @@ import java.util.TreeMap;
  */
 public final class OutboxJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxJournal.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long COMPACT_BYTES = 4L * 1024 * 1024;
 
     private final Path file;
@@ -78,7 +77,7 @@ public final class OutboxJournal implements AutoCloseable {
             }
             JsonNode n;
             try {
-                n = JSON.readTree(line);
+                n = Json.read(line);
             } catch (IOException e) {
                 torn++;
                 continue;
@@ -167,7 +166,7 @@ public final class OutboxJournal implements AutoCloseable {
     private void write(Fields fields) {
         try {
             line.reset();
-            try (JsonGenerator g = JSON.getFactory().createGenerator(line)) {
+            try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
                 g.writeStartObject();
                 fields.write(g);
                 g.writeEndObject();

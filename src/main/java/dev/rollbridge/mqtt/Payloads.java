@@ -1,11 +1,9 @@
 package dev.rollbridge.mqtt;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,10 +14,6 @@ import java.util.Map;
 
 /** The JSON payloads of the MQTT contract (design §5): snake_case, UTF-8, {@code ts} in ISO-8601 UTC. */
 public final class Payloads {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-    private static final ObjectMapper SNAKE = new ObjectMapper()
-            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
-
     private static final java.time.format.DateTimeFormatter ISO_MILLIS =
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
@@ -39,7 +33,7 @@ public final class Payloads {
         // Written field by field (no map, no serializer lookup): this is on the way out of every
         // alert, and alerts are rare enough that the JIT has often not compiled it yet.
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", id);
             g.writeNumberField("seq", seq);
@@ -52,38 +46,12 @@ public final class Payloads {
             g.writeStringField("session_id", sessionId);
             g.writeStringField("message", e.message());
             g.writeFieldName("data");
-            writeValue(g, e.data());
+            Json.writeValue(g, e.data());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new IllegalStateException("cannot serialise an event: " + ex.getMessage(), ex);
         }
         return out.toByteArray();
-    }
-
-    /** The value types event data holds, written directly; anything else through data binding. */
-    private static void writeValue(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof String s) {
-            g.writeString(s);
-        } else if (v instanceof Double d) {
-            g.writeNumber(d);
-        } else if (v instanceof Long l) {
-            g.writeNumber(l);
-        } else if (v instanceof Integer i) {
-            g.writeNumber(i);
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (v instanceof Map<?, ?> map) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                g.writeFieldName(String.valueOf(entry.getKey()));
-                writeValue(g, entry.getValue());
-            }
-            g.writeEndObject();
-        } else {
-            g.writeObject(v);
-        }
     }
 
     /** The retained summary of a finished session: its {@code session_ended} data plus who and when. */
@@ -129,9 +97,8 @@ public final class Payloads {
     }
 
     /** A value object (a record) as a map with snake_case keys, for embedding in a payload. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> snakeCase(Object value) {
-        return SNAKE.convertValue(value, Map.class);
+    public static Map<String, Object> snakeCase(Record value) {
+        return Json.snakeCase(value);
     }
 
     /** ISO-8601 UTC with milliseconds always present, so every {@code ts} has the same shape. */
@@ -139,11 +106,8 @@ public final class Payloads {
         return ISO_MILLIS.format(ts);
     }
 
+    /** Maps, lists, text, numbers, booleans and null as JSON (see {@link Json#bytes}). */
     public static byte[] json(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise payload: " + e.getMessage(), e);
-        }
+        return Json.bytes(value);
     }
 }

@@ -2,10 +2,7 @@ package dev.rollbridge.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rollbridge.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +34,6 @@ public final class ProfileLoader {
     /** Profiles that ship inside the jar (copied from {@code device-profiles/}). */
     public static final List<String> BUILT_IN = List.of("rollsense-ball", "rollsense-roller");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper SNAKE = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final Set<String> SAMPLE_FIELDS =
             Set.of("gyro_x", "gyro_y", "gyro_z", "accel_x", "accel_y", "accel_z", "pressure");
     private static final Set<String> HEADER_FIELDS = Set.of("type", "count", "seq", "t0");
@@ -95,7 +89,7 @@ public final class ProfileLoader {
     public DeviceProfile parse(String file, String yaml) {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = Json.readYaml(yaml);
         } catch (JsonProcessingException e) {
             throw new ProfileException(file, "", "not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
@@ -302,9 +296,7 @@ public final class ProfileLoader {
 
     /** The snake_case names of every threshold, in declaration order. */
     public static List<String> thresholdNames() {
-        List<String> names = new ArrayList<>();
-        SNAKE.valueToTree(Thresholds.defaults(1, 10)).fieldNames().forEachRemaining(names::add);
-        return names;
+        return List.copyOf(Json.snakeCase(Thresholds.defaults(1, 10)).keySet());
     }
 
     /**
@@ -312,15 +304,13 @@ public final class ProfileLoader {
      * on top of {@code base}. Used for profile defaults and for per-user overrides.
      */
     static Thresholds overrideThresholds(Thresholds base, Node n) {
-        ObjectNode merged = SNAKE.valueToTree(base);
+        Map<String, Object> merged = Json.snakeCase(base);
         for (String key : n.keys()) {
-            if (!merged.has(key)) {
-                List<String> known = new ArrayList<>();
-                merged.fieldNames().forEachRemaining(known::add);
-                throw n.child(key).error("unknown threshold (known: " + String.join(", ", known) + ")");
+            if (!merged.containsKey(key)) {
+                throw n.child(key).error("unknown threshold (known: " + String.join(", ", merged.keySet()) + ")");
             }
             double value = n.number(key, 0, 1e9);
-            if (merged.get(key).isIntegralNumber()) {
+            if (!(merged.get(key) instanceof Double)) {
                 if (value != Math.rint(value)) {
                     throw n.child(key).error(value + " must be a whole number");
                 }
@@ -329,7 +319,7 @@ public final class ProfileLoader {
                 merged.put(key, value);
             }
         }
-        Thresholds t = SNAKE.convertValue(merged, Thresholds.class);
+        Thresholds t = Json.fromSnakeCase(Thresholds.class, merged);
         if (t.pressureClearKpa() > t.pressureCeilingKpa()) {
             throw n.error("pressure_clear_kpa " + t.pressureClearKpa() + " must not exceed pressure_ceiling_kpa " + t.pressureCeilingKpa());
         }

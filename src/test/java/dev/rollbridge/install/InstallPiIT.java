@@ -130,6 +130,9 @@ class InstallPiIT {
                 "org.eclipse.paho.client.mqttv3.MqttAsyncClient ")) {
             assertThat(dictionary).as(used).contains(": " + used);
         }
+        // The daemon reads its config, profiles and commands without Jackson's data binding (dev.rollbridge.json.Json).
+        assertThat(dictionary).contains(": com.fasterxml.jackson.core.JsonFactory ")
+                .doesNotContain(": com.fasterxml.jackson.databind.ObjectMapper ");
         if (embeddedBroker) {
             assertThat(dictionary).contains(": io.moquette.broker.Server ", ": io.netty.channel.nio.NioEventLoop ");
         } else {

@@ -1,0 +1,335 @@
+package dev.rollbridge.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JSON and YAML trees and JSON payloads on Jackson's streaming parser and writer alone.
+ *
+ * <p>Why not an {@code ObjectMapper}: building one loads some 500 classes of Jackson's data
+ * binding (introspection, serializer and deserializer factories, caches), which the daemon would
+ * carry for months, in its class data archive and its memory, to read a config file and a few
+ * small commands. The trees are Jackson's own {@link JsonNode}s, as an {@code ObjectMapper} would
+ * build them (the same node types for the same input); values this class does not know how to
+ * write (none on the daemon's paths) still go through data binding, loaded only then.
+ */
+public final class Json {
+    /** For JSON parsers and generators. */
+    public static final JsonFactory FACTORY = new JsonFactory();
+    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Json() {
+    }
+
+    /** A JSON document's tree; {@link MissingNode} for an empty one (as {@code ObjectMapper.readTree}). */
+    public static JsonNode read(byte[] json) throws JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return tree(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new JsonParseException(null, e.getMessage(), e);
+        }
+    }
+
+    /** A JSON document's tree; {@link MissingNode} for an empty one. */
+    public static JsonNode read(String json) throws JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return tree(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new JsonParseException(null, e.getMessage(), e);
+        }
+    }
+
+    /** A YAML document's tree (its first document); {@link MissingNode} for an empty one. */
+    public static JsonNode readYaml(String yaml) throws JsonProcessingException {
+        try (JsonParser p = YAML.createParser(yaml)) {
+            return tree(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new JsonParseException(null, e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode tree(JsonParser p) throws IOException {
+        JsonToken first = p.nextToken();
+        return first == null ? MissingNode.getInstance() : value(p, first);
+    }
+
+    /** The value starting at {@code token}; nesting is bounded by the parser's own depth limit. */
+    private static JsonNode value(JsonParser p, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT: {
+                ObjectNode object = NODES.objectNode();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String name = p.currentName();
+                    object.set(name, value(p, p.nextToken()));
+                }
+                return object;
+            }
+            case START_ARRAY: {
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    array.add(value(p, t));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                return switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+            case VALUE_NUMBER_FLOAT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
+                        ? NODES.numberNode(p.getDecimalValue()) : NODES.numberNode(p.getDoubleValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            case VALUE_EMBEDDED_OBJECT: {
+                Object embedded = p.getEmbeddedObject();
+                return embedded instanceof byte[] bytes ? NODES.binaryNode(bytes) : NODES.pojoNode(embedded);
+            }
+            default:
+                throw new JsonParseException(p, "unexpected " + token);
+        }
+    }
+
+    /** Compact JSON text of a tree, as {@code JsonNode.toString()} gives it. */
+    public static String write(JsonNode tree) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeValue(g, tree);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+        return out.toString();
+    }
+
+    /** UTF-8 JSON of maps, collections, text, numbers, booleans, null, enums (by name), trees and optionals. */
+    public static byte[] bytes(Object value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeValue(g, value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** One value, the way {@link #bytes} writes it. */
+    public static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                g.writeFieldName(String.valueOf(entry.getKey()));
+                writeValue(g, entry.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Collection<?> list) {
+            g.writeStartArray();
+            for (Object element : list) {
+                writeValue(g, element);
+            }
+            g.writeEndArray();
+        } else if (v instanceof JsonNode node) {
+            writeTree(g, node);
+        } else if (v instanceof Float f) {
+            g.writeNumber(f);
+        } else if (v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).intValue());
+        } else if (v instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof BigInteger i) {
+            g.writeNumber(i);
+        } else if (v instanceof Enum<?> e) {
+            g.writeString(e.name());
+        } else if (v instanceof Optional<?> o) {
+            writeValue(g, o.orElse(null));
+        } else {
+            Binding.JSON.writeValue(g, v);
+        }
+    }
+
+    private static void writeTree(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    g.writeFieldName(field.getKey());
+                    writeTree(g, field.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode element : n) {
+                    writeTree(g, element);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case NUMBER -> {
+                switch (n.numberType()) {
+                    case INT -> g.writeNumber(n.intValue());
+                    case LONG -> g.writeNumber(n.longValue());
+                    case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(n.floatValue());
+                    case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
+                    default -> g.writeNumber(n.doubleValue());
+                }
+            }
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NULL -> g.writeNull();
+            case BINARY -> g.writeBinary(n.binaryValue());
+            case MISSING -> {
+                // Nothing, as JsonNode.toString() writes nothing for a missing node.
+            }
+            default -> Binding.JSON.writeValue(g, n);
+        }
+    }
+
+    /** A record's components as a map with snake_case keys (as Jackson's {@code SNAKE_CASE} names them), in declaration order. */
+    public static Map<String, Object> snakeCase(Record value) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecordComponent c : value.getClass().getRecordComponents()) {
+            try {
+                out.put(snakeCase(c.getName()), c.getAccessor().invoke(value));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + value.getClass().getSimpleName() + "." + c.getName(), e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A record made from a map with snake_case keys (as {@link #snakeCase(Record)} gives them): every
+     * component must be present; numbers are converted to a numeric component's type, whole
+     * numbers only for whole-number types.
+     *
+     * @throws IllegalArgumentException naming the component that is missing or of the wrong type
+     */
+    public static <R extends Record> R fromSnakeCase(Class<R> type, Map<String, ?> values) {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            String name = snakeCase(components[i].getName());
+            types[i] = components[i].getType();
+            if (!values.containsKey(name)) {
+                throw new IllegalArgumentException(name + " is missing");
+            }
+            args[i] = converted(name, values.get(name), types[i]);
+        }
+        try {
+            return type.getDeclaredConstructor(types).newInstance(args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
+        }
+    }
+
+    private static Object converted(String name, Object value, Class<?> type) {
+        if (type == double.class || type == Double.class) {
+            if (value instanceof Number n) {
+                return n.doubleValue();
+            }
+        } else if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
+            if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+                long whole = n.longValue();
+                if (type == long.class || type == Long.class) {
+                    return whole;
+                }
+                if (whole == (int) whole) {
+                    return (int) whole;
+                }
+            }
+        } else if (type == boolean.class || type == Boolean.class) {
+            if (value instanceof Boolean) {
+                return value;
+            }
+        } else if (type.isInstance(value)) {
+            return value;
+        }
+        throw new IllegalArgumentException(name + ": " + value + " is not a " + type.getSimpleName());
+    }
+
+    /**
+     * {@code holdStillCmS} → {@code hold_still_cm_s}: an underscore before an upper-case letter that
+     * does not follow another one (Jackson's {@code SnakeCaseStrategy}, which the MQTT contract's
+     * names were first made with).
+     */
+    public static String snakeCase(String camel) {
+        StringBuilder out = new StringBuilder(camel.length() + 8);
+        boolean previousUpper = false;
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (i == 0 && c == '_') {
+                continue;
+            }
+            if (Character.isUpperCase(c)) {
+                if (!previousUpper && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
+                    out.append('_');
+                }
+                out.append(Character.toLowerCase(c));
+                previousUpper = true;
+            } else {
+                out.append(c);
+                previousUpper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    /** Data binding, for values of types this class does not write itself; loaded on first use only. */
+    private static final class Binding {
+        static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+}
