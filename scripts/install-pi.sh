@@ -94,7 +94,7 @@ install -m 0644 "$repo/rollbridge.example.yaml" "$root/opt/rollbridge/rollbridge
 say "making the class data archive ..."
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-service_flags=(-XX:+UseSerialGC -Xms8m -Xmn4m -Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1
+service_flags=(-XX:+UseSerialGC -Xms8m -Xmn2m -Xmx48m -Xss256k -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1
   -XX:-UsePerfData)
 "$java_bin" "${service_flags[@]}" -XX:DumpLoadedClassList="$scratch/loaded.classlist" \
   -jar "$root/opt/rollbridge/rollbridge.jar" run --once --speed 0 --port 0 --dashboard-port -1 --no-cue \

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessBench {
     /** The JVM flags of scripts/rollbridge.service. */
-    public static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmn4m", "-Xmx48m", "-Xss256k",
+    public static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmn2m", "-Xmx48m", "-Xss256k",
             "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData");
     /** The environment scripts/rollbridge.service sets for the JVM. */
     public static final Map<String, String> UNIT_ENV = Map.of("MALLOC_ARENA_MAX", "2");

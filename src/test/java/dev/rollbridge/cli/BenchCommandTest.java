@@ -50,6 +50,14 @@ class BenchCommandTest extends WithMosquitto {
     }
 
     @Test
+    void theInstallerMakesItsArchiveWithTheUnitsFlags() throws Exception {
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of("scripts/install-pi.sh"));
+        Matcher flags = Pattern.compile("service_flags=\\(([^)]*)\\)").matcher(script);
+        assertThat(flags.find()).as("service_flags=(...) in install-pi.sh").isTrue();
+        assertThat(java.util.List.of(flags.group(1).trim().split("\\s+"))).isEqualTo(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+    }
+
+    @Test
     void startUpIsMeasuredWithTheUnitsFlagsPlusTheOnesToTry() {
         assertThat(Main.execute("bench", "startup", "--broker", broker.url(), "--runs", "1",
                 "--jvm-option=-XX:MaxHeapFreeRatio=70", "--jvm-option", "-Dprobe=1")).isZero();
