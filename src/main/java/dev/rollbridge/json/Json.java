@@ -48,40 +48,33 @@ public final class Json {
 
     /** A JSON document's tree; {@link MissingNode} for an empty one (as {@code ObjectMapper.readTree}). */
     public static JsonNode read(byte[] json) throws JsonProcessingException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return tree(p);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new JsonParseException(null, e.getMessage(), e);
-        }
+        return tree(() -> FACTORY.createParser(json));
     }
 
     /** A JSON document's tree; {@link MissingNode} for an empty one. */
     public static JsonNode read(String json) throws JsonProcessingException {
-        try (JsonParser p = FACTORY.createParser(json)) {
-            return tree(p);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new JsonParseException(null, e.getMessage(), e);
-        }
+        return tree(() -> FACTORY.createParser(json));
     }
 
     /** A YAML document's tree (its first document); {@link MissingNode} for an empty one. */
     public static JsonNode readYaml(String yaml) throws JsonProcessingException {
-        try (JsonParser p = YAML.createParser(yaml)) {
-            return tree(p);
+        return tree(() -> YAML.createParser(yaml));
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode tree(ParserSource source) throws JsonProcessingException {
+        try (JsonParser p = source.open()) {
+            JsonToken first = p.nextToken();
+            return first == null ? MissingNode.getInstance() : value(p, first);
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
+            // In-memory input: only a decoding problem, reported as a parse error like the others.
             throw new JsonParseException(null, e.getMessage(), e);
         }
-    }
-
-    private static JsonNode tree(JsonParser p) throws IOException {
-        JsonToken first = p.nextToken();
-        return first == null ? MissingNode.getInstance() : value(p, first);
     }
 
     /** The value starting at {@code token}; nesting is bounded by the parser's own depth limit. */
