@@ -100,8 +100,10 @@ service_flags=(-XX:+UseSerialGC -Xms8m -Xmn2m -Xmx48m -Xss256k -XX:TieredStopAtL
   -jar "$root/opt/rollbridge/rollbridge.jar" run --once --speed 0 --port 0 --dashboard-port -1 --no-cue \
   --no-ha-discovery --data-dir "$scratch/data" >"$scratch/cds.log" 2>&1 \
   || { echo "install-pi.sh: the archive run failed; see below" >&2; cat "$scratch/cds.log" >&2; exit 1; }
-if "$java_bin" -jar "$root/opt/rollbridge/rollbridge.jar" check-config "$target_config" 2>/dev/null \
-    | grep -qx '    broker: embedded'; then
+resolved="$("$java_bin" -jar "$root/opt/rollbridge/rollbridge.jar" check-config "$target_config" 2>/dev/null || true)"
+broker_classes="the embedded broker's left out: the configuration names an external one"
+if grep -qx '    broker: embedded' <<<"$resolved"; then
+  broker_classes="with the embedded broker's, which the configuration runs"
   cp "$scratch/loaded.classlist" "$scratch/service.classlist"
 else
   grep -v -e 'io/netty/' -e 'io/moquette/' "$scratch/loaded.classlist" >"$scratch/service.classlist"
@@ -112,7 +114,7 @@ rm -f "$root/opt/rollbridge/rollbridge.jsa"
   >"$scratch/dump.log" 2>&1 \
   || { echo "install-pi.sh: making the archive failed; see below" >&2; cat "$scratch/dump.log" >&2; exit 1; }
 chmod 0644 "$root/opt/rollbridge/rollbridge.jsa"
-say "wrote $root/opt/rollbridge/rollbridge.jsa ($(grep -c -v -e '^#' -e '^@' "$scratch/service.classlist") classes)"
+say "wrote $root/opt/rollbridge/rollbridge.jsa ($(grep -c -v -e '^#' -e '^@' "$scratch/service.classlist") classes, $broker_classes)"
 
 # 5. The unit.
 install -d -m 0755 "$root/etc/systemd/system"

@@ -33,7 +33,7 @@ class InstallPiIT {
         Path root = Files.createTempDirectory(repo.resolve("target"), "piroot-");
         String out = run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar"),
                 java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
-        assertThat(out).contains("enabled rollbridge.service");
+        assertThat(out).contains("enabled rollbridge.service").contains("with the embedded broker's, which the configuration runs");
 
         assertThat(root.resolve("opt/rollbridge/rollbridge.jar")).exists();
         assertThat(Files.size(root.resolve("opt/rollbridge/rollbridge.jsa"))).as("AppCDS archive").isGreaterThan(1_000_000);
@@ -95,7 +95,7 @@ class InstallPiIT {
         Files.writeString(config, "mqtt:\n  broker: tcp://127.0.0.1:1883\nble:\n  backend: bluez\ndevices:\n  - profile: rollsense-ball\n");
         String out = run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar", "--config", config.toString()),
                 java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
-        assertThat(out).contains("enabled rollbridge.service");
+        assertThat(out).contains("enabled rollbridge.service").contains("the embedded broker's left out");
         assertThat(Files.readString(root.resolve("etc/rollbridge/config.yaml"))).contains("broker: tcp://127.0.0.1:1883");
 
         assertServiceArchive(root.resolve("opt/rollbridge/rollbridge.jsa"), root.resolve("opt/rollbridge/rollbridge.jar"), false);
