@@ -47,6 +47,8 @@ public final class Daemon implements AutoCloseable {
         Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // A JVM crash report goes under target/ (not the working tree), where a test can look for it.
+                "-XX:ErrorFile=" + Path.of("target").toAbsolutePath().resolve("hs_err_pid%p.log"),
                 "-cp", System.getProperty("java.class.path"),
                 "dev.rollbridge.cli.Main"));
         command.addAll(List.of(args));
@@ -89,7 +91,17 @@ public final class Daemon implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("rollbridge did not stop within " + timeout + " of SIGTERM");
         }
+        assertNoCrash();
         return process.exitValue();
+    }
+
+    /** The JVM did not crash (a crash report names the process). */
+    public void assertNoCrash() {
+        Path report = Path.of("target").toAbsolutePath().resolve("hs_err_pid" + process.pid() + ".log");
+        if (Files.exists(report)) {
+            throw new AssertionError("rollbridge's JVM crashed (exit " + (process.isAlive() ? "-" : process.exitValue())
+                    + "): see " + report);
+        }
     }
 
     /** SIGKILL: no shutdown hook, no goodbye. */
@@ -101,6 +113,7 @@ public final class Daemon implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("rollbridge did not exit within " + timeout);
         }
+        assertNoCrash();
         return process.exitValue();
     }
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +42,15 @@ public final class TinybCentral implements BleCentral {
     private final BluetoothManager manager;
     private final Optional<String> adapterName;
     private final Map<String, BluetoothDevice> connected = new ConcurrentHashMap<>();
-    private final Map<String, List<BluetoothGattCharacteristic>> notifying = new ConcurrentHashMap<>();
+    /**
+     * Switches of the value callbacks of each connected device. TinyB frees a notification callback
+     * ({@code disableValueNotifications}) while its GLib thread may be inside it: the JVM then
+     * crashes (SIGSEGV in {@code search_class}, seen at every few stops while a device streamed).
+     * So a callback is never taken back from TinyB, only switched off; once the device is
+     * disconnected no more notifications come for it, and the characteristic (with its callback)
+     * is let go to the garbage collector.
+     */
+    private final Map<String, List<AtomicBoolean>> notifying = new ConcurrentHashMap<>();
     private volatile Listener listener = address -> {
     };
 
@@ -222,7 +231,7 @@ public final class TinybCentral implements BleCentral {
         try {
             d.enableConnectedNotifications(up -> {
                 if (!up && connected.remove(key) != null) {
-                    notifying.remove(key);
+                    switchOff(notifying.remove(key));
                     listener.disconnected(key);
                 }
             });
@@ -240,17 +249,20 @@ public final class TinybCentral implements BleCentral {
     public void disconnect(String address) {
         String key = address.toUpperCase(Locale.ROOT);
         BluetoothDevice d = connected.remove(key);
-        List<BluetoothGattCharacteristic> chars = notifying.remove(key);
+        switchOff(notifying.remove(key));
         try {
-            if (chars != null) {
-                chars.forEach(BluetoothGattCharacteristic::disableValueNotifications);
-            }
             if (d != null) {
                 d.disableConnectedNotifications();
                 d.disconnect();
             }
         } catch (RuntimeException e) {
             log.debug("disconnecting {}: {}", address, e.getMessage());
+        }
+    }
+
+    private static void switchOff(List<AtomicBoolean> callbacks) {
+        if (callbacks != null) {
+            callbacks.forEach(on -> on.set(false));
         }
     }
 
@@ -296,8 +308,13 @@ public final class TinybCentral implements BleCentral {
     @Override
     public void subscribe(String address, UUID service, UUID characteristic, Consumer<byte[]> onValue) throws BleException {
         BluetoothGattCharacteristic c = characteristic(address, service, characteristic);
-        c.enableValueNotifications(onValue::accept);
-        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(c);
+        AtomicBoolean on = new AtomicBoolean(true);
+        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(on);
+        c.enableValueNotifications(value -> {
+            if (on.get()) {
+                onValue.accept(value);
+            }
+        });
     }
 
     @Override
