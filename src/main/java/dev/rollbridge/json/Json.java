@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +22,7 @@ import java.io.StringWriter;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,29 +48,52 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * How deep a document from outside may nest (objects and arrays) unless a reader asks for less.
+     * Trees are built without recursion, so depth costs heap, not stack; the bound keeps a hostile
+     * payload from costing much of either, and keeps the recursive writers and {@code JsonNode}'s
+     * own {@code equals}/{@code toString} safe on every tree this class builds.
+     */
+    public static final int MAX_DEPTH = 64;
+
     /** A JSON document's tree; {@link MissingNode} for an empty one (as {@code ObjectMapper.readTree}). */
     public static JsonNode read(byte[] json) throws JsonProcessingException {
-        return tree(() -> FACTORY.createParser(json));
+        return read(json, MAX_DEPTH);
+    }
+
+    /**
+     * A JSON document's tree, refusing one nested deeper than {@code maxDepth} or followed by
+     * anything but whitespace ({@code {"pain":5} garbage}).
+     */
+    public static JsonNode read(byte[] json, int maxDepth) throws JsonProcessingException {
+        return tree(() -> FACTORY.createParser(json), maxDepth, true);
     }
 
     /** A JSON document's tree; {@link MissingNode} for an empty one. */
     public static JsonNode read(String json) throws JsonProcessingException {
-        return tree(() -> FACTORY.createParser(json));
+        return tree(() -> FACTORY.createParser(json), MAX_DEPTH, true);
     }
 
     /** A YAML document's tree (its first document); {@link MissingNode} for an empty one. */
     public static JsonNode readYaml(String yaml) throws JsonProcessingException {
-        return tree(() -> YAML.createParser(yaml));
+        return tree(() -> YAML.createParser(yaml), MAX_DEPTH, false);
     }
 
     private interface ParserSource {
         JsonParser open() throws IOException;
     }
 
-    private static JsonNode tree(ParserSource source) throws JsonProcessingException {
+    private static JsonNode tree(ParserSource source, int maxDepth, boolean single) throws JsonProcessingException {
         try (JsonParser p = source.open()) {
             JsonToken first = p.nextToken();
-            return first == null ? MissingNode.getInstance() : value(p, first);
+            if (first == null) {
+                return MissingNode.getInstance();
+            }
+            JsonNode root = build(p, first, maxDepth);
+            if (single && !atEnd(p)) {
+                throw new JsonParseException(p, "unexpected content after the JSON value");
+            }
+            return root;
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
@@ -77,24 +102,68 @@ public final class Json {
         }
     }
 
-    /** The value starting at {@code token}; nesting is bounded by the parser's own depth limit. */
-    private static JsonNode value(JsonParser p, JsonToken token) throws IOException {
+    /** Nothing but whitespace is left (what the parser makes of anything else does not matter: it is refused). */
+    private static boolean atEnd(JsonParser p) {
+        try {
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The value starting at {@code first}, built with an explicit stack of open containers: a
+     * document nested a thousand deep must not overflow a thread's stack (the service runs with
+     * 256 kB stacks), whatever the depth limit.
+     */
+    private static JsonNode build(JsonParser p, JsonToken first, int maxDepth) throws IOException {
+        ArrayDeque<ContainerNode<?>> open = new ArrayDeque<>();
+        String name = null;
+        for (JsonToken token = first; ; token = p.nextToken()) {
+            if (token == null) {
+                throw new JsonParseException(p, "unexpected end of input");
+            }
+            JsonNode value;
+            switch (token) {
+                case FIELD_NAME:
+                    name = p.currentName();
+                    continue;
+                case START_OBJECT:
+                case START_ARRAY:
+                    if (open.size() >= maxDepth) {
+                        throw new JsonParseException(p, "nesting depth over " + maxDepth + " levels");
+                    }
+                    ContainerNode<?> container = token == JsonToken.START_OBJECT ? NODES.objectNode() : NODES.arrayNode();
+                    attach(open.peek(), name, container);
+                    open.push(container);
+                    continue;
+                case END_OBJECT:
+                case END_ARRAY:
+                    value = open.pop();
+                    if (open.isEmpty()) {
+                        return value;
+                    }
+                    continue;
+                default:
+                    value = scalar(p, token);
+            }
+            if (open.isEmpty()) {
+                return value;
+            }
+            attach(open.peek(), name, value);
+        }
+    }
+
+    private static void attach(ContainerNode<?> parent, String name, JsonNode value) {
+        if (parent instanceof ObjectNode object) {
+            object.set(name, value);
+        } else if (parent instanceof ArrayNode array) {
+            array.add(value);
+        }
+    }
+
+    private static JsonNode scalar(JsonParser p, JsonToken token) throws IOException {
         switch (token) {
-            case START_OBJECT: {
-                ObjectNode object = NODES.objectNode();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String name = p.currentName();
-                    object.set(name, value(p, p.nextToken()));
-                }
-                return object;
-            }
-            case START_ARRAY: {
-                ArrayNode array = NODES.arrayNode();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    array.add(value(p, t));
-                }
-                return array;
-            }
             case VALUE_STRING:
                 return NODES.textNode(p.getText());
             case VALUE_NUMBER_INT:
@@ -119,6 +188,22 @@ public final class Json {
             default:
                 throw new JsonParseException(p, "unexpected " + token);
         }
+    }
+
+    /**
+     * A value as it may be echoed in an error message: its text (strings without quotes), cut to
+     * {@code max} characters with an ellipsis, so a 256 kB payload is never repeated back.
+     */
+    public static String excerpt(JsonNode value, int max) {
+        if (value == null || value.isMissingNode()) {
+            return "nothing";
+        }
+        return excerpt(value.isTextual() ? value.textValue() : write(value), max);
+    }
+
+    /** Text cut to {@code max} characters, with an ellipsis when cut. */
+    public static String excerpt(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, Math.max(0, max - 1)) + "\u2026";
     }
 
     /** Compact JSON text of a tree, as {@code JsonNode.toString()} gives it. */

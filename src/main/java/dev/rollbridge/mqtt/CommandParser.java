@@ -22,6 +22,12 @@ import java.util.Set;
  * </pre>
  */
 public final class CommandParser {
+    /** A command is one flat object; a {@code transaction} may nest a little, never deeper. */
+    static final int MAX_DEPTH = 32;
+    /** How much of a bad value an error message repeats. */
+    private static final int SHOWN = 100;
+    /** The longest {@code transaction} echoed back. */
+    static final int MAX_TRANSACTION_CHARS = 256;
     private static final List<String> ACTIONS = List.of("session", "pain", "symptom", "calibrate");
     private static final List<String> LEGS = List.of("left", "right", "unknown");
 
@@ -38,9 +44,9 @@ public final class CommandParser {
     public static Command parse(byte[] payload) throws BadCommand {
         JsonNode root;
         try {
-            root = Json.read(payload);
+            root = Json.read(payload, MAX_DEPTH);
         } catch (JsonProcessingException e) {
-            throw new BadCommand("invalid JSON: " + e.getOriginalMessage());
+            throw new BadCommand("invalid JSON: " + Json.excerpt(String.valueOf(e.getOriginalMessage()), 2 * SHOWN));
         } catch (java.io.IOException e) {
             throw new BadCommand("unreadable payload: " + e.getMessage());
         }
@@ -73,7 +79,7 @@ public final class CommandParser {
                 try {
                     yield new Command.ReportSymptom(Symptom.parse(text));
                 } catch (IllegalArgumentException e) {
-                    throw new BadCommand("unknown symptom '" + text + "' (expected one of "
+                    throw new BadCommand("unknown symptom '" + Json.excerpt(text, SHOWN) + "' (expected one of "
                             + String.join(", ", Arrays.stream(Symptom.values()).map(Symptom::wireName).toList()) + ")");
                 }
             }
@@ -84,9 +90,12 @@ public final class CommandParser {
     /** The request's {@code transaction} value, echoed in the response; null when absent or unreadable. */
     public static Object transaction(byte[] payload) {
         try {
-            JsonNode root = Json.read(payload);
+            JsonNode root = Json.read(payload, MAX_DEPTH);
             JsonNode t = root == null ? null : root.get("transaction");
-            return t == null || t.isNull() ? null : t.isNumber() ? t.numberValue() : t.asText();
+            if (t == null || t.isNull() || Json.write(t).length() > MAX_TRANSACTION_CHARS) {
+                return null; // an answer never repeats more than a short tag back
+            }
+            return t.isNumber() ? t.numberValue() : t.asText();
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
@@ -99,7 +108,7 @@ public final class CommandParser {
                 allowOnly(root, "session", "leg");
                 String leg = root.has("leg") ? text(root, "leg") : "unknown";
                 if (!LEGS.contains(leg)) {
-                    throw new BadCommand("leg '" + leg + "' is not one of " + String.join(", ", LEGS));
+                    throw new BadCommand("leg '" + Json.excerpt(leg, SHOWN) + "' is not one of " + String.join(", ", LEGS));
                 }
                 return new Command.StartSession(leg);
             }
@@ -107,7 +116,7 @@ public final class CommandParser {
                 allowOnly(root, "session");
                 return new Command.StopSession();
             }
-            default -> throw new BadCommand("session '" + what + "' is not one of start, stop");
+            default -> throw new BadCommand("session '" + Json.excerpt(what, SHOWN) + "' is not one of start, stop");
         }
     }
 
@@ -133,7 +142,7 @@ public final class CommandParser {
                 }
                 return new Command.MarkCalibration(pain);
             }
-            default -> throw new BadCommand("calibrate '" + what + "' is not one of start, mark, cancel");
+            default -> throw new BadCommand("calibrate '" + Json.excerpt(what, SHOWN) + "' is not one of start, mark, cancel");
         }
     }
 
@@ -143,7 +152,7 @@ public final class CommandParser {
         for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new BadCommand("unknown key '" + k + "' (with " + keys[0] + " only " + String.join(", ", keys)
+                throw new BadCommand("unknown key '" + Json.excerpt(k, SHOWN) + "' (with " + keys[0] + " only " + String.join(", ", keys)
                         + " and transaction are allowed)");
             }
         }
@@ -152,16 +161,22 @@ public final class CommandParser {
     private static String text(JsonNode root, String key) throws BadCommand {
         JsonNode n = root.get(key);
         if (n == null || !n.isTextual()) {
-            throw new BadCommand("\"" + key + "\" must be a string, got " + n);
+            throw new BadCommand("\"" + key + "\" must be a string, got " + shown(n));
         }
         return n.asText();
     }
 
     private static int integer(JsonNode root, String key, int min, int max) throws BadCommand {
         JsonNode n = root.get(key);
-        if (n == null || !n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
-            throw new BadCommand("\"" + key + "\" must be a whole number from " + min + " to " + max + ", got " + n);
+        // canConvertToLong first: a huge number must not wrap round into the range (2^64 + 5 is not 5).
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+            throw new BadCommand("\"" + key + "\" must be a whole number from " + min + " to " + max + ", got " + shown(n));
         }
         return n.asInt();
+    }
+
+    /** A value as JSON, at most {@value #SHOWN} characters of it. */
+    private static String shown(JsonNode n) {
+        return n == null ? "nothing" : Json.excerpt(Json.write(n), SHOWN);
     }
 }

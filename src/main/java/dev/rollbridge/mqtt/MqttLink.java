@@ -1,5 +1,6 @@
 package dev.rollbridge.mqtt;
 
+import dev.rollbridge.json.Json;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -8,6 +9,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.TimerPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bridge's one connection to the broker (Paho, MQTT 3.1.1): TCP_NODELAY sockets, memory
@@ -54,7 +57,8 @@ public final class MqttLink implements AutoCloseable {
     private final MqttConnectOptions options;
     private final Set<CompletableFuture<Void>> outstanding = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, MessageHandler> subscriptions = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
     private volatile Listener listener = new Listener() {
         @Override
         public void connected(boolean reconnect) {
@@ -104,11 +108,14 @@ public final class MqttLink implements AutoCloseable {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 subscriptions.forEach((filter, handler) -> {
-                    if (org.eclipse.paho.client.mqttv3.MqttTopic.isMatched(filter, topic)) {
+                    if (MqttTopic.isMatched(filter, topic)) {
                         try {
                             handler.handle(topic, message.getPayload());
-                        } catch (RuntimeException e) {
-                            log.warn("handling a message on {} failed: {}", topic, e.toString());
+                        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                            // Whatever a message does to its handler, it must never reach Paho: an exception
+                            // (an Error too) thrown out of messageArrived drops the connection, and the
+                            // broker then publishes the bridge's last will. Anyone who can publish could do that.
+                            handlerFailed(topic, e);
                         }
                     }
                 });
@@ -119,6 +126,18 @@ public final class MqttLink implements AutoCloseable {
                 // Completion is tracked per publish through its action listener.
             }
         });
+    }
+
+    private void handlerFailed(String topic, Throwable e) {
+        long n = handlerFailures.incrementAndGet();
+        if (n <= 3 || n % 1000 == 0) {
+            log.warn("handling a message on {} failed ({} so far): {}", Json.excerpt(topic, 100), n, e.toString());
+        }
+    }
+
+    /** Messages whose handler threw; each was dropped, the connection kept. */
+    public long handlerFailures() {
+        return handlerFailures.get();
     }
 
     public void setListener(Listener listener) {

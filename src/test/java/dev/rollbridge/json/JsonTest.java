@@ -104,6 +104,45 @@ class JsonTest {
         assertThatThrownBy(() -> Json.read(deep)).isInstanceOf(JsonProcessingException.class).hasMessageContaining("depth");
     }
 
+    /**
+     * The service runs with 256 kB thread stacks (-Xss256k). A reader that recursed once per level
+     * overflowed that at the parser's own limit of 1,000 levels: a StackOverflowError, which no
+     * caller expected. The tree is built without recursion, and refuses more than 64 levels.
+     */
+    @Test
+    void aThousandLevelsOnAServiceSizedStackAreAParseErrorNotAStackOverflow() throws Exception {
+        byte[] command = ("{\"transaction\":" + "[".repeat(999) + "]".repeat(999) + ",\"pain\":5}").getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                Json.read(command);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "service-sized-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(thrown.get()).isInstanceOf(JsonProcessingException.class).hasMessageContaining("depth over 64");
+
+        // Within the limit, as deep as allowed, on the same stack: read whole.
+        JsonNode deepest = Json.read(("[".repeat(64) + "]".repeat(64)).getBytes(StandardCharsets.UTF_8));
+        int depth = 0;
+        for (JsonNode n = deepest; n != null && n.isArray(); n = n.size() > 0 ? n.get(0) : null) {
+            depth++;
+        }
+        assertThat(depth).isEqualTo(64);
+        assertThatThrownBy(() -> Json.read("[[[1]]]".getBytes(StandardCharsets.UTF_8), 2)).hasMessageContaining("depth over 2");
+    }
+
+    @Test
+    void anythingAfterTheJsonValueIsRefused() throws Exception {
+        assertThatThrownBy(() -> Json.read("{\"pain\":5} garbage")).isInstanceOf(JsonProcessingException.class)
+                .hasMessageContaining("after the JSON value");
+        assertThatThrownBy(() -> Json.read("{\"pain\":5}{\"pain\":9}")).isInstanceOf(JsonProcessingException.class);
+        assertThat(catching(() -> Json.read("  {\"pain\":5}\n\t "))).isEqualTo(Json.read("{\"pain\":5}"));
+        assertThat(Json.excerpt("x".repeat(5_000), 100)).hasSize(100).endsWith("\u2026");
+    }
+
     enum Colour { RED }
 
     @Test

@@ -53,4 +53,44 @@ class CommandParserTest {
     void aBadCommandSaysWhatIsWrong(String what, String json, String message) {
         assertThatThrownBy(() -> parse(json)).as(what).isInstanceOf(CommandParser.BadCommand.class).hasMessageContaining(message);
     }
+
+    @Test
+    void trailingGarbageAndNumbersThatWouldWrapAreRefused() {
+        assertThatThrownBy(() -> parse("{\"pain\":5} garbage")).isInstanceOf(CommandParser.BadCommand.class)
+                .hasMessageContaining("invalid JSON").hasMessageContaining("after the JSON value");
+        // 2^64 + 5: as a long it wraps round to 5.
+        assertThatThrownBy(() -> parse("{\"pain\":18446744073709551621}")).isInstanceOf(CommandParser.BadCommand.class)
+                .hasMessageContaining("from 0 to 10, got 18446744073709551621");
+        assertThatThrownBy(() -> parse("{\"calibrate\":\"mark\",\"pain\":18446744073709551619}"))
+                .isInstanceOf(CommandParser.BadCommand.class).hasMessageContaining("from 0 to 10");
+    }
+
+    @Test
+    void aHugeBadValueIsEchoedInAHundredCharactersAtMost() {
+        String huge = "x".repeat(200_000);
+        for (String json : new String[]{"{\"symptom\":\"" + huge + "\"}", "{\"pain\":\"" + huge + "\"}",
+                "{\"session\":\"start\",\"leg\":\"" + huge + "\"}", "{\"pain\":1,\"" + huge + "\":1}"}) {
+            assertThatThrownBy(() -> parse(json)).isInstanceOf(CommandParser.BadCommand.class)
+                    .satisfies(e -> assertThat(e.getMessage().length()).as(e.getMessage().substring(0, 40)).isLessThan(300));
+        }
+        assertThat(CommandParser.transaction(("{\"pain\":1,\"transaction\":\"" + huge + "\"}").getBytes(StandardCharsets.UTF_8)))
+                .as("a transaction too long to echo").isNull();
+    }
+
+    @Test
+    void aCommandNestedAThousandDeepIsABadCommandEvenOnTheServicesStack() throws Exception {
+        byte[] deep = ("{\"pain\":1,\"transaction\":" + "[".repeat(1_000) + "]".repeat(1_000) + "}").getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                CommandParser.parse(deep);
+                CommandParser.transaction(deep);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "service-sized-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(thrown.get()).isInstanceOf(CommandParser.BadCommand.class).hasMessageContaining("depth");
+    }
 }
