@@ -19,8 +19,13 @@ import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.profile.Thresholds;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -47,6 +52,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern BLE_ADDRESS = Pattern.compile("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$");
     private static final Pattern DEVICE_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,63}$");
+    private static final Pattern HOST_NAME = Pattern.compile("^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
 
     /** A file that loaded, with what is allowed but unwise (a world-readable password, no hostname check). */
@@ -66,24 +72,47 @@ public final class ConfigLoader {
         this.defaultDataDir = defaultDataDir;
     }
 
+    /** A configuration is a few kilobytes; anything much bigger is a mistake (or a trap) and is not read. */
+    static final int MAX_BYTES = 256 * 1024;
+
     /** @throws ConfigException listing every problem, when there is any */
     public Loaded load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "no such file")));
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "cannot read it: " + e.getMessage())));
-        }
+        String text = readBounded(file);
         JsonNode root;
         try {
             root = text.isBlank() ? JsonNodeFactory.instance.objectNode() : Json.readYaml(text);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""))));
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, YamlErrors.describe(e))));
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // A file within the size limit can still be built to exhaust a small heap or stack: say so in one line.
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null,
+                    "too complex to read (" + e.getClass().getSimpleName() + "); a configuration is a short mapping, see rollbridge.example.yaml")));
         }
         return new Reading(file.toAbsolutePath(), root).read();
+    }
+
+    /** The file's text, at most {@link #MAX_BYTES} of strict UTF-8; every failure is a one-line problem. */
+    private static String readBounded(Path file) {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "no such file")));
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null,
+                    "permission denied: run as a user who may read it (for /etc/rollbridge/config.yaml: sudo)")));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "cannot read it: " + e.getMessage())));
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null,
+                    "larger than " + MAX_BYTES / 1024 + " kB: not a rollbridge configuration (see rollbridge.example.yaml)")));
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null, "not UTF-8 text")));
+        }
     }
 
     /** One pass over one file, collecting problems and warnings. */
@@ -490,7 +519,7 @@ public final class ConfigLoader {
         }
 
         private RollbridgeConfig.Dashboard dashboard(ConfigNode n) {
-            n.expectMapping("port", "bind", "token_file");
+            n.expectMapping("port", "bind", "token_file", "allowed_hosts");
             RollbridgeConfig.Dashboard d = RollbridgeConfig.Dashboard.defaults();
             int port = (int) n.integer("port", -1, 65535, d.port());
             String bind = n.text("bind").orElse(d.bind());
@@ -515,7 +544,16 @@ public final class ConfigLoader {
                     n.child("token_file").problem(e instanceof java.nio.file.NoSuchFileException ? "no such file" : "cannot read it: " + e.getMessage());
                 }
             }
-            return new RollbridgeConfig.Dashboard(port, bind, token);
+            List<String> allowedHosts = new ArrayList<>();
+            for (ConfigNode h : n.list("allowed_hosts")) {
+                String name = h.json().asText("").toLowerCase(Locale.ROOT);
+                if (!h.json().isTextual() || !HOST_NAME.matcher(name).matches()) {
+                    h.problem("a host name the page is opened by, like rollbridge.local or pi.lan (no scheme, no port)");
+                } else {
+                    allowedHosts.add(name);
+                }
+            }
+            return new RollbridgeConfig.Dashboard(port, bind, token, allowedHosts);
         }
 
         private void warnIfOthersCanRead(Path p, String why) {

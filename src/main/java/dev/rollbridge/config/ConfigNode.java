@@ -1,12 +1,17 @@
 package dev.rollbridge.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rollbridge.json.Json;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -45,12 +50,12 @@ final class ConfigNode {
     }
 
     void problem(String reason) {
-        problems.add(new ConfigProblem(path, isMissing() ? null : shown(json), reason));
+        problems.add(new ConfigProblem(path, isMissing() ? null : shown(path, json), reason));
     }
 
-    /** For keys whose value must not be echoed (passwords). */
+    /** For values that must not be echoed whatever their key (a broker URL with a login in it). */
     void secretProblem(String reason) {
-        problems.add(new ConfigProblem(path, "(hidden)", reason));
+        problems.add(new ConfigProblem(path, REDACTED, reason));
     }
 
     /** A mapping with only these keys; each unknown key is a problem, with the nearest known one suggested. */
@@ -66,7 +71,7 @@ final class ConfigNode {
         json.fieldNames().forEachRemaining(key -> {
             if (!known.contains(key)) {
                 String hint = nearest(key, known).map(k -> "; did you mean '" + k + "'?").orElse("");
-                problems.add(new ConfigProblem(child(key).path, shown(json.get(key)),
+                problems.add(new ConfigProblem(child(key).path, shown(child(key).path, json.get(key)),
                         "unknown key (allowed here: " + String.join(", ", allowed) + ")" + hint));
             }
         });
@@ -95,7 +100,7 @@ final class ConfigNode {
         if (c.isMissing()) {
             return otherwise;
         }
-        if (!c.json.isIntegralNumber()) {
+        if (!c.json.isIntegralNumber() || !c.json.canConvertToLong()) {
             c.problem("expected a whole number from " + min + " to " + max);
             return otherwise;
         }
@@ -142,7 +147,7 @@ final class ConfigNode {
         if (v.isEmpty()) {
             return otherwise;
         }
-        String lower = v.get().toLowerCase(java.util.Locale.ROOT);
+        String lower = v.get().toLowerCase(Locale.ROOT);
         if (!allowed.contains(lower)) {
             child(key).problem("allowed: " + String.join(", ", allowed));
             return otherwise;
@@ -166,9 +171,56 @@ final class ConfigNode {
         return out;
     }
 
-    private static String shown(JsonNode value) {
-        String s = value.isTextual() ? value.asText() : Json.write(value);
+    /**
+     * A value as a problem may show it: never a secret. A value is hidden when any key on its path
+     * looks like a secret's (a misspelt {@code passwrd}, a password put in the wrong section), and
+     * inside a mapping or list every such key's value is hidden too.
+     */
+    static String shown(String path, JsonNode value) {
+        for (String key : path.split("[.\\[\\]]")) {
+            if (looksSecret(key) && !SECRET_REFERENCES.contains(key)) {
+                return REDACTED;
+            }
+        }
+        String s = value.isTextual() ? value.asText() : Json.write(redacted(value));
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    static final String REDACTED = "<redacted>";
+    /** Keys that say where a secret is, not what it is: their values (a file, a variable name) help and are shown. */
+    private static final List<String> SECRET_REFERENCES = List.of("password_file", "password_env", "token_file", "key_file");
+    private static final List<String> SECRET_WORDS = List.of("pass", "pwd", "secret", "token", "key", "cred", "auth", "private");
+
+    /**
+     * Whether a key names something secret, or is a slip of the pen for one: password, passwd,
+     * passwrd, pasword, pw, api_key, token_file, client_secret, credentials and the like.
+     */
+    static boolean looksSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        if (k.isEmpty()) {
+            return false;
+        }
+        for (String word : SECRET_WORDS) {
+            if (k.contains(word)) {
+                return true;
+            }
+        }
+        return k.startsWith("pw") || distance(k, "password") <= 3;
+    }
+
+    private static JsonNode redacted(JsonNode value) {
+        if (value.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            value.properties().forEach(e -> copy.set(e.getKey(), looksSecret(e.getKey()) && !SECRET_REFERENCES.contains(e.getKey())
+                    ? TextNode.valueOf(REDACTED) : redacted(e.getValue())));
+            return copy;
+        }
+        if (value.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            value.forEach(v -> copy.add(redacted(v)));
+            return copy;
+        }
+        return value;
     }
 
     /** The known key a typo most likely meant, if any is close (edit distance ≤ 2, or a prefix). */

@@ -97,9 +97,18 @@ public record RollbridgeConfig(
     }
 
     /** The web dashboard: port (-1: none), address to bind, and the token that allows commands beyond loopback. */
-    public record Dashboard(int port, String bind, Optional<Secret> token) {
+    /**
+     * The web dashboard. {@code allowedHosts}: host names the page may be opened by besides the
+     * address it listens on (e.g. {@code rollbridge.local}); any other {@code Host} is refused, which
+     * is what stops DNS rebinding.
+     */
+    public record Dashboard(int port, String bind, Optional<Secret> token, List<String> allowedHosts) {
+        public Dashboard {
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+
         public static Dashboard defaults() {
-            return new Dashboard(8080, "127.0.0.1", Optional.empty());
+            return new Dashboard(8080, "127.0.0.1", Optional.empty(), List.of());
         }
     }
 
@@ -181,6 +190,9 @@ public record RollbridgeConfig(
         dash.put("port", dashboard.port());
         dash.put("bind", dashboard.bind());
         dash.put("token", dashboard.token().isPresent() ? "set" : "none");
+        if (!dashboard.allowedHosts().isEmpty()) {
+            dash.put("allowed_hosts", dashboard.allowedHosts());
+        }
         m.put("dashboard", dash);
         return m;
     }

@@ -107,7 +107,7 @@ class ConfigLoaderTest {
     void aSecretIsNeverEchoedEvenInAProblem() throws IOException {
         Path file = write("url.yaml", "mqtt:\n  broker: tcp://bob:hunter2-secret@broker.lan:1883\n  password: [1, 2]\n");
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(file));
-        assertThat(e.getMessage()).doesNotContain("hunter2-secret").contains("mqtt.broker = (hidden)").contains("mqtt.password = (hidden)");
+        assertThat(e.getMessage()).doesNotContain("hunter2-secret").contains("mqtt.broker = <redacted>").contains("mqtt.password = <redacted>");
     }
 
     @Test
@@ -197,5 +197,63 @@ class ConfigLoaderTest {
         Path file = write("broken.yaml", "mqtt:\n  broker: [tcp://x\n");
         assertThatThrownBy(() -> loader(Map.of()).load(file)).isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML")
                 .hasMessageContaining("line ");
+    }
+
+    /**
+     * The README promises the password is never in an error message. A misspelt key, a password in
+     * the wrong section and a line that does not parse all used to print it.
+     */
+    @Test
+    void aPasswordUnderAMisspeltKeyInTheWrongSectionOrOnABrokenLineIsRedacted() throws IOException {
+        String secret = "hunter2-secret";
+        for (String yaml : new String[]{
+                "mqtt:\n  broker: tcp://broker.lan:1883\n  username: bob\n  passwrd: " + secret + "\n",
+                "mqtt:\n  broker: tcp://broker.lan:1883\n  pasword: " + secret + "\n",
+                "mqtt:\n  broker: tcp://broker.lan:1883\n  pw: " + secret + "\n",
+                "password: " + secret + "\n",
+                "dashboard:\n  password: " + secret + "\n",
+                "ble:\n  mqtt_password: " + secret + "\n",
+                "dashboard:\n  token: " + secret + "\n",
+                "mqtt:\n  credentials: {user: bob, secret: " + secret + "}\n",
+                "mqtt: [password: " + secret + "]\n",
+                "mqtt:\n  tls: {client_key: " + secret + "}\n",
+                "mqtt:\n  username: bob\n  password: \"" + secret + "\n",      // an unterminated quote
+                "mqtt:\n  username: bob\n  password: " + secret + ": more\n",  // a second colon
+                "mqtt:\n\tpassword: " + secret + "\n",                        // a tab
+                "mqtt:\n  password: *" + secret + "\n",                        // an alias that does not exist
+        }) {
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(write("s.yaml", yaml)));
+            assertThat(e).as(yaml).isNotNull();
+            assertThat(e.getMessage()).as(yaml).doesNotContain(secret).doesNotContain("hunter2");
+        }
+        ConfigException misspelt = catchThrowableOfType(ConfigException.class, () -> loader(Map.of())
+                .load(write("s.yaml", "mqtt:\n  broker: tcp://broker.lan:1883\n  username: bob\n  passwrd: " + secret + "\n")));
+        assertThat(misspelt.getMessage()).contains("mqtt.passwrd = <redacted>: unknown key").contains("did you mean 'password'?");
+        ConfigException broken = catchThrowableOfType(ConfigException.class, () -> loader(Map.of())
+                .load(write("s.yaml", "mqtt:\n  username: bob\n  password: \"" + secret + "\n")));
+        assertThat(broken.getMessage()).as("where, and what went wrong, in one position")
+                .matches("(?s).*not valid YAML at line \\d+, column \\d+: .*");
+        // Other values are still shown, so a typo elsewhere remains easy to find.
+        ConfigException other = catchThrowableOfType(ConfigException.class, () -> loader(Map.of())
+                .load(write("s.yaml", "mqtt:\n  base_topc: house\n")));
+        assertThat(other.getMessage()).contains("mqtt.base_topc = house");
+    }
+
+    @Test
+    void aFileTooLargeNotUtf8OrUnreadableIsOneLineNotAStackTrace() throws IOException {
+        Path big = dir.resolve("big.yaml");
+        Files.write(big, ("# " + "x".repeat(1_000) + "\n").repeat(300).getBytes());
+        assertThatThrownBy(() -> loader(Map.of()).load(big)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("larger than 256 kB");
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, new byte[]{'u', 's', 'e', 'r', ':', ' ', (byte) 0xE9, '\n'});
+        assertThatThrownBy(() -> loader(Map.of()).load(latin1)).isInstanceOf(ConfigException.class).hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> loader(Map.of()).load(Path.of("/dev/zero"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("larger than 256 kB");
+        Path deep = write("deep.yaml", "a: " + "[".repeat(5_000) + "]".repeat(5_000) + "\n");
+        assertThatThrownBy(() -> loader(Map.of()).load(deep)).isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        assertThat(ConfigNode.looksSecret("base_topic")).isFalse();
+        assertThat(ConfigNode.looksSecret("keepalive_s")).isFalse();
+        assertThat(ConfigNode.looksSecret("Passwort")).isTrue();
     }
 }
