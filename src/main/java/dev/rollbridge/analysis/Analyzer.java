@@ -26,7 +26,7 @@ public final class Analyzer {
     private final FrictionRule friction;
     private final TighteningRule tightening;
     private final SessionTracker sessions;
-    private final CalibrationRule calibrating = new CalibrationRule();
+    private final CalibrationRule calibrating;
     private Calibration calibration;
     private int battery = -1;
     private boolean any;
@@ -50,6 +50,7 @@ public final class Analyzer {
         this.warmup = new WarmupRule(thresholds);
         this.friction = new FrictionRule(thresholds);
         this.tightening = new TighteningRule(thresholds);
+        this.calibrating = new CalibrationRule(thresholds.calibrationTimeoutMs());
         calibration.ifPresent(this::apply);
     }
 
@@ -69,7 +70,7 @@ public final class Analyzer {
             friction.newSession();
         }
         int session = sessions.number();
-        calibrating.onSample(motion);
+        calibrating.onSample(motion, ceilingKpa(), session, out);
         if (!calibrating.active()) {
             // Pressing to 7/10 on purpose is what calibration asks for.
             pressure.onSample(motion, session, out);
@@ -152,9 +153,13 @@ public final class Analyzer {
             return calibrating.mark(now, mark.pain(), session, out, this::apply);
         }
         if (command instanceof Command.CancelCalibration) {
-            return calibrating.cancel();
+            return calibrating.cancel(now, ceilingKpa(), session, out);
         }
         throw new IllegalArgumentException("unhandled command " + command);
+    }
+
+    private double ceilingKpa() {
+        return calibration != null ? calibration.ceilingKpa() : thresholds.pressureCeilingKpa();
     }
 
     private void apply(Calibration c) {
@@ -163,15 +168,16 @@ public final class Analyzer {
     }
 
     /**
-     * The stream ended or the link dropped: a hold in progress ends at the last sample, raised
-     * conditions clear. At the end of a stream the session ends too (a replay publishes its summary).
+     * The stream ended, the link dropped or the bridge is stopping: a hold in progress ends at the
+     * last sample, raised conditions clear. At the end of a stream and at a stop the session ends
+     * too, so its summary is published and recorded ({@code end_of_stream}, {@code bridge_stopped}).
      */
     public void interrupt(String reason) {
         if (!any) {
             return;
         }
         interruptRules(reason);
-        if (reason.equals("end_of_stream")) {
+        if (reason.equals("end_of_stream") || reason.equals("bridge_stopped")) {
             sessions.end(motion.tMillis, reason, out);
         }
     }
@@ -187,7 +193,7 @@ public final class Analyzer {
     /** Current state, for the state topic. */
     public DeviceState state() {
         Phase phase = hold.inHold() ? Phase.HOLD : friction.active() ? Phase.FRICTION : motion.contact ? Phase.ROLLING : Phase.IDLE;
-        double ceiling = calibration != null ? calibration.ceilingKpa() : thresholds.pressureCeilingKpa();
+        double ceiling = ceilingKpa();
         return new DeviceState(motion.tMillis, Rounding.r1(motion.pressureKpa), Rounding.r2(motion.speedCmS), phase,
                 Rounding.r1(hold.elapsedMillis(motion.tMillis) / 1000.0), sessions.leg(),
                 Rounding.r1(sessions.activeMillis() / 1000.0), battery, sessions.number(), ceiling,

@@ -8,18 +8,33 @@ import java.util.TreeMap;
  * The guided ramp: after {@code {"calibrate":"start"}} the person presses slowly harder and marks
  * 3, 5 and 7 out of 10. Each mark takes the mean pressure of the last {@value #MARK_WINDOW_MS} ms in
  * contact. When all three are in, {@code calibration_done} carries the new band and ceiling.
+ *
+ * <p>The pressure ceiling is off while the ramp runs (pressing to 7/10 is the point), so a ramp
+ * that is never finished must not leave it off: after {@code calibration_timeout_ms} of sample time
+ * (2 minutes) it is abandoned, the ceiling in force before comes back, and
+ * {@code calibration_cancelled} says so. A cancel command ends it the same way.
  */
 final class CalibrationRule {
     static final long MARK_WINDOW_MS = 500;
     private final SlidingWindow pressures = SlidingWindow.forMean(2048);
+    private final long timeoutMs;
     private boolean active;
+    private long startedMillis;
     private final Map<Integer, Double> marks = new TreeMap<>();
+
+    CalibrationRule(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
 
     boolean active() {
         return active;
     }
 
-    void onSample(Motion m) {
+    /** @param ceilingKpa the ceiling in force, named when a timed-out ramp gives it back */
+    void onSample(Motion m, double ceilingKpa, int session, EventSink out) {
+        if (active && m.tMillis - startedMillis >= timeoutMs) {
+            end(m.tMillis, "timeout", ceilingKpa, session, out);
+        }
         if (!m.contact || m.releasePending) {
             pressures.clear();
             return;
@@ -29,19 +44,30 @@ final class CalibrationRule {
 
     Command.Result start(long now, int session, EventSink out) {
         active = true;
+        startedMillis = now;
         marks.clear();
         out.emit(Event.of(EventType.CALIBRATION_STARTED, AlertState.INSTANT, now, session,
                 "Calibration: press slowly harder and mark when it feels like 3, 5 and 7 out of 10.", Map.of()));
         return Command.Result.ok("calibration started");
     }
 
-    Command.Result cancel() {
+    Command.Result cancel(long now, double ceilingKpa, int session, EventSink out) {
         if (!active) {
             return Command.Result.refused("no calibration is running");
         }
+        end(now, "command", ceilingKpa, session, out);
+        return Command.Result.ok("calibration cancelled; the previous pressure ceiling stays");
+    }
+
+    private void end(long now, String reason, double ceilingKpa, int session, EventSink out) {
         active = false;
         marks.clear();
-        return Command.Result.ok("calibration cancelled; the previous pressure ceiling stays");
+        String why = reason.equals("timeout")
+                ? String.format(Locale.ROOT, "Calibration not finished within %d s: abandoned.", timeoutMs / 1000)
+                : "Calibration cancelled.";
+        out.emit(Event.of(EventType.CALIBRATION_CANCELLED, AlertState.INSTANT, now, session,
+                String.format(Locale.ROOT, "%s The pressure ceiling of %.0f kPa is back on.", why, ceilingKpa),
+                HoldRule.data("reason", reason, "ceiling_kpa", ceilingKpa, "started_t_ms", startedMillis)));
     }
 
     /** Returns the finished calibration through {@code done} when this mark completes it. */

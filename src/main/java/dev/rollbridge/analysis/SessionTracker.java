@@ -172,8 +172,9 @@ final class SessionTracker {
                 "pain_reports", List.copyOf(pains),
                 "alerts", new TreeMap<>(alertsByType));
         out.emit(Event.of(EventType.SESSION_ENDED, AlertState.INSTANT, now, number,
-                String.format(Locale.ROOT, "Session on the %s ended: %.1f min active, %d hold(s), %d met the 30 s target.",
-                        legName(), activeMillis / 60_000.0, holdSeconds.size(), holdsMet), summary));
+                String.format(Locale.ROOT, "Session on the %s ended%s: %.1f min active, %d hold(s), %d met the 30 s target.",
+                        legName(), reason.equals("bridge_stopped") ? " as the bridge stopped" : "", activeMillis / 60_000.0,
+                        holdSeconds.size(), holdsMet), summary));
         return true;
     }
 

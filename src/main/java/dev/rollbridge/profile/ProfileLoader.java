@@ -341,6 +341,10 @@ public final class ProfileLoader {
         if (t.painReduceAbove() > 10) {
             throw n.error("pain_reduce_above " + t.painReduceAbove() + " is out of range [0, 10]");
         }
+        if (t.calibrationTimeoutMs() < 10_000 || t.calibrationTimeoutMs() > 600_000) {
+            throw n.error("calibration_timeout_ms " + t.calibrationTimeoutMs() + " is out of range [10000, 600000]: "
+                    + "the ramp takes under a minute, and the pressure ceiling is off while it runs");
+        }
         return t;
     }
 

@@ -47,7 +47,9 @@ public record Thresholds(
         double tighteningFloorKpa,
         long tighteningSustainMs,
         // pain reports: above this (of 10) the pressure must come down
-        int painReduceAbove) {
+        int painReduceAbove,
+        // a calibration not finished in this time is abandoned (the ceiling it switched off comes back)
+        long calibrationTimeoutMs) {
 
     /** The design's defaults for a tool with the given contact level and pressure ceiling. */
     public static Thresholds defaults(double contactKpa, double pressureCeilingKpa) {
@@ -60,7 +62,7 @@ public record Thresholds(
                 300_000, 300_000, 600_000,
                 0.3, 150, 1_000, 0.5, 8.0, 5.0, 60_000,
                 3_000, 300, 4.0, pressureCeilingKpa * 0.02, 150,
-                7);
+                7, 120_000);
     }
 
     /** The same thresholds with a calibrated pressure ceiling (and its clear level, 90 % of it). */
@@ -71,6 +73,6 @@ public record Thresholds(
                 sessionIdleMs, legTargetMs, legLimitMs, frictionReversalCmS, frictionStrokeMinMs, frictionStrokeMaxMs,
                 frictionStrokeMinCm, frictionStrokeMaxCm, frictionAreaCm, frictionLimitMs,
                 tighteningBaselineMs, tighteningWindowMs, tighteningFactor, tighteningFloorKpa, tighteningSustainMs,
-                painReduceAbove);
+                painReduceAbove, calibrationTimeoutMs);
     }
 }

@@ -135,6 +135,40 @@ class CommandRulesTest {
     }
 
     @Test
+    void aCalibrationNeverFinishedTimesOutAfterTwoMinutesAndTheCeilingIsBack() {
+        press(100, 1_000);
+        long started = t - 10; // a command takes effect at the last sample's time
+        assertThat(analyzer.onCommand(new Command.StartCalibration()).ok()).isTrue();
+        // A forged start (or a forgotten one) must not leave the ceiling off: pressing past it while it runs ...
+        press(230, 119_000);
+        assertThat(types()).doesNotContain("pressure_too_high:raised", "calibration_cancelled");
+        // ... until the ramp has run for 2 minutes of sample time.
+        press(230, 1_500);
+        Event cancelled = events.stream().filter(e -> e.type() == EventType.CALIBRATION_CANCELLED).findFirst().orElseThrow();
+        assertThat(cancelled.tMillis()).isEqualTo(started + 120_000);
+        assertThat(cancelled.data()).containsEntry("reason", "timeout").containsEntry("ceiling_kpa", 200.0)
+                .containsEntry("started_t_ms", started);
+        assertThat(cancelled.message()).contains("200 kPa is back on");
+        Event raised = events.stream().filter(e -> e.type() == EventType.PRESSURE_TOO_HIGH).findFirst().orElseThrow();
+        assertThat(raised.tMillis()).as("the ceiling watches again from the timeout").isEqualTo(started + 120_000 + 200);
+        assertThat(analyzer.calibration()).isEmpty();
+        assertThat(analyzer.onCommand(new Command.MarkCalibration(3)).ok()).as("nothing left to mark").isFalse();
+    }
+
+    @Test
+    void aCancelledCalibrationSaysSoAndKeepsTheCeilingInForce() {
+        press(100, 1_000);
+        analyzer.onCommand(new Command.StartCalibration());
+        press(120, 1_000);
+        analyzer.onCommand(new Command.MarkCalibration(3));
+        assertThat(analyzer.onCommand(new Command.CancelCalibration()).ok()).isTrue();
+        assertThat(types()).containsSubsequence("calibration_started", "calibration_marked", "calibration_cancelled");
+        assertThat(events.get(events.size() - 1).data()).containsEntry("reason", "command");
+        press(230, 300);
+        assertThat(types()).contains("pressure_too_high:raised");
+    }
+
+    @Test
     void aStoredCalibrationIsInForceFromTheFirstSample() {
         List<Event> out = new ArrayList<>();
         Analyzer calibrated = new Analyzer(ball.thresholds(), ball.contactRadiusCm(),
