@@ -1,13 +1,41 @@
 // rollbridge dashboard: one EventSource, one card per device, everything drawn from MQTT messages.
+//
+// Anyone who can publish to the broker can put anything into those messages, so nothing from
+// MQTT is ever parsed as HTML: the page is built with elements and textContent only, numbers are
+// checked to be finite numbers, names and kinds are checked against what the contract allows, and
+// the server's Content-Security-Policy forbids inline script besides.
 "use strict";
 
-const devices = new Map();   // id -> {el, info, state, series: [[t, kPa]], marks: [[t, type, severity, state]]}
+const SVG = "http://www.w3.org/2000/svg";
+const SEVERITIES = ["info", "cue", "warning", "danger"];
+const STATES = ["instant", "raised", "cleared"];
+const PHASES = ["idle", "rolling", "hold", "friction"];
+const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
+const SEEN_KEPT = 500;
+
+const devices = new Map();   // id -> {el, state, series: [[t, kPa]], marks: [[t, type, severity, state]], seen: Set}
 let base = "rollbridge";
 let info = null;
+let csrf = "";
 let token = new URLSearchParams(location.search).get("token") || localStorage.getItem("rollbridge-token");
 if (token) localStorage.setItem("rollbridge-token", token);
 
 const $ = (root, sel) => root.querySelector(sel);
+
+// What a value from MQTT may be, or a safe stand-in.
+const num = v => (typeof v === "number" && Number.isFinite(v)) ? v : null;
+const text = (v, max = 200) => (typeof v === "string" ? v : v == null ? "" : String(v)).slice(0, max);
+const oneOf = (v, allowed, otherwise) => allowed.includes(v) ? v : otherwise;
+const fixed = (v, digits) => num(v) == null ? "–" : num(v).toFixed(digits);
+const clock = ms => num(ms) == null ? "–" : new Date(ms).toLocaleTimeString();
+
+function svg(name, attributes, parent) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, String(v));
+  if (parent) parent.appendChild(el);
+  return el;
+}
 
 function device(id) {
   if (devices.has(id)) return devices.get(id);
@@ -25,7 +53,7 @@ function device(id) {
   const empty = $(main, ".empty");
   if (empty) empty.remove();
   main.appendChild(el);
-  const d = {el, state: null, series: [], marks: [], summary: null};
+  const d = {el, state: null, series: [], marks: [], summary: null, seen: new Set()};
   devices.set(id, d);
   applyInfo();
   return d;
@@ -34,28 +62,29 @@ function device(id) {
 async function send(id, command) {
   const status = document.getElementById("command-status");
   try {
-    const r = await fetch("/api/command", {method: "POST",
-      headers: {"Content-Type": "application/json", ...(token ? {"X-Rollbridge-Token": token} : {})},
-      body: JSON.stringify({device: id, command})});
+    const headers = {"Content-Type": "application/json", "X-Rollbridge-Csrf": csrf};
+    if (token) headers["X-Rollbridge-Token"] = token;
+    const r = await fetch("/api/command", {method: "POST", headers, body: JSON.stringify({device: id, command})});
     const body = await r.json();
-    status.textContent = r.ok ? "sent " + JSON.stringify(command) : "not sent: " + body.error;
+    status.textContent = r.ok ? "sent " + JSON.stringify(command) : "not sent: " + text(body.error);
   } catch (e) {
     status.textContent = "not sent: " + e;
   }
 }
 
 function thresholds(id) {
-  const d = info && info.devices && info.devices.find(x => x.id === id);
-  return d ? d.thresholds : null;
+  const d = info && Array.isArray(info.devices) && info.devices.find(x => x && x.id === id);
+  return d && d.thresholds && typeof d.thresholds === "object" ? d.thresholds : null;
 }
 
 function applyInfo() {
-  if (!info || !info.devices) return;
+  if (!info || !Array.isArray(info.devices)) return;
   for (const d of info.devices) {
-    if (!devices.has(d.id)) continue;
+    if (!d || !devices.has(d.id)) continue;
     const el = devices.get(d.id).el;
-    $(el, ".name").textContent = d.id + " · " + d.profile;
-    $(el, ".speed-limit").textContent = d.thresholds.speed_limit_cm_s;
+    $(el, ".name").textContent = d.id + " · " + text(d.profile, 64);
+    const t = thresholds(d.id);
+    $(el, ".speed-limit").textContent = fixed(t && t.speed_limit_cm_s, 1);
   }
 }
 
@@ -73,32 +102,40 @@ function showState(id, s) {
   const d = device(id);
   const el = d.el;
   d.state = s;
-  const ceiling = s.ceiling_kpa || 100;
+  const pressure = num(s.pressure_kpa) ?? 0;
+  const speed = num(s.speed_cm_s) ?? 0;
+  const holdS = Math.max(0, num(s.hold_s) ?? 0);
+  const legS = Math.max(0, num(s.leg_active_s) ?? 0);
+  const ceiling = num(s.ceiling_kpa) > 0 ? num(s.ceiling_kpa) : 100;
   const full = ceiling * 1.3;
-  $(el, ".pressure-value").textContent = s.pressure_kpa.toFixed(1) + " kPa";
+  $(el, ".pressure-value").textContent = pressure.toFixed(1) + " kPa";
   $(el, ".ceiling-value").textContent = ceiling.toFixed(0);
-  $(el, ".gauge .value").setAttribute("d", arc(0, s.pressure_kpa / full));
-  $(el, ".gauge").classList.toggle("over", s.pressure_kpa > ceiling);
-  $(el, ".gauge .band").setAttribute("d", s.band_low_kpa != null ? arc(s.band_low_kpa / full, s.band_high_kpa / full) : "");
+  $(el, ".gauge .value").setAttribute("d", arc(0, pressure / full));
+  $(el, ".gauge").classList.toggle("over", pressure > ceiling);
+  const low = num(s.band_low_kpa), high = num(s.band_high_kpa);
+  $(el, ".gauge .band").setAttribute("d", low != null && high != null ? arc(low / full, high / full) : "");
   const a = Math.PI * (1 - ceiling / full);
   const c = $(el, ".gauge .ceiling");
   c.setAttribute("x1", 100 + 70 * Math.cos(a)); c.setAttribute("y1", 100 - 70 * Math.sin(a));
   c.setAttribute("x2", 100 + 92 * Math.cos(a)); c.setAttribute("y2", 100 - 92 * Math.sin(a));
-  const limit = (thresholds(id) || {speed_limit_cm_s: 7.5}).speed_limit_cm_s;
-  $(el, ".speed-value").textContent = s.speed_cm_s.toFixed(1) + " cm/s";
+  const t = thresholds(id);
+  const limit = num(t && t.speed_limit_cm_s) || 7.5;
+  $(el, ".speed-value").textContent = speed.toFixed(1) + " cm/s";
   const bar = $(el, ".speed-bar");
-  bar.style.width = Math.min(100, 100 * s.speed_cm_s / (limit * 1.5)) + "%";
-  bar.classList.toggle("over", s.speed_cm_s > limit);
-  $(el, ".phase").textContent = s.phase;
-  $(el, ".hold-s").textContent = Math.floor(s.hold_s) + " s";
-  $(el, ".ring-progress").style.strokeDashoffset = (314.16 * (1 - Math.min(1, s.hold_s / 60))).toFixed(1);
-  $(el, ".leg").textContent = s.leg;
-  $(el, ".leg-active").textContent = (s.leg_active_s / 60).toFixed(1);
-  $(el, ".leg-bar").style.width = Math.min(100, 100 * s.leg_active_s / 600) + "%";
-  $(el, ".battery").textContent = s.battery == null ? "–" : s.battery + " %";
-  $(el, ".last-seen").textContent = new Date(s.last_seen).toLocaleTimeString();
-  if (s.phase !== "hold") $(el, ".cue-indicator").classList.remove("fired");
-  if (d.state && s.t_ms != null) d.series.push([s.t_ms, s.pressure_kpa]);
+  bar.style.width = Math.min(100, 100 * speed / (limit * 1.5)) + "%";
+  bar.classList.toggle("over", speed > limit);
+  const phase = oneOf(s.phase, PHASES, "idle");
+  $(el, ".phase").textContent = phase;
+  $(el, ".hold-s").textContent = Math.floor(holdS) + " s";
+  $(el, ".ring-progress").style.strokeDashoffset = (314.16 * (1 - Math.min(1, holdS / 60))).toFixed(1);
+  $(el, ".leg").textContent = text(s.leg, 16) || "–";
+  $(el, ".leg-active").textContent = (legS / 60).toFixed(1);
+  $(el, ".leg-bar").style.width = Math.min(100, 100 * legS / 600) + "%";
+  $(el, ".battery").textContent = num(s.battery) == null ? "–" : num(s.battery) + " %";
+  $(el, ".last-seen").textContent = typeof s.last_seen === "string" ? new Date(s.last_seen).toLocaleTimeString() : "–";
+  if (phase !== "hold") $(el, ".cue-indicator").classList.remove("fired");
+  if (num(s.t_ms) != null) d.series.push([s.t_ms, pressure]);
+  if (d.series.length > 3600) d.series.splice(0, d.series.length - 3600);
   drawChart(d);
 }
 
@@ -116,22 +153,34 @@ function chime() {
 }
 
 function showEvent(id, e) {
+  if (!e || typeof e !== "object" || !EVENT_TYPE.test(e.type)) return;
   const d = device(id);
   const el = d.el;
   const list = $(el, ".alerts");
-  if (e.id && list.querySelector(`[data-id="${e.id}"]`)) return;  // at-least-once: de-duplicate on id
+  const eventId = text(e.id, 64);
+  if (eventId) {  // at-least-once delivery: de-duplicate on id
+    if (d.seen.has(eventId)) return;
+    d.seen.add(eventId);
+    if (d.seen.size > SEEN_KEPT) d.seen.delete(d.seen.values().next().value);
+  }
+  const severity = oneOf(e.severity, SEVERITIES, "info");
+  const state = oneOf(e.state, STATES, "instant");
+  const tMs = num(e.t_ms) ?? 0;
   const li = document.createElement("li");
-  li.dataset.id = e.id || "";
   li.dataset.type = e.type;
-  li.className = `alert severity-${e.severity} state-${e.state}`;
-  li.textContent = `${(e.t_ms / 1000).toFixed(1)} s · ${e.type}${e.state === "instant" ? "" : " (" + e.state + ")"} · ${e.message}`;
+  li.className = `alert severity-${severity} state-${state}`;
+  li.textContent = `${(tMs / 1000).toFixed(1)} s · ${e.type}${state === "instant" ? "" : " (" + state + ")"} · ${text(e.message, 300)}`;
   list.prepend(li);
   while (list.children.length > 50) list.lastChild.remove();
   if (e.type === "session_started") { d.series = []; d.marks = []; }
-  else if (!e.type.startsWith("device_") && !e.type.startsWith("session_")) d.marks.push([e.t_ms, e.type, e.severity, e.state]);
+  else if (!e.type.startsWith("device_") && !e.type.startsWith("session_")) {
+    d.marks.push([tMs, e.type, severity, state]);
+    if (d.marks.length > 500) d.marks.shift();
+  }
   if (e.type === "hold_target_reached") {
     const cue = $(el, ".cue-indicator");
-    cue.textContent = "\u266A " + Math.round(e.data.hold_s || 30) + " s: release slowly";
+    const holdS = num(e.data && e.data.hold_s) ?? 30;
+    cue.textContent = "\u266A " + Math.round(holdS) + " s: release slowly";
     cue.classList.add("fired");
     chime();
   }
@@ -141,38 +190,49 @@ function showEvent(id, e) {
 function showSummary(id, s) {
   const d = device(id);
   d.summary = s;
-  const rows = [["leg", s.leg], ["length", (s.duration_s / 60).toFixed(1) + " min"], ["active", (s.active_s / 60).toFixed(1) + " min"],
-    ["holds", s.holds_met_target + " of " + s.holds + " met 30 s"], ["pressure", s.mean_pressure_kpa + " mean, " + s.max_pressure_kpa + " max kPa"],
-    ["too fast", s.too_fast_s + " s"], ["friction", s.friction_s + " s"], ["ended", s.reason]];
-  $(d.el, ".summary").innerHTML = rows.map(([k, v]) => `<tr><td class="muted">${k}</td><td>${v}</td></tr>`).join("");
-  $(d.el, ".summary-title").textContent = "last session ended " + new Date(s.ts).toLocaleTimeString();
+  const rows = [["leg", text(s.leg, 16)], ["length", fixed(num(s.duration_s) / 60, 1) + " min"],
+    ["active", fixed(num(s.active_s) / 60, 1) + " min"],
+    ["holds", fixed(s.holds_met_target, 0) + " of " + fixed(s.holds, 0) + " met 30 s"],
+    ["pressure", fixed(s.mean_pressure_kpa, 1) + " mean, " + fixed(s.max_pressure_kpa, 1) + " max kPa"],
+    ["too fast", fixed(s.too_fast_s, 1) + " s"], ["friction", fixed(s.friction_s, 1) + " s"], ["ended", text(s.reason, 32)]];
+  const table = $(d.el, ".summary");
+  table.replaceChildren(...rows.map(([k, v]) => {
+    const tr = document.createElement("tr");
+    const key = document.createElement("td");
+    key.className = "muted";
+    key.textContent = k;
+    const value = document.createElement("td");
+    value.textContent = v;
+    tr.append(key, value);
+    return tr;
+  }));
+  $(d.el, ".summary-title").textContent = "last session ended " + (typeof s.ts === "string" ? new Date(s.ts).toLocaleTimeString() : "–");
 }
 
 // Pressure over time, holds shaded, alerts as dots coloured by severity.
 function drawChart(d) {
-  const svg = $(d.el, ".chart");
+  const chart = $(d.el, ".chart");
+  chart.replaceChildren();
   const pts = d.series;
-  if (pts.length < 2) { svg.innerHTML = ""; return; }
+  if (pts.length < 2) return;
   const t0 = pts[0][0], t1 = pts[pts.length - 1][0] || t0 + 1;
-  const pMax = Math.max(...pts.map(p => p[1]), (d.state && d.state.ceiling_kpa) || 1) * 1.1;
-  const x = t => (400 * (t - t0) / Math.max(1, t1 - t0)).toFixed(1);
-  const y = p => (140 - 140 * p / pMax).toFixed(1);
-  let html = "";
+  const pMax = Math.max(...pts.map(p => p[1]), num(d.state && d.state.ceiling_kpa) || 1) * 1.1;
+  const x = t => 400 * (t - t0) / Math.max(1, t1 - t0);
+  const y = p => 140 - 140 * p / pMax;
   let holdStart = null;
+  const shade = (from, to) => svg("rect", {class: "hold", x: x(from).toFixed(1), y: 0,
+    width: Math.max(1, to - x(from)).toFixed(1), height: 140}, chart);
   for (const [t, type] of d.marks) {
     if (type === "hold_started") holdStart = t;
-    if (type === "hold_ended" && holdStart != null) {
-      html += `<rect class="hold" x="${x(holdStart)}" y="0" width="${Math.max(1, x(t) - x(holdStart))}" height="140"/>`;
-      holdStart = null;
-    }
+    if (type === "hold_ended" && holdStart != null) { shade(holdStart, x(t)); holdStart = null; }
   }
-  if (holdStart != null) html += `<rect class="hold" x="${x(holdStart)}" y="0" width="${Math.max(1, 400 - x(holdStart))}" height="140"/>`;
-  html += `<polyline points="${pts.map(p => x(p[0]) + "," + y(p[1])).join(" ")}"/>`;
+  if (holdStart != null) shade(holdStart, 400);
+  svg("polyline", {points: pts.map(p => x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1)).join(" ")}, chart);
   for (const [t, type, severity, state] of d.marks) {
     if (severity === "info" || state === "cleared") continue;
-    html += `<circle class="mark-${severity}" cx="${x(t)}" cy="8" r="4"><title>${type}</title></circle>`;
+    const dot = svg("circle", {class: "mark-" + oneOf(severity, SEVERITIES, "info"), cx: x(t).toFixed(1), cy: 8, r: 4}, chart);
+    svg("title", {}, dot).textContent = type;
   }
-  svg.innerHTML = html;
 }
 
 function showAvailability(id, up) {
@@ -190,35 +250,53 @@ function showBridge(up) {
   document.getElementById("bridge-banner").hidden = up;
 }
 
+// A series snapshot from the server: points and marks, each checked like any other value.
+function showSeries(id, s) {
+  const d = device(id);
+  d.series = (Array.isArray(s.points) ? s.points : []).filter(p => Array.isArray(p) && num(p[0]) != null && num(p[1]) != null)
+    .map(p => [p[0], p[1]]);
+  d.marks = (Array.isArray(s.marks) ? s.marks : []).filter(m => Array.isArray(m) && num(m[0]) != null && EVENT_TYPE.test(m[1]))
+    .map(m => [m[0], m[1], oneOf(m[2], SEVERITIES, "info"), oneOf(m[3], STATES, "instant")]);
+  drawChart(d);
+}
+
 function route(topic, payload) {
-  if (!topic.startsWith(base + "/") && !topic.startsWith("$series/")) return;
+  if (typeof topic !== "string") return;
   if (topic.startsWith("$series/")) {
-    const d = device(topic.substring(8));
-    d.series = payload.points; d.marks = payload.marks; drawChart(d);
+    const id = topic.substring(8);
+    if (DEVICE_ID.test(id) && payload && typeof payload === "object") showSeries(id, payload);
     return;
   }
+  if (!topic.startsWith(base + "/")) return;
   const rest = topic.substring(base.length + 1).split("/");
   if (rest[0] === "bridge") {
     if (rest[1] === "state") showBridge(payload && payload.state === "online");
-    if (rest[1] === "info") { info = payload; applyInfo(); }
+    if (rest[1] === "info" && payload && typeof payload === "object") { info = payload; applyInfo(); }
     return;
   }
   const id = rest[0];
-  if (rest.length === 1 && payload) showState(id, payload);
+  if (!DEVICE_ID.test(id) || !payload || typeof payload !== "object") return;
+  if (rest.length === 1) showState(id, payload);
   else if (rest[1] === "event") showEvent(id, payload);
-  else if (rest[1] === "availability") showAvailability(id, payload && payload.state === "online");
-  else if (rest[1] === "session" && payload) showSummary(id, payload);
+  else if (rest[1] === "availability") showAvailability(id, payload.state === "online");
+  else if (rest[1] === "session") showSummary(id, payload);
   else if (rest[1] === "set" && rest[2] === "response") {
-    document.getElementById("command-status").textContent = payload.ok ? "✓ " + payload.message : "✗ " + payload.error;
+    document.getElementById("command-status").textContent = payload.ok === true ? "✓ " + text(payload.message) : "✗ " + text(payload.error);
   }
 }
 
 async function start() {
   const config = await (await fetch("/api/config")).json();
   base = config.base;
+  csrf = config.csrf;
   document.body.classList.toggle("read-only", config.read_only || (config.token_required && !token));
   const source = new EventSource("/events");
-  source.onmessage = m => { const {topic, payload} = JSON.parse(m.data); route(topic, payload); };
+  source.onmessage = m => {
+    try {
+      const {topic, payload} = JSON.parse(m.data);
+      route(topic, payload);
+    } catch (e) { /* one bad message must not stop the page */ }
+  };
   source.onerror = () => { document.getElementById("bridge-state").textContent = "dashboard reconnecting…"; };
 }
 

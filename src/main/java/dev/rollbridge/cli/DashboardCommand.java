@@ -11,15 +11,20 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code rollbridge dashboard}: the web page alone, fed by any broker the bridge publishes to. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Serve the live web dashboard for a bridge that publishes to BROKER.",
         description = {"A separate MQTT subscriber: it can run on another machine than the bridge.",
                 "Commands from the page are allowed on 127.0.0.1; beyond it the page is read-only",
-                "unless --token is given (then the page URL needs ?token=...).",
+                "unless --token is given (then the page URL needs ?token=...). It answers only",
+                "to its own address and --allowed-host names, and takes commands only from",
+                "its own page (docs/threat-model.md).",
                 "Give --broker, or --config with the bridge's configuration file (for a broker",
                 "with TLS or a login).",
                 "Exit codes: 0 stopped, 1 broker unreachable, 2 bad option."})
@@ -46,6 +51,11 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "Commands from the page must carry this token.")
     String token;
+
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A host name the page is opened by besides the listening address (repeatable), e.g. rollbridge.local; "
+                    + "any other Host is refused (DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -80,15 +90,17 @@ final class DashboardCommand implements Callable<Integer> {
                     + BrokerConnector.describe(e));
             return 1;
         }
-        DashboardServer server = DashboardServer.start(feed, host, port, token);
+        DashboardServer server = DashboardServer.start(feed, new DashboardServer.Options(host, port, Optional.ofNullable(token),
+                allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()));
         System.out.println("Dashboard: " + server.url());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        StopSignals signals = StopSignals.install();
+        Thread hook = new Thread(() -> {
             server.close();
             feed.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        signals.await();
+        StopSignals.stopOnce(hook);
         return 0;
     }
 }

@@ -19,36 +19,68 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The dashboard's own MQTT subscriber: it can run on another machine than the bridge. It keeps
  * what a page that opens late needs (the retained topics, recent events, this session's pressure
  * over time with its holds and alerts) and hands every message on to the open pages.
+ *
+ * <p>Anyone who can publish to the broker can publish under the base topic, so the feed takes
+ * only the topics of the MQTT contract, for the devices the bridge lists in {@code bridge/info}
+ * (it subscribes to those and nothing else), each within a size limit, and keeps a bounded
+ * amount of each. A message outside that is never stored and never reaches a page.
  */
 public final class DashboardFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardFeed.class);
-    private static final int EVENTS_KEPT = 50;
-    private static final int POINTS_KEPT = 3_600;
+    static final int EVENTS_KEPT = 50;
+    static final int POINTS_KEPT = 3_600;
+    static final int MARKS_KEPT = 500;
+    static final int MAX_DEVICES = 32;
+    private static final int MAX_DEPTH = 16;
+    private static final Pattern DEVICE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    /** The topics of the contract a page shows, with the largest payload each may carry. */
+    private enum Kind {
+        BRIDGE_STATE(256), BRIDGE_INFO(64 * 1024), STATE(4 * 1024), EVENT(8 * 1024), AVAILABILITY(256), SESSION(16 * 1024),
+        RESPONSE(4 * 1024);
+
+        final int maxBytes;
+
+        Kind(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+    }
+
+    private record Route(Kind kind, String device) {
+    }
 
     private final Topics topics;
     private final MqttSettings settings;
     private final PahoThreads threads = new PahoThreads();
     private final MqttAsyncClient client;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong ignored = new AtomicLong();
     // Guarded by "this".
+    private final Set<String> devices = new LinkedHashSet<>();
     private final Map<String, JsonNode> latest = new LinkedHashMap<>();
     private final Map<String, Deque<JsonNode>> events = new LinkedHashMap<>();
     private final Map<String, Deque<double[]>> series = new LinkedHashMap<>();
-    private final Map<String, ArrayNode> marks = new LinkedHashMap<>();
+    private final Map<String, Deque<JsonNode>> marks = new LinkedHashMap<>();
 
     public DashboardFeed(String brokerUrl, Topics topics) throws MqttException {
         this(MqttSettings.of(brokerUrl, "dashboard", topics.base()), topics);
@@ -63,11 +95,13 @@ public final class DashboardFeed implements AutoCloseable {
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
-                try {
-                    client.subscribe(topics.base() + "/#", 1);
-                } catch (MqttException e) {
-                    log.warn("dashboard cannot subscribe to {}/#: {}", topics.base(), e.getMessage());
+                // A clean session forgets subscriptions: the bridge's topics, then each known device's.
+                subscribe(topics.bridgeState(), topics.bridgeInfo());
+                List<String> known;
+                synchronized (DashboardFeed.this) {
+                    known = List.copyOf(devices);
                 }
+                known.forEach(DashboardFeed.this::subscribeDevice);
             }
 
             @Override
@@ -77,7 +111,12 @@ public final class DashboardFeed implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                receive(topic, message.getPayload());
+                try {
+                    receive(topic, message.getPayload());
+                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                    // Never out to Paho: that would drop the connection.
+                    ignore(topic, e.toString());
+                }
             }
 
             @Override
@@ -109,6 +148,16 @@ public final class DashboardFeed implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /** Whether the bridge lists this device (commands go only to those). */
+    public synchronized boolean knows(String device) {
+        return devices.contains(device);
+    }
+
+    /** Messages dropped: outside the contract, too large, not JSON, or for a device the bridge does not list. */
+    public long ignoredCount() {
+        return ignored.get();
+    }
+
     /** Everything a page needs to show the present: retained topics, recent events, session series. */
     public synchronized List<String> snapshot() {
         List<String> out = new ArrayList<>();
@@ -118,7 +167,8 @@ public final class DashboardFeed implements AutoCloseable {
             ObjectNode s = JsonNodeFactory.instance.objectNode();
             ArrayNode p = s.putArray("points");
             points.forEach(pt -> p.addArray().add((long) pt[0]).add(pt[1]));
-            s.set("marks", marks.getOrDefault(device, JsonNodeFactory.instance.arrayNode()));
+            ArrayNode m = s.putArray("marks");
+            marks.getOrDefault(device, new ArrayDeque<>()).forEach(m::add);
             out.add(message("$series/" + device, s));
         });
         return out;
@@ -131,55 +181,178 @@ public final class DashboardFeed implements AutoCloseable {
         client.publish(topics.device(device) + "/set", m);
     }
 
+    private void subscribe(String... filters) {
+        try {
+            int[] qos = new int[filters.length];
+            Arrays.fill(qos, 1);
+            client.subscribe(filters, qos);
+        } catch (MqttException e) {
+            log.warn("dashboard cannot subscribe to {}: {}", String.join(", ", filters), e.getMessage());
+        }
+    }
+
+    private String[] deviceTopics(String device) {
+        return new String[]{topics.device(device), topics.event(device), topics.availability(device), topics.session(device),
+                topics.commandResponse(device)};
+    }
+
+    private void subscribeDevice(String device) {
+        subscribe(deviceTopics(device));
+    }
+
+    /** Which topic of the contract this is; null when it is none of them or names an unknown device. */
+    private Route route(String topic) {
+        if (topic.equals(topics.bridgeState())) {
+            return new Route(Kind.BRIDGE_STATE, null);
+        }
+        if (topic.equals(topics.bridgeInfo())) {
+            return new Route(Kind.BRIDGE_INFO, null);
+        }
+        String prefix = topics.base() + "/";
+        if (!topic.startsWith(prefix)) {
+            return null;
+        }
+        String[] parts = topic.substring(prefix.length()).split("/", -1);
+        String device = parts[0];
+        synchronized (this) {
+            if (!devices.contains(device)) {
+                return null;
+            }
+        }
+        if (parts.length == 1) {
+            return new Route(Kind.STATE, device);
+        }
+        if (parts.length == 2) {
+            return switch (parts[1]) {
+                case "event" -> new Route(Kind.EVENT, device);
+                case "availability" -> new Route(Kind.AVAILABILITY, device);
+                case "session" -> new Route(Kind.SESSION, device);
+                default -> null;
+            };
+        }
+        return parts.length == 3 && parts[1].equals("set") && parts[2].equals("response") ? new Route(Kind.RESPONSE, device) : null;
+    }
+
     private void receive(String topic, byte[] bytes) {
+        Route route = route(topic);
+        if (route == null) {
+            ignore(topic, "not a topic of the contract for a device in bridge/info");
+            return;
+        }
+        if (bytes.length > route.kind().maxBytes) {
+            ignore(topic, bytes.length + " bytes, more than " + route.kind().maxBytes);
+            return;
+        }
         JsonNode payload;
         try {
-            payload = bytes.length == 0 ? JsonNodeFactory.instance.nullNode() : Json.read(bytes);
-        } catch (java.io.IOException e) {
-            return; // not ours
+            payload = bytes.length == 0 ? JsonNodeFactory.instance.nullNode() : Json.read(bytes, MAX_DEPTH);
+        } catch (IOException e) {
+            ignore(topic, "not JSON");
+            return;
         }
-        String line = message(topic, payload);
+        if (!payload.isObject() && !payload.isNull()) {
+            ignore(topic, "not a JSON object");
+            return;
+        }
+        List<String> added = List.of();
         synchronized (this) {
-            remember(topic, payload);
+            if (route.kind() == Kind.BRIDGE_INFO) {
+                added = updateDevices(payload);
+            }
+            remember(topic, route, payload);
         }
+        added.forEach(this::subscribeDevice);
+        String line = message(topic, payload);
         for (Consumer<String> l : listeners) {
             l.accept(line);
         }
     }
 
-    private void remember(String topic, JsonNode payload) {
-        String rest = topic.startsWith(topics.base() + "/") ? topic.substring(topics.base().length() + 1) : null;
-        if (rest == null || rest.endsWith("/set") || rest.endsWith("/set/response")) {
-            return;
-        }
-        String[] parts = rest.split("/");
-        String device = parts[0];
-        if (parts.length == 2 && parts[1].equals("event")) {
-            Deque<JsonNode> list = events.computeIfAbsent(device, d -> new ArrayDeque<>());
-            list.addLast(payload);
-            while (list.size() > EVENTS_KEPT) {
-                list.removeFirst();
-            }
-            String type = payload.path("type").asText();
-            if (type.equals("session_started")) {
-                series.remove(device);
-                marks.remove(device);
-            }
-            if (!type.startsWith("device_") && !type.startsWith("session_")) {
-                marks.computeIfAbsent(device, d -> JsonNodeFactory.instance.arrayNode()).addArray()
-                        .add(payload.path("t_ms").asLong()).add(type).add(payload.path("severity").asText())
-                        .add(payload.path("state").asText());
-            }
-            return;
-        }
-        if (parts.length == 1 && !device.equals("bridge") && payload.has("pressure_kpa")) {
-            Deque<double[]> points = series.computeIfAbsent(device, d -> new ArrayDeque<>());
-            points.addLast(new double[]{payload.path("t_ms").asDouble(), payload.path("pressure_kpa").asDouble()});
-            while (points.size() > POINTS_KEPT) {
-                points.removeFirst();
+    /** The devices {@code bridge/info} lists (valid ids, at most {@value #MAX_DEVICES}); returns the new ones. */
+    private List<String> updateDevices(JsonNode info) {
+        Set<String> listed = new LinkedHashSet<>();
+        for (JsonNode d : info.path("devices")) {
+            String id = d.path("id").asText("");
+            if (DEVICE_ID.matcher(id).matches() && !id.equals("bridge") && listed.size() < MAX_DEVICES) {
+                listed.add(id);
             }
         }
-        latest.put(topic, payload);
+        List<String> added = new ArrayList<>();
+        for (String id : listed) {
+            if (!devices.contains(id)) {
+                added.add(id);
+            }
+        }
+        for (String gone : new ArrayList<>(devices)) {
+            if (!listed.contains(gone)) {
+                forget(gone);
+            }
+        }
+        devices.clear();
+        devices.addAll(listed);
+        return added;
+    }
+
+    private void forget(String device) {
+        try {
+            client.unsubscribe(deviceTopics(device));
+        } catch (MqttException e) {
+            log.debug("dashboard unsubscribe from {}: {}", device, e.getMessage());
+        }
+        for (String t : deviceTopics(device)) {
+            latest.remove(t);
+        }
+        events.remove(device);
+        series.remove(device);
+        marks.remove(device);
+    }
+
+    private void remember(String topic, Route route, JsonNode payload) {
+        String device = route.device();
+        switch (route.kind()) {
+            case RESPONSE -> {
+                // An answer to one click: shown live, not kept.
+            }
+            case EVENT -> {
+                Deque<JsonNode> list = events.computeIfAbsent(device, d -> new ArrayDeque<>());
+                list.addLast(payload);
+                while (list.size() > EVENTS_KEPT) {
+                    list.removeFirst();
+                }
+                String type = payload.path("type").asText();
+                if (type.equals("session_started")) {
+                    series.remove(device);
+                    marks.remove(device);
+                }
+                if (!type.startsWith("device_") && !type.startsWith("session_")) {
+                    Deque<JsonNode> m = marks.computeIfAbsent(device, d -> new ArrayDeque<>());
+                    m.addLast(JsonNodeFactory.instance.arrayNode().add(payload.path("t_ms").asLong())
+                            .add(Json.excerpt(type, 64)).add(Json.excerpt(payload.path("severity").asText(), 16))
+                            .add(Json.excerpt(payload.path("state").asText(), 16)));
+                    while (m.size() > MARKS_KEPT) {
+                        m.removeFirst();
+                    }
+                }
+            }
+            case STATE -> {
+                if (payload.path("pressure_kpa").isNumber() && payload.path("t_ms").isNumber()) {
+                    Deque<double[]> points = series.computeIfAbsent(device, d -> new ArrayDeque<>());
+                    points.addLast(new double[]{payload.path("t_ms").asDouble(), payload.path("pressure_kpa").asDouble()});
+                    while (points.size() > POINTS_KEPT) {
+                        points.removeFirst();
+                    }
+                }
+                latest.put(topic, payload);
+            }
+            default -> latest.put(topic, payload);
+        }
+    }
+
+    private void ignore(String topic, String why) {
+        long n = ignored.incrementAndGet();
+        if (n <= 3 || n % 1000 == 0) {
+            log.info("dashboard: ignored a message on {} ({} so far): {}", Json.excerpt(topic, 100), n, why);
+        }
     }
 
     private static String message(String topic, JsonNode payload) {

@@ -8,6 +8,7 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.replay.ReplayTransport;
 import dev.rollbridge.replay.TraceReader;
+import dev.rollbridge.testing.Chromium;
 import dev.rollbridge.testing.ManualTransport;
 import dev.rollbridge.testing.WithMosquitto;
 import dev.rollbridge.testing.MqttProbe;
@@ -17,13 +18,9 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,17 +42,6 @@ class DashboardBrowserTest extends WithMosquitto {
     private static final String REPLAYED = "rollsense_c0ffee000001";
     private static final String MANUAL = "rollsense_c0ffee000002";
 
-
-    private static WebDriver chromium() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,1400",
-                "--user-data-dir=" + Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
 
     private static WebElement card(WebDriver page, String device) {
         return page.findElement(By.cssSelector("section.device[data-device='" + device + "']"));
@@ -83,7 +69,7 @@ class DashboardBrowserTest extends WithMosquitto {
         WebDriver page = null;
         try (MqttProbe probe = new MqttProbe(broker.url(), BASE + "/#");
              DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null)) {
-            page = chromium();
+            page = Chromium.start();
             page.get(server.url());
             WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(20));
             bridge.start();
