@@ -84,6 +84,8 @@ public final class EventOutbox implements AutoCloseable {
     /** First acknowledgement time of messages taken back for a resend: the window runs from there, once. */
     private final Map<Long, Long> firstAck = new HashMap<>();
     private final AtomicLong nextOrder;
+    /** Each device's last event number; guarded by {@link #lock}. */
+    private final Map<String, Long> sequences = new HashMap<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -120,7 +122,10 @@ public final class EventOutbox implements AutoCloseable {
         });
         long first = journal.map(OutboxJournal::nextOrder).orElse(0L);
         this.nextOrder = new AtomicLong(first);
-        journal.ifPresent(j -> pending.putAll(j.recovered()));
+        journal.ifPresent(j -> {
+            pending.putAll(j.recovered());
+            sequences.putAll(j.lastSeqs());
+        });
         size = pending.size();
         outstanding.set(size);
         lastProgressMillis = clock.millis();
@@ -143,9 +148,36 @@ public final class EventOutbox implements AutoCloseable {
         }));
     }
 
-    /** The last seq each device reached in a previous run (from the journal), so numbering goes on. */
+    /** The last seq each device has reached (in this run or, from the journal, a previous one). */
     public Map<String, Long> lastSeqs() {
-        return journal.map(OutboxJournal::lastSeqs).map(HashMap::new).orElseGet(HashMap::new);
+        synchronized (lock) {
+            return new HashMap<>(sequences);
+        }
+    }
+
+    /** An event's messages, made once its per-device number is known (under the outbox's lock: keep it quick). */
+    @FunctionalInterface
+    public interface EventMessages {
+        List<Message> forSeq(long seq);
+    }
+
+    /**
+     * Numbers an event for its device and queues its messages, under the one lock that orders
+     * delivery: events submitted from several threads (a pipeline, the history worker) leave in
+     * {@code seq} order, and no number is used twice, even across restarts.
+     *
+     * @return the event's seq
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long submitEvent(String device, EventMessages messages) {
+        synchronized (lock) {
+            checkOpen(device);
+            long seq = sequences.merge(device, 1L, Long::sum);
+            for (Message m : messages.forSeq(seq)) {
+                queue(m);
+            }
+            return seq;
+        }
     }
 
     /**
@@ -156,17 +188,25 @@ public final class EventOutbox implements AutoCloseable {
      */
     public void submit(Message message) {
         synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("the outbox is closed; message for " + message.topic() + " not taken");
-            }
-            long order = nextOrder.getAndIncrement();
-            outstanding.incrementAndGet();
-            journal.ifPresent(j -> j.put(order, message));
-            pending.put(order, message);
-            enforceBounds();
-            size = pending.size();
-            pump();
+            checkOpen(message.topic());
+            queue(message);
         }
+    }
+
+    private void checkOpen(String what) {
+        if (closed) {
+            throw new IllegalStateException("the outbox is closed; message for " + what + " not taken");
+        }
+    }
+
+    private void queue(Message message) {
+        long order = nextOrder.getAndIncrement();
+        outstanding.incrementAndGet();
+        journal.ifPresent(j -> j.put(order, message));
+        pending.put(order, message);
+        enforceBounds();
+        size = pending.size();
+        pump();
     }
 
     /** Call when the link (re)connects: sends everything still pending. */
@@ -265,7 +305,7 @@ public final class EventOutbox implements AutoCloseable {
     }
 
     private Map<String, Long> lastSeqsOfPending() {
-        Map<String, Long> seqs = lastSeqs();
+        Map<String, Long> seqs = new HashMap<>(sequences);
         pending.values().forEach(m -> seqs.merge(m.device(), m.seq(), Math::max));
         return seqs;
     }

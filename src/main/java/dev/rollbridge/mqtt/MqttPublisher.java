@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +46,6 @@ public final class MqttPublisher implements AutoCloseable {
     private final EventOutbox outbox;
     private final ScheduledExecutorService stateTimer;
     private final Map<String, Boolean> availability = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
     private final SplittableRandom eventIds = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<String, String> sessionIds = new ConcurrentHashMap<>();
     private final Map<String, LatestState> states = new ConcurrentHashMap<>();
@@ -76,7 +75,6 @@ public final class MqttPublisher implements AutoCloseable {
         // Leave a few of Paho's in-flight slots to retained and state messages.
         this.outbox = new EventOutbox(link, Math.max(1, link.settings().maxInflight() - 4), onDelivered, journal,
                 EventOutbox.Bounds.defaults(), clock, link::forceReconnect);
-        outbox.lastSeqs().forEach((device, seq) -> sequences.put(device, new AtomicLong(seq)));
         this.stateTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-state");
             t.setDaemon(true);
@@ -133,19 +131,24 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
-    /** Stamps the event (id, seq, ts, session id) now and queues it for at-least-once delivery. */
+    /**
+     * Stamps the event (id, ts, session id, and its seq where it enters the outbox, so events from
+     * any thread leave in seq order) and queues it for at-least-once delivery.
+     */
     public void event(String deviceId, Event e) {
         Instant now = clock.instant();
-        long seq = sequences.computeIfAbsent(deviceId, d -> new AtomicLong()).incrementAndGet();
         String sessionId = sessionId(deviceId, e.session());
-        byte[] payload = Payloads.event(newEventId(), seq, deviceId, sessionId, e, now);
+        String id = newEventId();
         String severity = e.severity().name().toLowerCase(Locale.ROOT);
-        outbox.submit(new EventOutbox.Message(topics.event(deviceId), payload, false, true, deviceId, seq, severity,
-                now.toEpochMilli()));
-        if (e.type() == EventType.SESSION_ENDED) {
-            outbox.submit(new EventOutbox.Message(topics.session(deviceId), Payloads.sessionSummary(deviceId, sessionId, e, now),
+        outbox.submitEvent(deviceId, seq -> {
+            EventOutbox.Message event = new EventOutbox.Message(topics.event(deviceId),
+                    Payloads.event(id, seq, deviceId, sessionId, e, now), false, true, deviceId, seq, severity, now.toEpochMilli());
+            if (e.type() != EventType.SESSION_ENDED) {
+                return List.of(event);
+            }
+            return List.of(event, new EventOutbox.Message(topics.session(deviceId), Payloads.sessionSummary(deviceId, sessionId, e, now),
                     true, false, deviceId, -1, severity, now.toEpochMilli()));
-        }
+        });
     }
 
     /**

@@ -6,9 +6,15 @@ import dev.rollbridge.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,37 +24,63 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The outbox on disk: an append-only journal ({@code outbox.journal}, JSON lines) of messages put,
  * acknowledged and dropped, so undelivered events survive a broker outage and a {@code kill -9}
  * of the daemon. Writes go to the OS at once (a killed process loses nothing it wrote); the fsync
  * that guards against power loss is batched by {@link #sync}. When the file grows past a limit it
- * is rewritten with only what is still pending (write, fsync, atomic rename). A torn last line
- * (a crash mid-write) is ignored. A write that fails (disk full, I/O error) is logged and the
- * message stays in memory: delivery never waits for the disk. Used under the outbox's lock.
+ * is rewritten with only what is still pending (write, fsync, atomic rename). A write that fails
+ * (disk full, I/O error) is logged and the message stays in memory: delivery never waits for the
+ * disk. Used under the outbox's lock.
+ *
+ * <p>The file is read as hostile input: a record that is not UTF-8, not JSON, or carries a bad
+ * payload is skipped and counted, every good one is kept, and a damaged file is moved aside
+ * ({@code outbox.journal.damaged-<time>}) and replaced by a clean one. A torn last line (a crash
+ * mid-write) is cut off before anything is appended, so the next record never joins it.
+ *
+ * <p>Event numbers go on across restarts even when journal writes failed: when an event's record
+ * cannot be written, its number is written in place into {@code outbox.seq}, a small file padded
+ * to a fixed size when the journal is opened, so that overwriting it needs no new disk space.
  */
 public final class OutboxJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxJournal.class);
     private static final long COMPACT_BYTES = 4L * 1024 * 1024;
+    /** No record we write comes near this; a longer line is damage. */
+    static final int MAX_LINE_BYTES = 1024 * 1024;
+    /** Pending messages read back at most; past it the oldest that are not danger are left behind. */
+    static final int MAX_RECOVERED = 20_000;
+    private static final int SEQ_FILE_BYTES = 4096;
 
     private final Path file;
+    private final Path seqFile;
     // Written by the outbox thread; fsync'd by another (sync and compaction hold syncLock).
     private volatile FileChannel channel;
-    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+    private FileChannel seqChannel;
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private volatile boolean seqDirty;
+    private volatile boolean closed;
     private final Object syncLock = new Object();
     private volatile Runnable syncWanted = () -> { };
     private final TreeMap<Long, EventOutbox.Message> recovered = new TreeMap<>();
     private final Map<String, Long> lastSeqs = new HashMap<>();
+    private final Map<String, Long> stampedSeqs = new TreeMap<>();
     private long nextOrder;
     private long failedWrites;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+    private long failedSeqWrites;
+    /** How much of outbox.seq the last write's text took (0: not written yet in this run, pad the whole file). */
+    private int seqTextLength;
+    private int skippedRecords;
+    private boolean tornTail;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
 
     private OutboxJournal(Path file) {
         this.file = file;
+        this.seqFile = file.resolveSibling("outbox.seq");
     }
 
     /** Opens (or creates) {@code dir/outbox.journal} and reads back what was still pending. */
@@ -56,10 +88,22 @@ public final class OutboxJournal implements AutoCloseable {
         OutboxJournal j = new OutboxJournal(dir.resolve("outbox.journal"));
         try {
             Files.createDirectories(dir);
+            j.readSeqMarks();
+            long validBytes = -1;
             if (Files.exists(j.file)) {
-                j.replay(Files.readAllLines(j.file, StandardCharsets.UTF_8));
+                if (Files.isRegularFile(j.file)) {
+                    validBytes = j.replay();
+                } else {
+                    log.warn("outbox journal {} is not a regular file: not read", j.file);
+                }
+            }
+            if (j.skippedRecords > 0) {
+                j.setAside();
+            } else if (j.tornTail) {
+                j.endTornTail(validBytes);
             }
             j.channel = FileChannel.open(j.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            j.openSeqFile();
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the outbox journal " + j.file + ": " + e.getMessage(), e);
         }
@@ -69,38 +113,221 @@ public final class OutboxJournal implements AutoCloseable {
         return j;
     }
 
-    private void replay(List<String> lines) {
-        int torn = 0;
-        for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
+    /**
+     * Reads every record, line by line with a bound on each; returns the length of the part that
+     * ends with a complete line (what stays when a torn tail is cut off).
+     */
+    private long replay() throws IOException {
+        long validBytes = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+            ByteArrayOutputStream current = new ByteArrayOutputStream(512);
+            boolean tooLong = false;
+            long position = 0;
+            for (int b = in.read(); b != -1; b = in.read()) {
+                position++;
+                if (b != '\n') {
+                    if (current.size() < MAX_LINE_BYTES) {
+                        current.write(b);
+                    } else {
+                        tooLong = true;
+                    }
+                    continue;
+                }
+                record(current, tooLong);
+                current.reset();
+                tooLong = false;
+                validBytes = position;
             }
-            JsonNode n;
-            try {
-                n = Json.read(line);
-            } catch (IOException e) {
-                torn++;
-                continue;
+            if (current.size() > 0 || tooLong) {
+                // No newline after the last record: a crash cut it short (or it is complete but
+                // unterminated). Either way keep what it says if it says something whole.
+                tornTail = true;
+                if (!tooLong && parse(current.toByteArray()) instanceof Record r) {
+                    apply(r);
+                    validBytes = position; // whole, only its newline is missing
+                }
+            }
+        }
+        if (skippedRecords > 0) {
+            log.warn("outbox journal {}: skipped {} damaged record(s); kept every readable one", file, skippedRecords);
+        }
+        return validBytes;
+    }
+
+    /**
+     * The last line has no newline: a fragment is cut off (that needs no disk space); a whole
+     * record only gets its newline. Either way the next record starts on a line of its own.
+     */
+    private void endTornTail(long validBytes) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (validBytes < c.size()) {
+                c.truncate(validBytes);
+                log.warn("outbox journal {}: cut off a torn last record (a crash mid-write); every complete record kept", file);
+            } else {
+                c.write(ByteBuffer.wrap(new byte[]{'\n'}), validBytes);
+            }
+        }
+    }
+
+    private void record(ByteArrayOutputStream bytes, boolean tooLong) {
+        if (bytes.size() == 0 && !tooLong) {
+            return;
+        }
+        Object parsed = tooLong ? "longer than " + MAX_LINE_BYTES + " bytes" : parse(bytes.toByteArray());
+        if (parsed instanceof Record r) {
+            apply(r);
+        } else {
+            skippedRecords++;
+            if (skippedRecords <= 3) {
+                log.warn("outbox journal {}: a damaged record skipped: {}", file, parsed);
+            }
+        }
+    }
+
+    /** One line's record, or the reason it cannot be read. */
+    private record Record(String op, long order, String device, long seq, EventOutbox.Message message) {
+    }
+
+    private static Object parse(byte[] bytes) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            JsonNode n = Json.read(text);
+            if (!n.isObject()) {
+                return "not a JSON object";
             }
             long order = n.path("order").asLong(-1);
-            switch (n.path("op").asText()) {
+            String op = n.path("op").asText();
+            return switch (op) {
                 case "put" -> {
+                    if (order < 0 || !n.path("topic").isTextual() || !n.path("payload").isTextual()) {
+                        yield "a put without order, topic or payload";
+                    }
                     EventOutbox.Message m = new EventOutbox.Message(n.path("topic").asText(),
                             Base64.getDecoder().decode(n.path("payload").asText()), n.path("retained").asBoolean(),
                             consoleFlag(n), n.path("device").asText(),
                             n.path("seq").asLong(), n.path("severity").asText("info"), n.path("time").asLong());
-                    recovered.put(order, m);
-                    lastSeqs.merge(m.device(), m.seq(), Math::max);
+                    yield new Record(op, order, m.device(), m.seq(), m);
                 }
-                case "ack", "drop" -> recovered.remove(order);
-                case "seq" -> lastSeqs.merge(n.path("device").asText(), n.path("seq").asLong(), Math::max);
-                default -> torn++;
+                case "ack", "drop" -> order < 0 ? "an " + op + " without order" : new Record(op, order, null, 0, null);
+                case "seq" -> new Record(op, -1, n.path("device").asText(), n.path("seq").asLong(), null);
+                default -> "unknown op '" + Json.excerpt(op, 20) + "'";
+            };
+        } catch (CharacterCodingException e) {
+            return "not UTF-8";
+        } catch (IOException e) {
+            return "not JSON";
+        } catch (IllegalArgumentException e) {
+            return "a payload that is not Base64";
+        }
+    }
+
+    private void apply(Record r) {
+        switch (r.op()) {
+            case "put" -> {
+                recovered.put(r.order(), r.message());
+                lastSeqs.merge(r.device(), r.seq(), Math::max);
+                if (recovered.size() > MAX_RECOVERED) {
+                    leaveOldestBehind();
+                }
             }
-            nextOrder = Math.max(nextOrder, order + 1);
+            case "ack", "drop" -> recovered.remove(r.order());
+            default -> lastSeqs.merge(r.device(), r.seq(), Math::max);
         }
-        if (torn > 0) {
-            log.warn("outbox journal {}: skipped {} unreadable line(s) (a crash mid-write)", file, torn);
+        if (r.order() >= 0) {
+            nextOrder = Math.max(nextOrder, r.order() + 1);
         }
+    }
+
+    /** A journal that says more is pending than the outbox ever holds is damage: the oldest non-danger goes. */
+    private void leaveOldestBehind() {
+        for (Iterator<EventOutbox.Message> it = recovered.values().iterator(); it.hasNext(); ) {
+            if (!it.next().severity().equals("danger")) {
+                it.remove();
+                skippedRecords++;
+                return;
+            }
+        }
+    }
+
+    /** Moves the damaged file aside and writes a clean one with every good pending record. */
+    private void setAside() throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+        Files.move(file, aside);
+        Map<String, Long> seqs = new TreeMap<>(lastSeqs);
+        try {
+            writeClean(recovered.entrySet(), seqs);
+            log.warn("outbox journal {}: {} damaged record(s); the file is kept as {} and a clean journal holds the {} pending message(s)",
+                    file, skippedRecords, aside, recovered.size());
+        } catch (IOException e) {
+            log.warn("outbox journal {}: {} damaged record(s), moved to {}; a clean copy could not be written ({}): "
+                    + "the {} pending message(s) are held in memory", file, skippedRecords, aside, e.getMessage(), recovered.size());
+        }
+    }
+
+    /** Seq marks: the highest number handed out per device, whether or not its record reached the journal. */
+    private void readSeqMarks() {
+        if (!Files.isRegularFile(seqFile)) {
+            return;
+        }
+        try (InputStream in = Files.newInputStream(seqFile)) {
+            byte[] bytes = in.readNBytes(64 * 1024);
+            JsonNode marks = Json.read(new String(bytes, StandardCharsets.UTF_8).strip());
+            if (marks.isObject()) {
+                marks.properties().forEach(e -> {
+                    if (e.getValue().canConvertToLong()) {
+                        stampedSeqs.put(e.getKey(), e.getValue().asLong());
+                        lastSeqs.merge(e.getKey(), e.getValue().asLong(), Math::max);
+                    }
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("outbox: cannot read {} ({}); event numbers go on from the journal alone", seqFile, e.getMessage());
+        }
+    }
+
+    private void openSeqFile() {
+        try {
+            seqChannel = FileChannel.open(seqFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            stampedSeqs.putAll(lastSeqs);
+            writeSeqMarks();
+        } catch (IOException e) {
+            log.warn("outbox: cannot open {} ({}); after a disk-full period event numbers could repeat", seqFile, e.getMessage());
+        }
+    }
+
+
+    private void writeSeqMarks() {
+        if (seqChannel == null) {
+            return;
+        }
+        try {
+            byte[] json = Json.bytes(stampedSeqs);
+            // In place, over what was there: the file was padded to its size when it was opened, so
+            // on a full disk this still succeeds. Spaces cover the rest of a longer earlier text.
+            int length = Math.max(json.length, seqTextLength);
+            ByteBuffer b = ByteBuffer.allocate(seqTextLength == 0 ? Math.max(SEQ_FILE_BYTES, json.length) : length);
+            b.put(json);
+            while (b.hasRemaining()) {
+                b.put((byte) ' ');
+            }
+            b.flip();
+            long at = 0;
+            while (b.hasRemaining()) {
+                at += seqChannel.write(b, at);
+            }
+            seqTextLength = json.length;
+            seqDirty = true;
+        } catch (IOException e) {
+            failedSeqWrites++;
+            if (failedSeqWrites == 1 || failedSeqWrites % 1000 == 0) {
+                log.warn("outbox: {} write(s) of {} failed ({})", failedSeqWrites, seqFile, describe(e));
+            }
+        }
+    }
+
+    /** How many records the last open skipped as damaged. */
+    public int skippedRecords() {
+        return skippedRecords;
     }
 
     /** Journals of earlier versions kept the console line itself ({@code label}); any line meant yes. */
@@ -123,6 +350,7 @@ public final class OutboxJournal implements AutoCloseable {
     }
 
     public void put(long order, EventOutbox.Message m) {
+        long failedBefore = failedWrites;
         write(g -> {
             g.writeStringField("op", "put");
             g.writeNumberField("order", order);
@@ -137,6 +365,13 @@ public final class OutboxJournal implements AutoCloseable {
             g.writeBooleanField("console", m.console());
         });
         nextOrder = Math.max(nextOrder, order + 1);
+        if (m.seq() > 0 && stampedSeqs.getOrDefault(m.device(), 0L) < m.seq()) {
+            stampedSeqs.put(m.device(), m.seq());
+            if (failedWrites != failedBefore) {
+                // The record did not reach the journal (disk full): the number must still be known at the next start.
+                writeSeqMarks();
+            }
+        }
     }
 
     public void acknowledged(long order) {
@@ -173,9 +408,7 @@ public final class OutboxJournal implements AutoCloseable {
             }
             line.write('\n');
             ByteBuffer b = ByteBuffer.wrap(line.toByteArray());
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
+            append(b);
             if (!dirty.getAndSet(true)) {
                 syncWanted.run();
             }
@@ -183,9 +416,38 @@ public final class OutboxJournal implements AutoCloseable {
             failedWrites++;
             if (failedWrites == 1 || failedWrites % 1000 == 0) {
                 log.warn("outbox journal {}: {} write(s) failed ({}); those messages are kept in memory only",
-                        file, failedWrites, e.getMessage());
+                        file, failedWrites, describe(e));
             }
         }
+    }
+
+    private void append(ByteBuffer b) throws IOException {
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } catch (ClosedChannelException e) {
+            // An interrupt that reached a writing thread closes the channel for everyone: open it again, once.
+            if (closed || b.position() != 0) {
+                throw e;
+            }
+            log.warn("outbox journal {} was closed under a writer ({}); opening it again", file, describe(e));
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        }
+    }
+
+    /** An I/O error in words: some (a closed channel) carry no message of their own. */
+    static String describe(IOException e) {
+        if (e instanceof ClosedByInterruptException) {
+            return "the file was closed: a writing thread was interrupted";
+        }
+        if (e instanceof ClosedChannelException) {
+            return "the file is closed";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**
@@ -204,9 +466,13 @@ public final class OutboxJournal implements AutoCloseable {
             }
             try {
                 channel.force(false);
+                if (seqDirty && seqChannel != null) {
+                    seqDirty = false;
+                    seqChannel.force(false);
+                }
             } catch (IOException e) {
                 dirty.set(true);
-                log.warn("outbox journal {}: fsync failed: {}", file, e.getMessage());
+                log.warn("outbox journal {}: fsync failed: {}", file, describe(e));
                 syncWanted.run();
             }
         }
@@ -231,45 +497,63 @@ public final class OutboxJournal implements AutoCloseable {
             if (channel.size() < COMPACT_BYTES) {
                 return;
             }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            FileChannel saved = channel;
-            long failedBefore = failedWrites;
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel = out;
-                seqs.forEach((device, seq) -> write(g -> {
-                    g.writeStringField("op", "seq");
-                    g.writeStringField("device", device);
-                    g.writeNumberField("seq", seq);
-                }));
-                for (Map.Entry<Long, EventOutbox.Message> e : new ArrayList<>(pending)) {
-                    put(e.getKey(), e.getValue());
-                }
-                out.force(false);
-            } finally {
-                channel = saved;
-            }
-            if (failedWrites != failedBefore) {
-                // An incomplete copy must never replace the journal.
-                Files.deleteIfExists(tmp);
-                throw new IOException("writing the compacted copy failed");
-            }
             channel.close();
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            writeClean(pending, seqs);
             dirty.set(false);
         } catch (IOException e) {
-            log.warn("outbox journal {}: compaction failed ({}); it keeps growing", file, e.getMessage());
+            log.warn("outbox journal {}: compaction failed ({}); it keeps growing", file, describe(e));
+        } finally {
+            if (!channel.isOpen()) {
+                try {
+                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    log.warn("outbox journal {}: cannot open it again after compaction ({})", file, describe(e));
+                }
+            }
         }
+    }
+
+    /**
+     * Writes a journal of only {@code pending} (and the seq numbering) to a temporary file, fsyncs
+     * it and renames it over the journal; an incomplete copy never replaces anything.
+     */
+    private void writeClean(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        FileChannel saved = channel;
+        long failedBefore = failedWrites;
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel = out;
+            seqs.forEach((device, seq) -> write(g -> {
+                g.writeStringField("op", "seq");
+                g.writeStringField("device", device);
+                g.writeNumberField("seq", seq);
+            }));
+            for (Map.Entry<Long, EventOutbox.Message> e : new ArrayList<>(pending)) {
+                put(e.getKey(), e.getValue());
+            }
+            out.force(false);
+        } finally {
+            channel = saved;
+        }
+        if (failedWrites != failedBefore) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("writing the clean copy failed");
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override
     public void close() {
         sync();
+        closed = true;
         try {
             channel.close();
+            if (seqChannel != null) {
+                seqChannel.close();
+            }
         } catch (IOException e) {
-            log.debug("closing {}: {}", file, e.getMessage());
+            log.debug("closing {}: {}", file, describe(e));
         }
     }
 }

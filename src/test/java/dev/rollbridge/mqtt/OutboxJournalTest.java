@@ -138,4 +138,124 @@ class OutboxJournalTest {
             assertThat(reopened.recovered().values()).extracting(EventOutbox.Message::seq).containsExactly(1L, 5L, 6L, 7L);
         }
     }
+
+    private static String line(Path file, int index) throws java.io.IOException {
+        return Files.readAllLines(file, StandardCharsets.ISO_8859_1).get(index);
+    }
+
+    /**
+     * A journal with one byte that is not UTF-8 used to stop the daemon from starting (every good
+     * pending event stuck); a bad Base64 payload threw out of open(). Each bad record is skipped and
+     * counted, every good one kept, and the damaged file set aside for a person to look at.
+     */
+    @Test
+    void aDamagedRecordIsSkippedEveryGoodOneKeptAndTheFileSetAside() throws Exception {
+        Path file = dir.resolve("outbox.journal");
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            for (long i = 0; i < 6; i++) {
+                j.put(i, message(i + 1, i == 5 ? "danger" : "info"));
+            }
+            j.acknowledged(0);
+        }
+        java.util.List<byte[]> lines = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+            lines.add(l.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        byte[] notUtf8 = lines.get(2).clone();
+        notUtf8[notUtf8.length / 2] = (byte) 0xFF;                                        // put of seq 2
+        lines.set(2, notUtf8);
+        lines.set(3, new String(lines.get(3), StandardCharsets.ISO_8859_1)                  // put of seq 3
+                .replaceFirst("\"payload\":\"[^\"]*\"", "\"payload\":\"!!not base64!!\"").getBytes(StandardCharsets.ISO_8859_1));
+        lines.add(4, "{\"op\":\"put\"".getBytes(StandardCharsets.ISO_8859_1));           // not JSON
+        lines.add(5, "{\"op\":\"explode\",\"order\":99}".getBytes(StandardCharsets.ISO_8859_1));
+        java.io.ByteArrayOutputStream damaged = new java.io.ByteArrayOutputStream();
+        for (byte[] l : lines) {
+            damaged.write(l);
+            damaged.write('\n');
+        }
+        Files.write(file, damaged.toByteArray());
+
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.skippedRecords()).isEqualTo(4);
+            assertThat(j.recovered().values()).extracting(EventOutbox.Message::seq).containsExactly(2L, 5L, 6L);
+            assertThat(j.lastSeqs()).containsEntry("dev", 6L);
+            j.put(6, message(7, "warning"));
+        }
+        try (var aside = Files.list(dir)) {
+            Path kept = aside.filter(p -> p.getFileName().toString().startsWith("outbox.journal.damaged-")).findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(kept)).isEqualTo(damaged.toByteArray());
+        }
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.skippedRecords()).as("the clean journal has no damage left").isZero();
+            assertThat(j.recovered().values()).extracting(EventOutbox.Message::seq).containsExactly(2L, 5L, 6L, 7L);
+        }
+    }
+
+    /**
+     * After a crash mid-write the next run appended its first record onto the fragment, and that
+     * record was lost at the following start. The fragment is cut off first.
+     */
+    @Test
+    void aTornLastLineIsCutOffSoTheNextRecordStandsOnItsOwnLine() throws Exception {
+        Path file = dir.resolve("outbox.journal");
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            j.put(0, message(1, "info"));
+            j.put(1, message(2, "warning"));
+        }
+        String whole = Files.readString(file);
+        Files.writeString(file, whole + "{\"op\":\"put\",\"order\":2,\"device\":\"dev\",\"seq\":3,\"topic\":\"rollb");
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.recovered().keySet()).containsExactly(0L, 1L);
+            assertThat(Files.readString(file)).as("the fragment is gone").isEqualTo(whole);
+            j.put(2, message(3, "danger"));
+        }
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.recovered().values()).extracting(EventOutbox.Message::seq).containsExactly(1L, 2L, 3L);
+        }
+
+        // A last record that is whole but lost its newline is kept, and only gets the newline.
+        Files.writeString(file, Files.readString(file).stripTrailing());
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.recovered().values()).extracting(EventOutbox.Message::seq).containsExactly(1L, 2L, 3L);
+            j.put(3, message(4, "info"));
+        }
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.recovered().values()).extracting(EventOutbox.Message::seq).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    /**
+     * While the disk is full nothing reaches the journal, yet events are numbered and delivered
+     * from memory. The next start used to resume from the last journaled number, handing out
+     * numbers already delivered. A real ENOSPC here: the journal is /dev/full.
+     */
+    @Test
+    void eventNumbersGoOnAfterADiskFullPeriod() throws Exception {
+        MqttLink offline = mock(MqttLink.class);
+        when(offline.isConnected()).thenReturn(false);
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            j.put(0, message(1, "info"));
+        }
+        Path journalFile = dir.resolve("outbox.journal");
+        Files.delete(journalFile);
+        Files.createSymbolicLink(journalFile, Path.of("/dev/full"));
+        OutboxJournal full = OutboxJournal.open(dir);
+        EventOutbox outbox = new EventOutbox(offline, 16, m -> { }, Optional.of(full), EventOutbox.Bounds.defaults(),
+                Clock.systemUTC(), () -> { });
+        java.util.List<Long> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            numbers.add(outbox.submitEvent("dev", seq -> List.of(message(seq, "warning"))));
+        }
+        outbox.close();
+        assertThat(numbers).containsExactly(1L, 2L, 3L, 4L, 5L);
+
+        // Space again (the full journal's writes are gone with it); the next start goes on from 6.
+        Files.delete(journalFile);
+        OutboxJournal after = OutboxJournal.open(dir);
+        EventOutbox next = new EventOutbox(offline, 16, m -> { }, Optional.of(after), EventOutbox.Bounds.defaults(),
+                Clock.systemUTC(), () -> { });
+        assertThat(next.submitEvent("dev", seq -> List.of(message(seq, "info")))).isEqualTo(6L);
+        assertThat(next.submitEvent("other", seq -> List.of(message(seq, "info")))).isEqualTo(1L);
+        next.close();
+    }
 }
