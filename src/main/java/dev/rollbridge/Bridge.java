@@ -81,6 +81,7 @@ public final class Bridge implements AutoCloseable {
     private final Map<String, Device> devicesById = new LinkedHashMap<>();
     private BridgeApi api;
     private final java.util.concurrent.atomic.AtomicLong refusedCommands = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong historyFailures = new java.util.concurrent.atomic.AtomicLong();
     private String discoveryPrefix;
     private Optional<java.nio.file.Path> discoveryState = Optional.empty();
     private HomeAssistantDiscovery discovery;
@@ -206,7 +207,7 @@ public final class Bridge implements AutoCloseable {
         };
         for (Device d : devices) {
             publisher.availability(d.id(), false);
-            Optional<Calibration> calibration = history.flatMap(h -> h.store().calibration(h.user(), d.id()));
+            Optional<Calibration> calibration = storedCalibration(d.id());
             calibration.ifPresent(c -> log.info("device {}: calibrated ceiling {} kPa for user {}", d.id(), c.ceilingKpa(),
                     history.get().user()));
             DevicePipeline pipeline = new DevicePipeline(d.id(), d.profile(), d.thresholds(), calibration, QUEUE_CAPACITY, toMqtt);
@@ -217,8 +218,18 @@ public final class Bridge implements AutoCloseable {
             d.transport().start(pipeline);
             log.info("device {} ({}, {} via {})", d.id(), d.profile().name(), d.transport().deviceAddress(), d.transport().kind());
         }
-        api = new BridgeApi(link, topics, publisher, devicesById, byId);
+        api = new BridgeApi(link, topics, publisher, devicesById, byId, history.map(h -> h.store()::health));
         api.start(healthInterval);
+    }
+
+    /** The person's stored calibration; none when the history cannot be read (the profile's ceiling holds). */
+    private Optional<Calibration> storedCalibration(String deviceId) {
+        try {
+            return history.flatMap(h -> h.store().calibration(h.user(), deviceId));
+        } catch (RuntimeException e) {
+            log.warn("device {}: cannot read the stored calibration ({}); the profile's pressure ceiling applies", deviceId, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** A {@code <device>/set} payload: parsed, carried out in order with the samples, answered on set/response. */
@@ -275,7 +286,11 @@ public final class Bridge implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("{}: could not update the history for {}: {}", deviceId, event.type().wireName(), e.getMessage());
+            long n = historyFailures.incrementAndGet();
+            if (n <= 3 || n % 100 == 0) {
+                log.warn("{}: could not update the history for {} ({} failure(s) so far): {}", deviceId, event.type().wireName(), n,
+                        e.getMessage());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rollbridge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rollbridge.json.Json;
@@ -17,9 +18,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The bridge's own API, in the zigbee2mqtt style: {@code bridge/health} on a timer, and
@@ -36,6 +39,7 @@ final class BridgeApi implements AutoCloseable {
     private final MqttPublisher publisher;
     private final Map<String, Bridge.Device> devices;
     private final Map<String, DevicePipeline> pipelines;
+    private final Optional<Supplier<Map<String, Object>>> historyHealth;
     private final long startNanos = System.nanoTime();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bridge-api");
@@ -44,7 +48,8 @@ final class BridgeApi implements AutoCloseable {
     });
 
     BridgeApi(MqttLink link, Topics topics, MqttPublisher publisher, Map<String, Bridge.Device> devices,
-              Map<String, DevicePipeline> pipelines) {
+              Map<String, DevicePipeline> pipelines, Optional<Supplier<Map<String, Object>>> historyHealth) {
+        this.historyHealth = historyHealth;
         this.link = link;
         this.topics = topics;
         this.publisher = publisher;
@@ -86,6 +91,8 @@ final class BridgeApi implements AutoCloseable {
         }
         h.put("decode_errors", decodeErrors);
         h.put("heap_used_mb", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+        h.put("dropped_messages", link.handlerFailures());
+        historyHealth.ifPresent(history -> h.put("history", history.get()));
         h.put("devices", perDevice);
         return h;
     }
@@ -105,10 +112,12 @@ final class BridgeApi implements AutoCloseable {
         try {
             body = payload.length == 0 ? JsonNodeFactory.instance.objectNode() : Json.read(payload);
         } catch (IOException e) {
-            respond(name, null, null, "invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            respond(name, null, null, "invalid JSON: " + Json.excerpt(String.valueOf(why).lines().findFirst().orElse(""), 200));
             return;
         }
-        Object transaction = body != null && body.hasNonNull("transaction") ? body.get("transaction") : null;
+        Object transaction = body != null && body.hasNonNull("transaction")
+                && Json.write(body.get("transaction")).length() <= 256 ? body.get("transaction") : null;
         if (body == null || !body.isObject()) {
             respond(name, transaction, null, "expected a JSON object");
             return;

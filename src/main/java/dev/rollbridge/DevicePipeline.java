@@ -55,6 +55,10 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private record EndOfStream() {
     }
 
+    /** The bridge is stopping: end what is open (a hold, the session) and leave the loop. */
+    private record Shutdown() {
+    }
+
     private record PendingCommand(Command command, Consumer<Command.Result> done) {
     }
 
@@ -206,9 +210,13 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
                 publishStats(); // idle: let the health report catch up
                 continue;
             }
+            if (item instanceof Shutdown) {
+                finish();
+                return;
+            }
             try {
                 handle(item);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 // A bug in a rule must not take the device down: log it (rate-limited) and keep going.
                 long n = failures.incrementAndGet();
                 if (n <= 3 || n % 1000 == 0) {
@@ -253,6 +261,17 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         }
     }
 
+    /** At a stop, whatever is open ends now, so its summary is published and recorded before going offline. */
+    private void finish() {
+        try {
+            publishStats();
+            analyzer.interrupt("bridge_stopped");
+            listener.onState(deviceId, analyzer.state());
+        } catch (RuntimeException e) {
+            log.error("{}: ending the open session at shutdown failed", deviceId, e);
+        }
+    }
+
     private void publishStats() {
         if (framesSinceStats > 0) {
             framesSinceStats = 0;
@@ -260,23 +279,34 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         }
     }
 
-    /** Stops after what is already queued has been handled (up to a second). */
+    /**
+     * Stops after what is already queued has been handled, ending any open session (reason
+     * {@code bridge_stopped}) on the way. The thread is asked to stop by a last queue item, not
+     * interrupted: an interrupt that lands in a journal write would close the outbox's file.
+     */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        if (!thread.isAlive()) {
+            running = false;
+            return;
+        }
         try {
-            while (!queue.isEmpty() && System.nanoTime() < deadline && thread.isAlive()) {
-                Thread.sleep(5);
+            if (queue.offer(new Shutdown(), 1, TimeUnit.SECONDS)) {
+                thread.join(3_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (thread.isAlive()) {
+            log.warn("{}: the pipeline did not stop within 4 s; interrupting it", deviceId);
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        running = false;
     }
 }

@@ -44,8 +44,11 @@ final class HistoryCommand implements Callable<Integer> {
             System.err.println("rollbridge history: no history in " + dataDir + " (run the daemon first, or give --data-dir)");
             return 2;
         }
-        try (HistoryStore store = HistoryStore.open(dataDir)) {
+        try (HistoryStore store = HistoryStore.openReadOnly(dataDir)) {
             print(store.sessions(device, clock.instant().minus(Duration.ofDays(days))), System.out);
+        } catch (IllegalStateException e) {
+            System.err.println("rollbridge history: " + e.getMessage());
+            return 2;
         }
         return 0;
     }
@@ -56,16 +59,17 @@ final class HistoryCommand implements Callable<Integer> {
             return;
         }
         DateTimeFormatter when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
-        String format = "%-16s  %-24s  %-7s  %6s  %6s  %-5s  %6s  %6s  %6s  %-4s  %s%n";
-        out.printf(Locale.ROOT, format, "ended", "device", "leg", "min", "active", "holds", "mean", "max", "fast_s", "pain", "alerts");
+        String format = "%-16s  %-24s  %-7s  %-14s  %6s  %6s  %-5s  %6s  %6s  %6s  %-4s  %s%n";
+        out.printf(Locale.ROOT, format, "ended", "device", "leg", "why", "min", "active", "holds", "mean", "max", "fast_s", "pain", "alerts");
         for (SessionRecord s : sessions) {
-            out.printf(Locale.ROOT, format, when.format(s.ended()), s.device(), s.leg(),
+            out.printf(Locale.ROOT, format, when.format(s.ended()), s.device(), s.leg(), s.reason(),
                     String.format(Locale.ROOT, "%.1f", s.durationS() / 60), String.format(Locale.ROOT, "%.1f", s.activeS() / 60),
                     s.holdsMet() + "/" + s.holds(), String.format(Locale.ROOT, "%.0f", s.meanPressureKpa()),
                     String.format(Locale.ROOT, "%.0f", s.maxPressureKpa()), String.format(Locale.ROOT, "%.0f", s.tooFastS()),
                     s.maxPain() < 0 ? "-" : Integer.toString(s.maxPain()), s.alertsJson());
         }
-        out.println("min: session length; active: minutes in contact; holds: met the 30 s target / all; mean, max: kPa; "
+        out.println("why: how it ended (idle, command, symptom, bridge_stopped, ...); min: session length; active: minutes in contact; "
+                + "holds: met the 30 s target / all; mean, max: kPa; "
                 + "pain: highest reported (0-10).");
     }
 }

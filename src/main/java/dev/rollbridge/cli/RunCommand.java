@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code rollbridge run}: the daemon. With no options: embedded broker and a simulated ball. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -186,8 +185,8 @@ final class RunCommand implements Callable<Integer> {
                     DashboardFeed f = new DashboardFeed(settings, topics);
                     f.connect();
                     feed[0] = f;
-                    dashboard[0] = DashboardServer.start(f, dash.bind(), dash.port(),
-                            dash.token().map(t -> new String(t.reveal())).orElse(null));
+                    dashboard[0] = DashboardServer.start(f, new DashboardServer.Options(dash.bind(), dash.port(),
+                            dash.token().map(t -> new String(t.reveal())), dash.allowedHosts()));
                     out.println("Dashboard: " + dashboard[0].url());
                     out.flush();
                 }
@@ -201,18 +200,14 @@ final class RunCommand implements Callable<Integer> {
         connector.setDaemon(true);
         connector.start();
 
-        HistoryStore store;
-        OutboxJournal journal;
+        // Neither a bad history nor a bad journal may keep the bridge down: alerts are the safety function.
+        HistoryStore store = HistoryStore.openOrDegrade(config.dataDir());
+        Optional<OutboxJournal> journal;
         try {
-            store = HistoryStore.open(config.dataDir());
-            journal = OutboxJournal.open(config.dataDir());
+            journal = Optional.of(OutboxJournal.open(config.dataDir()));
         } catch (IllegalStateException e) {
-            System.err.println("rollbridge run: " + e.getMessage());
-            link.close();
-            if (embedded != null) {
-                embedded.close();
-            }
-            return 2;
+            log.warn("{}; events are kept in memory only until it can be opened (restart the daemon once it can)", e.getMessage());
+            journal = Optional.empty();
         }
         Optional<SystemdNotifier> systemd = SystemdNotifier.fromEnvironment();
         Bridge[] running = new Bridge[1];
@@ -243,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new ConsolePrinter(out, true),
-                Optional.of(new Bridge.History(store, config.user())), Optional.of(journal));
+                Optional.of(new Bridge.History(store, config.user())), journal);
         bridge.setConfigInfo(config.withoutSecrets());
         running[0] = bridge;
 
@@ -266,7 +261,7 @@ final class RunCommand implements Callable<Integer> {
             });
         }
 
-        CountDownLatch stopped = new CountDownLatch(1);
+        StopSignals signals = StopSignals.install();
         EmbeddedBroker brokerToStop = embedded;
         Radio radioToClose = radio;
         Thread hook = new Thread(() -> {
@@ -287,8 +282,8 @@ final class RunCommand implements Callable<Integer> {
             }
             out.println("rollbridge stopped");
             out.flush();
-            stopped.countDown();
         }, "shutdown");
+        // For any other way out (SIGHUP, System.exit): the same clean stop.
         Runtime.getRuntime().addShutdownHook(hook);
 
         // The device and the rules run at once; events wait in the outbox until the broker answers.
@@ -299,18 +294,26 @@ final class RunCommand implements Callable<Integer> {
                     + (radio == null ? " at " + (sim.speed() == 0 ? "full speed" : sim.speed() + "x") : "")
                     + "; events on " + topics.event(d.id()));
         }
-        out.println("History: " + store.file() + " (user " + config.user() + "); commands: " + topics.base() + "/<device>/set");
+        out.println("History: " + store.file() + (store.mode() == HistoryStore.Mode.READ_WRITE ? "" : " (" + store.health().get("state")
+                + ": see the log)") + " (user " + config.user() + "); commands: " + topics.base() + "/<device>/set");
         config.file().ifPresent(f -> out.println("Configuration: " + f));
         systemd.ifPresent(n -> n.status("running " + devices.size() + " device(s); broker " + settings.redactedBrokerUrl()));
         out.println("Ctrl-C to stop.");
         out.flush();
         if (!sim.repeat() && radio == null) {
-            bridge.awaitFinished(Duration.ofDays(1));
-            Runtime.getRuntime().removeShutdownHook(hook);
-            hook.run();
-            return 0;
+            Thread waiter = new Thread(() -> {
+                try {
+                    bridge.awaitFinished(Duration.ofDays(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                signals.request();
+            }, "await-finished");
+            waiter.setDaemon(true);
+            waiter.start();
         }
-        stopped.await();
+        signals.await();
+        StopSignals.stopOnce(hook);
         return 0;
     }
 
@@ -426,7 +429,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RollbridgeConfig.Dashboard d = base.dashboard();
         RollbridgeConfig.Dashboard dashboard = new RollbridgeConfig.Dashboard(
-                given.hasMatchedOption("--dashboard-port") ? dashboardPort : d.port(), d.bind(), d.token());
+                given.hasMatchedOption("--dashboard-port") ? dashboardPort : d.port(), d.bind(), d.token(), d.allowedHosts());
         return new RollbridgeConfig(base.file(), mqtt, ha, base.ble(), devices, simulator, base.profilesDir(),
                 given.hasMatchedOption("--data-dir") ? dataDir : base.dataDir(),
                 given.hasMatchedOption("--user") ? common.user : base.user(),

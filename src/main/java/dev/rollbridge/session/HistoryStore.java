@@ -1,6 +1,9 @@
 package dev.rollbridge.session;
 
 import dev.rollbridge.analysis.Calibration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,32 +16,51 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Session history, pain reports and calibrations, in SQLite ({@code history.db} in the data
  * directory) so they outlive restarts. One connection; use it from one thread at a time.
+ *
+ * <p>History is a convenience; alerts are the safety function. So the daemon opens it with
+ * {@link #openOrDegrade}: a database that cannot be written is used read-only (the stored
+ * calibration still applies), one that cannot be read at all leaves the bridge running without
+ * history, and every failure is counted and shown by {@link #health()} in {@code bridge/health}.
  */
 public final class HistoryStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HistoryStore.class);
+
     /** A pain report: when, and how much (0–10). */
     public record PainReport(Instant ts, int pain) {
     }
 
+    /** How usable the store is. */
+    public enum Mode { READ_WRITE, READ_ONLY, UNAVAILABLE }
+
     private final Connection db;
     private final Path file;
+    private final Mode mode;
+    private volatile String problem;
+    private final AtomicLong failures = new AtomicLong();
 
-    private HistoryStore(Connection db, Path file) {
+    private HistoryStore(Connection db, Path file, Mode mode, String problem) {
         this.db = db;
         this.file = file;
+        this.mode = mode;
+        this.problem = problem;
     }
 
     /** Opens (creating if needed) {@code DIR/history.db}; the message names the file on failure. */
     public static HistoryStore open(Path dataDir) {
         Path file = dataDir.resolve("history.db");
+        Connection db = null;
         try {
             Files.createDirectories(dataDir);
-            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            db = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
@@ -57,9 +79,87 @@ public final class HistoryStore implements AutoCloseable {
                           PRIMARY KEY (user_name, device))""");
                 s.execute("CREATE TABLE IF NOT EXISTS advice (device TEXT NOT NULL, kind TEXT NOT NULL, ts_ms INTEGER NOT NULL)");
             }
-            return new HistoryStore(db, file);
+            return new HistoryStore(db, file, Mode.READ_WRITE, null);
         } catch (SQLException | IOException e) {
-            throw new IllegalStateException("cannot open the history database " + file + ": " + e.getMessage(), e);
+            closeQuietly(db);
+            throw new IllegalStateException("cannot open the history database " + file + ": " + reason(e), e);
+        }
+    }
+
+    /** Opens an existing {@code DIR/history.db} for reading only (what {@code rollbridge history} needs). */
+    public static HistoryStore openReadOnly(Path dataDir) {
+        Path file = dataDir.resolve("history.db");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("cannot open the history database " + file + ": no such file");
+        }
+        Connection db = null;
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            db = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sessions")) {
+                rs.next(); // proves the file is a database with our tables
+            }
+            return new HistoryStore(db, file, Mode.READ_ONLY, null);
+        } catch (SQLException e) {
+            closeQuietly(db);
+            throw new IllegalStateException("cannot read the history database " + file + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * The daemon's way in: read-write if it can, else read-only, else none; never throws. The
+     * cause is logged once and kept for {@link #health()}.
+     */
+    public static HistoryStore openOrDegrade(Path dataDir) {
+        try {
+            return open(dataDir);
+        } catch (IllegalStateException writable) {
+            try {
+                HistoryStore readOnly = openReadOnly(dataDir);
+                readOnly.problem = writable.getMessage();
+                log.warn("{}; history is read-only: calibrations are used, nothing new is recorded", writable.getMessage());
+                return readOnly;
+            } catch (IllegalStateException none) {
+                log.warn("{}; running without history (alerts are not affected)", writable.getMessage());
+                return new HistoryStore(null, dataDir.resolve("history.db"), Mode.UNAVAILABLE, writable.getMessage());
+            }
+        }
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** For {@code bridge/health}: {@code state} ok, read_only, unavailable or failing, and the last problem. */
+    public Map<String, Object> health() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        String state = switch (mode) {
+            case READ_WRITE -> failures.get() > 0 && problem != null ? "failing" : "ok";
+            case READ_ONLY -> "read_only";
+            case UNAVAILABLE -> "unavailable";
+        };
+        h.put("state", state);
+        h.put("file", file.toString());
+        h.put("failed_operations", failures.get());
+        if (problem != null) {
+            h.put("problem", problem);
+        }
+        return h;
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    private static void closeQuietly(Connection db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (SQLException ignored) {
+                // Already failing; the first error is the one reported.
+            }
         }
     }
 
@@ -75,6 +175,9 @@ public final class HistoryStore implements AutoCloseable {
 
     /** Sessions ended at or after {@code since}, oldest first; {@code device} null for all devices. */
     public List<SessionRecord> sessions(String device, Instant since) {
+        if (db == null) {
+            return List.of();
+        }
         String sql = "SELECT * FROM sessions WHERE ended_ms >= ?" + (device == null ? "" : " AND device = ?") + " ORDER BY ended_ms";
         List<SessionRecord> out = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
@@ -103,6 +206,9 @@ public final class HistoryStore implements AutoCloseable {
 
     public List<PainReport> pains(String device, Instant since) {
         List<PainReport> out = new ArrayList<>();
+        if (db == null) {
+            return out;
+        }
         try (PreparedStatement ps = db.prepareStatement("SELECT ts_ms, pain FROM pain WHERE device = ? AND ts_ms >= ? ORDER BY ts_ms")) {
             ps.setString(1, device);
             ps.setLong(2, since.toEpochMilli());
@@ -123,6 +229,9 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     public Optional<Calibration> calibration(String user, String device) {
+        if (db == null) {
+            return Optional.empty();
+        }
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT pain3_kpa, pain5_kpa, pain7_kpa FROM calibrations WHERE user_name = ? AND device = ?")) {
             ps.setString(1, user);
@@ -137,6 +246,9 @@ public final class HistoryStore implements AutoCloseable {
 
     /** When advice of this kind was last given for the device. */
     public Optional<Instant> lastAdvice(String device, String kind) {
+        if (db == null) {
+            return Optional.empty();
+        }
         try (PreparedStatement ps = db.prepareStatement("SELECT MAX(ts_ms) FROM advice WHERE device = ? AND kind = ?")) {
             ps.setString(1, device);
             ps.setString(2, kind);
@@ -154,26 +266,30 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     private void update(String sql, Object... args) {
+        if (mode != Mode.READ_WRITE) {
+            failures.incrementAndGet();
+            throw new IllegalStateException("history database " + file + " is " + (mode == Mode.READ_ONLY ? "read-only" : "unavailable")
+                    + ": nothing is recorded");
+        }
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
             ps.executeUpdate();
+            problem = null;
         } catch (SQLException e) {
             throw failure(e);
         }
     }
 
     private IllegalStateException failure(SQLException e) {
-        return new IllegalStateException("history database " + file + ": " + e.getMessage(), e);
+        failures.incrementAndGet();
+        problem = "history database " + file + ": " + reason(e);
+        return new IllegalStateException(problem, e);
     }
 
     @Override
     public void close() {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        closeQuietly(db);
     }
 }

@@ -40,8 +40,20 @@ class RunCommandTest {
                 assertThat(state.path("phase").asText()).isIn("idle", "rolling", "hold");
 
                 int exit = daemon.terminate(Duration.ofSeconds(20));
-                assertThat(exit).as("exit code after SIGTERM (128 + 15)").isEqualTo(143);
+                assertThat(exit).as("exit code after SIGTERM: a clean stop, as --help says (systemd counts 143 a failure)").isZero();
                 daemon.awaitLine("goodbye line", Duration.ofSeconds(5), l -> l.equals("rollbridge stopped"));
+                // The session open at the stop is ended, published and recorded before the bridge goes offline.
+                JsonNode ended = probe.await("session ended at the stop", Duration.ofSeconds(5),
+                        r -> r.topic().equals("rollbridge/rollsense_c0ffee000001/event") && r.json().path("type").asText().equals("session_ended")).json();
+                assertThat(ended.path("data").path("reason").asText()).isEqualTo("bridge_stopped");
+                JsonNode summary = probe.await("summary", Duration.ofSeconds(5),
+                        r -> r.topic().equals("rollbridge/rollsense_c0ffee000001/session")).json();
+                assertThat(summary.path("reason").asText()).isEqualTo("bridge_stopped");
+                assertThat(summary.path("active_s").asDouble()).isGreaterThan(10);
+                java.util.List<String> order = probe.messages().stream().map(MqttProbe.Received::topic)
+                        .filter(t -> t.endsWith("/session") || t.endsWith("/availability") || t.equals("rollbridge/bridge/state")).toList();
+                assertThat(order.lastIndexOf("rollbridge/rollsense_c0ffee000001/session"))
+                        .as("the summary before the offline states: %s", order).isLessThan(order.lastIndexOf("rollbridge/bridge/state"));
                 assertThat(probe.on("rollbridge/bridge/state")).extracting(MqttProbe.Received::payload)
                         .contains("{\"state\":\"offline\"}");
                 assertThat(probe.on("rollbridge/rollsense_c0ffee000001/availability")).extracting(MqttProbe.Received::payload)
@@ -49,6 +61,27 @@ class RunCommandTest {
             }
             assertThat(daemon.stderr()).doesNotContain("Exception");
         }
+    }
+
+    @Test
+    void ctrlCStopsCleanlyWithExitZeroAndTheSessionIsInTheHistory() throws Exception {
+        java.nio.file.Path data = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target").toAbsolutePath(), "data-");
+        try (Daemon daemon = Daemon.start("run", "--port", "0", "--speed", "40", "--dashboard-port", "-1", "--no-cue",
+                "--data-dir", data.toString())) {
+            daemon.awaitLine("the first hold", Duration.ofSeconds(30), l -> l.contains("hold_started"));
+            assertThat(daemon.signal("INT", Duration.ofSeconds(20))).as("exit code after Ctrl-C").isZero();
+            daemon.awaitLine("the session ended by the stop", Duration.ofSeconds(5),
+                    l -> l.contains("session_ended") && l.contains("stopped"));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute("history", "--data-dir", data.toString())).isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("rollsense_c0ffee000001").contains("bridge_stopped");
     }
 
     @Test
