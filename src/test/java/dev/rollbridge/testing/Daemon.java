@@ -62,6 +62,52 @@ public final class Daemon implements AutoCloseable {
         return new Daemon(p, stderr);
     }
 
+    /**
+     * The jar users get ({@code target/rollbridge.jar}, made by {@code package}: integration tests
+     * only) in a JVM with the systemd unit's flags and environment, as the service runs it.
+     */
+    public static Daemon shipped(java.util.Map<String, String> environment, String... args) throws IOException {
+        // -Drollbridge.jar=FILE runs another build (an earlier one, to show a test fails before its fix).
+        Path jar = Path.of(System.getProperty("rollbridge.jar", "target/rollbridge.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run this as an integration test, after 'package'");
+        }
+        Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+        command.add("-XX:ErrorFile=" + Path.of("target").toAbsolutePath().resolve("hs_err_pid%p.log"));
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        if (args.length > 0 && args[0].equals("run") && !command.contains("--data-dir")) {
+            command.addAll(List.of("--data-dir", Files.createTempDirectory(Path.of("target").toAbsolutePath(), "data-").toString()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the unit
+        builder.environment().putAll(environment);
+        return new Daemon(builder.start(), stderr);
+    }
+
+    /** A value of /proc/PID/status, such as {@code Threads} or {@code VmRSS} (kB). */
+    public long procStatus(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no " + field + " in /proc/" + pid() + "/status");
+    }
+
+    /** A signal by name (INT, TERM, ...), as a person or systemd sends it; returns the exit code. */
+    public int signal(String name, Duration timeout) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        kill.waitFor();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("rollbridge did not stop within " + timeout + " of SIG" + name);
+        }
+        assertNoCrash();
+        return process.exitValue();
+    }
+
     public List<String> stdout() {
         return List.copyOf(stdout);
     }
