@@ -82,7 +82,13 @@ final class DashboardCommand implements Callable<Integer> {
             System.err.println("rollbridge dashboard: " + e.getMessage());
             return 2;
         }
-        DashboardFeed feed = new DashboardFeed(settings, topics);
+        for (String name : allowedHosts) {
+            if (!ConfigLoader.isHostName(name.toLowerCase(Locale.ROOT))) {
+                System.err.println("rollbridge dashboard: --allowed-host " + name + " is not a host name (like rollbridge.local; no scheme, no port)");
+                return 2;
+            }
+        }
+        DashboardFeed feed = new DashboardFeed(settings, topics, false);
         try {
             feed.connect();
         } catch (MqttException e) {

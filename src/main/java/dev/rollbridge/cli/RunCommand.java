@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code rollbridge run}: the daemon. With no options: embedded broker and a simulated ball. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -177,12 +178,15 @@ final class RunCommand implements Callable<Integer> {
         // Connect at once, in the background: the handshake overlaps opening the history and the
         // devices (start-up to "online" is the time that counts). Events wait in the outbox until then.
         RollbridgeConfig.Dashboard dash = config.dashboard();
+        // The dashboard shows (and commands) the daemon's own devices, known once they are set up below.
+        CompletableFuture<List<String>> deviceIds = new CompletableFuture<>();
         Thread connector = new Thread(() -> {
             try {
                 BrokerConnector.connectWithRetry(link);
                 if (dash.port() >= 0) {
                     // The dashboard is a subscriber of the same broker: it starts once that answers.
-                    DashboardFeed f = new DashboardFeed(settings, topics);
+                    DashboardFeed f = new DashboardFeed(settings, topics, true);
+                    deviceIds.thenAccept(f::bridgeDevices);
                     f.connect();
                     feed[0] = f;
                     dashboard[0] = DashboardServer.start(f, new DashboardServer.Options(dash.bind(), dash.port(),
@@ -241,6 +245,7 @@ final class RunCommand implements Callable<Integer> {
                 Optional.of(new Bridge.History(store, config.user())), journal);
         bridge.setConfigInfo(config.withoutSecrets());
         running[0] = bridge;
+        deviceIds.complete(devices.stream().map(Bridge.Device::id).toList());
 
         if (config.homeAssistant().discovery()) {
             bridge.enableHomeAssistant(config.homeAssistant().prefix(), Optional.of(config.dataDir().resolve("ha-devices.json")));

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -41,22 +42,26 @@ import java.util.regex.Pattern;
  * over time with its holds and alerts) and hands every message on to the open pages.
  *
  * <p>Anyone who can publish to the broker can publish under the base topic, so the feed takes
- * only the topics of the MQTT contract, for the devices the bridge lists in {@code bridge/info}
- * (it subscribes to those and nothing else), each within a size limit, and keeps a bounded
- * amount of each. A message outside that is never stored and never reaches a page.
+ * only the topics of the MQTT contract, for the bridge's devices (given by the daemon it runs in,
+ * or, standing alone, those {@code bridge/info} lists, at most {@value #MAX_DEVICES}), each within
+ * a size limit. What it keeps is the messages' text, not parsed trees (a small payload can parse
+ * into a tree many times its size), within a byte budget: the oldest events go first. A message
+ * outside that is never stored and never reaches a page.
  */
 public final class DashboardFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardFeed.class);
     static final int EVENTS_KEPT = 50;
     static final int POINTS_KEPT = 3_600;
     static final int MARKS_KEPT = 500;
-    static final int MAX_DEVICES = 32;
+    static final int MAX_DEVICES = 16;
+    /** Characters of event messages kept for pages that open late, over all devices. */
+    static final int EVENT_BUDGET_CHARS = 512 * 1024;
     private static final int MAX_DEPTH = 16;
     private static final Pattern DEVICE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     /** The topics of the contract a page shows, with the largest payload each may carry. */
     private enum Kind {
-        BRIDGE_STATE(256), BRIDGE_INFO(64 * 1024), STATE(4 * 1024), EVENT(8 * 1024), AVAILABILITY(256), SESSION(16 * 1024),
+        BRIDGE_STATE(256), BRIDGE_INFO(64 * 1024), STATE(4 * 1024), EVENT(4 * 1024), AVAILABILITY(256), SESSION(16 * 1024),
         RESPONSE(4 * 1024);
 
         final int maxBytes;
@@ -69,27 +74,59 @@ public final class DashboardFeed implements AutoCloseable {
     private record Route(Kind kind, String device) {
     }
 
+    /** An alert on the pressure chart. */
+    private record Mark(long tMillis, String type, String severity, String state) {
+    }
+
+    /** This session's pressure over time: a ring of the last {@value #POINTS_KEPT} points, primitives only. */
+    private static final class Series {
+        final long[] t = new long[POINTS_KEPT];
+        final float[] kpa = new float[POINTS_KEPT];
+        int start;
+        int size;
+
+        void add(long tMillis, double pressure) {
+            int at = (start + size) % POINTS_KEPT;
+            t[at] = tMillis;
+            kpa[at] = (float) pressure;
+            if (size < POINTS_KEPT) {
+                size++;
+            } else {
+                start = (start + 1) % POINTS_KEPT;
+            }
+        }
+    }
+
     private final Topics topics;
     private final MqttSettings settings;
     private final PahoThreads threads = new PahoThreads();
     private final MqttAsyncClient client;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ignored = new AtomicLong();
-    // Guarded by "this".
+    private final boolean inBridge;
+    // Guarded by "this". Stored as the lines pages get: {"topic":…,"payload":…}.
     private final Set<String> devices = new LinkedHashSet<>();
-    private final Map<String, JsonNode> latest = new LinkedHashMap<>();
-    private final Map<String, Deque<JsonNode>> events = new LinkedHashMap<>();
-    private final Map<String, Deque<double[]>> series = new LinkedHashMap<>();
-    private final Map<String, Deque<JsonNode>> marks = new LinkedHashMap<>();
+    private final Map<String, String> latest = new LinkedHashMap<>();
+    private final Map<String, Deque<String>> events = new LinkedHashMap<>();
+    private final Map<String, Series> series = new LinkedHashMap<>();
+    private final Map<String, Deque<Mark>> marks = new LinkedHashMap<>();
+    private long eventChars;
 
     public DashboardFeed(String brokerUrl, Topics topics) throws MqttException {
-        this(MqttSettings.of(brokerUrl, "dashboard", topics.base()), topics);
+        this(MqttSettings.of(brokerUrl, "dashboard", topics.base()), topics, false);
     }
 
-    /** Subscribes with the bridge's own broker settings (TLS, login), under its own client id. */
-    public DashboardFeed(MqttSettings settings, Topics topics) throws MqttException {
+    /**
+     * Subscribes with the bridge's own broker settings (TLS, login), under its own client id.
+     *
+     * @param inBridge the feed runs in the daemon, which names its devices ({@link #bridgeDevices});
+     *                 then bridge/info, which anyone who can publish could forge, does not choose
+     *                 them. Standing alone, bridge/info does.
+     */
+    public DashboardFeed(MqttSettings settings, Topics topics, boolean inBridge) throws MqttException {
         this.topics = topics;
         this.settings = settings;
+        this.inBridge = inBridge;
         this.client = new MqttAsyncClient(settings.brokerUrl(), "rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF),
                 new MemoryPersistence(), new TimerPingSender(), threads);
         client.setCallback(new MqttCallbackExtended() {
@@ -113,7 +150,7 @@ public final class DashboardFeed implements AutoCloseable {
             public void messageArrived(String topic, MqttMessage message) {
                 try {
                     receive(topic, message.getPayload());
-                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                } catch (Throwable e) {
                     // Never out to Paho: that would drop the connection.
                     ignore(topic, e.toString());
                 }
@@ -160,15 +197,18 @@ public final class DashboardFeed implements AutoCloseable {
 
     /** Everything a page needs to show the present: retained topics, recent events, session series. */
     public synchronized List<String> snapshot() {
-        List<String> out = new ArrayList<>();
-        latest.forEach((topic, payload) -> out.add(message(topic, payload)));
-        events.forEach((device, list) -> list.forEach(e -> out.add(message(topics.event(device), e))));
+        List<String> out = new ArrayList<>(latest.values());
+        events.values().forEach(out::addAll);
         series.forEach((device, points) -> {
             ObjectNode s = JsonNodeFactory.instance.objectNode();
             ArrayNode p = s.putArray("points");
-            points.forEach(pt -> p.addArray().add((long) pt[0]).add(pt[1]));
+            for (int i = 0; i < points.size; i++) {
+                int at = (points.start + i) % POINTS_KEPT;
+                p.addArray().add(points.t[at]).add(points.kpa[at]);
+            }
             ArrayNode m = s.putArray("marks");
-            marks.getOrDefault(device, new ArrayDeque<>()).forEach(m::add);
+            marks.getOrDefault(device, new ArrayDeque<>())
+                    .forEach(k -> m.addArray().add(k.tMillis()).add(k.type()).add(k.severity()).add(k.state()));
             out.add(message("$series/" + device, s));
         });
         return out;
@@ -254,25 +294,41 @@ public final class DashboardFeed implements AutoCloseable {
             ignore(topic, "not a JSON object");
             return;
         }
+        String line = message(topic, payload);
         List<String> added = List.of();
         synchronized (this) {
-            if (route.kind() == Kind.BRIDGE_INFO) {
+            if (route.kind() == Kind.BRIDGE_INFO && !inBridge) {
                 added = updateDevices(payload);
             }
-            remember(topic, route, payload);
+            remember(topic, route, payload, line);
         }
         added.forEach(this::subscribeDevice);
-        String line = message(topic, payload);
         for (Consumer<String> l : listeners) {
             l.accept(line);
         }
     }
 
+    /** In the daemon: its devices, the only ones the page shows and commands go to. */
+    public void bridgeDevices(Collection<String> ids) {
+        List<String> added;
+        synchronized (this) {
+            added = setDevices(ids);
+        }
+        added.forEach(this::subscribeDevice);
+    }
+
     /** The devices {@code bridge/info} lists (valid ids, at most {@value #MAX_DEVICES}); returns the new ones. */
     private List<String> updateDevices(JsonNode info) {
-        Set<String> listed = new LinkedHashSet<>();
+        List<String> listed = new ArrayList<>();
         for (JsonNode d : info.path("devices")) {
-            String id = d.path("id").asText("");
+            listed.add(d.path("id").asText(""));
+        }
+        return setDevices(listed);
+    }
+
+    private List<String> setDevices(Collection<String> ids) {
+        Set<String> listed = new LinkedHashSet<>();
+        for (String id : ids) {
             if (DEVICE_ID.matcher(id).matches() && !id.equals("bridge") && listed.size() < MAX_DEVICES) {
                 listed.add(id);
             }
@@ -302,33 +358,37 @@ public final class DashboardFeed implements AutoCloseable {
         for (String t : deviceTopics(device)) {
             latest.remove(t);
         }
-        events.remove(device);
+        Deque<String> gone = events.remove(device);
+        if (gone != null) {
+            gone.forEach(l -> eventChars -= l.length());
+        }
         series.remove(device);
         marks.remove(device);
     }
 
-    private void remember(String topic, Route route, JsonNode payload) {
+    private void remember(String topic, Route route, JsonNode payload, String line) {
         String device = route.device();
         switch (route.kind()) {
             case RESPONSE -> {
                 // An answer to one click: shown live, not kept.
             }
             case EVENT -> {
-                Deque<JsonNode> list = events.computeIfAbsent(device, d -> new ArrayDeque<>());
-                list.addLast(payload);
+                Deque<String> list = events.computeIfAbsent(device, d -> new ArrayDeque<>());
+                list.addLast(line);
+                eventChars += line.length();
                 while (list.size() > EVENTS_KEPT) {
-                    list.removeFirst();
+                    eventChars -= list.removeFirst().length();
                 }
+                keepWithinBudget();
                 String type = payload.path("type").asText();
                 if (type.equals("session_started")) {
                     series.remove(device);
                     marks.remove(device);
                 }
                 if (!type.startsWith("device_") && !type.startsWith("session_")) {
-                    Deque<JsonNode> m = marks.computeIfAbsent(device, d -> new ArrayDeque<>());
-                    m.addLast(JsonNodeFactory.instance.arrayNode().add(payload.path("t_ms").asLong())
-                            .add(Json.excerpt(type, 64)).add(Json.excerpt(payload.path("severity").asText(), 16))
-                            .add(Json.excerpt(payload.path("state").asText(), 16)));
+                    Deque<Mark> m = marks.computeIfAbsent(device, d -> new ArrayDeque<>());
+                    m.addLast(new Mark(payload.path("t_ms").asLong(), Json.excerpt(type, 64), Json.excerpt(payload.path("severity").asText(), 16),
+                            Json.excerpt(payload.path("state").asText(), 16)));
                     while (m.size() > MARKS_KEPT) {
                         m.removeFirst();
                     }
@@ -336,15 +396,27 @@ public final class DashboardFeed implements AutoCloseable {
             }
             case STATE -> {
                 if (payload.path("pressure_kpa").isNumber() && payload.path("t_ms").isNumber()) {
-                    Deque<double[]> points = series.computeIfAbsent(device, d -> new ArrayDeque<>());
-                    points.addLast(new double[]{payload.path("t_ms").asDouble(), payload.path("pressure_kpa").asDouble()});
-                    while (points.size() > POINTS_KEPT) {
-                        points.removeFirst();
-                    }
+                    series.computeIfAbsent(device, d -> new Series()).add(payload.path("t_ms").asLong(), payload.path("pressure_kpa").asDouble());
                 }
-                latest.put(topic, payload);
+                latest.put(topic, line);
             }
-            default -> latest.put(topic, payload);
+            default -> latest.put(topic, line);
+        }
+    }
+
+    /** Past the budget, the oldest events of the device that keeps the most go first. */
+    private void keepWithinBudget() {
+        while (eventChars > EVENT_BUDGET_CHARS) {
+            Deque<String> longest = null;
+            for (Deque<String> list : events.values()) {
+                if (!list.isEmpty() && (longest == null || list.size() > longest.size())) {
+                    longest = list;
+                }
+            }
+            if (longest == null) {
+                return;
+            }
+            eventChars -= longest.removeFirst().length();
         }
     }
 

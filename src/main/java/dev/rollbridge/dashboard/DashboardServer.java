@@ -2,9 +2,6 @@ package dev.rollbridge.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.rollbridge.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,19 +18,19 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,9 +42,11 @@ import java.util.function.Consumer;
  *
  * <p>What it accepts, from whom (docs/threat-model.md):
  * <ul>
- *   <li>Every request must name this server in {@code Host}: the address it listens on,
- *   {@code localhost} on loopback, or a configured name. A page on another site that rebinds its
- *   own name to 127.0.0.1 sends its own name, and gets nothing: no page, no config, no events.</li>
+ *   <li>Every request must name this server in {@code Host}: the address it listens on (on
+ *   0.0.0.0, any address of this machine, its host name and {@code <host name>.local}),
+ *   {@code localhost} on loopback, or a configured name; and the port it listens on. A page on
+ *   another site that rebinds its own name to 127.0.0.1 sends its own name, and gets nothing: no
+ *   page, no config, no events.</li>
  *   <li>A command must come from the page itself: a POST with {@code Content-Type: application/json}
  *   (a plain form or a no-cors fetch cannot send that), an {@code Origin} that is this server, and
  *   the per-start secret the page read from {@code /api/config} (which another origin cannot read)
@@ -55,40 +54,33 @@ import java.util.function.Consumer;
  *   configured, and then every command carries it too ({@code X-Rollbridge-Token}).</li>
  *   <li>Every response forbids inline script and framing (Content-Security-Policy), so a value
  *   from MQTT that slips into the page cannot run.</li>
- *   <li>Bounded: at most {@value #MAX_THREADS} requests at once (others are closed), at most
- *   {@value #MAX_EVENT_STREAMS} open event streams, a request's headers within
- *   {@value #REQUEST_SECONDS} s, a command body within 16 kB.</li>
+ *   <li>Bounded ({@link WebServer}): at most {@value #MAX_CONNECTIONS} connections, at most
+ *   {@value #MAX_EVENT_STREAMS} open event streams, a request within {@value #REQUEST_SECONDS} s,
+ *   a command within 16 kB, a stream that falls {@value #STREAM_BACKLOG_BYTES} bytes behind or
+ *   stops being read for {@value #WRITE_SECONDS} s closed (the browser reconnects).</li>
  * </ul>
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
-    static final int MAX_THREADS = 24;
+    static final int MAX_CONNECTIONS = 32;
     static final int MAX_EVENT_STREAMS = 8;
-    static final int MAX_CONNECTIONS = 48;
     static final int REQUEST_SECONDS = 10;
-    /** Messages a slow page may fall behind by before its stream is closed (it reconnects and catches up). */
-    static final int STREAM_BACKLOG = 512;
+    static final int WRITE_SECONDS = 20;
+    /** How far (in bytes of messages) a slow page may fall behind before its stream is closed. */
+    static final int STREAM_BACKLOG_BYTES = 256 * 1024;
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-    static {
-        // The JDK server reads these once, when its first instance is made: the dashboard sets them
-        // first unless the JVM was given its own. maxReqTime closes a connection whose request
-        // (headers) has not arrived in time, so slow sockets cannot hold the handler threads.
-        setDefault("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
-        setDefault("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
-        setDefault("sun.net.httpserver.maxReqHeaders", "64");
-        setDefault("sun.net.httpserver.maxReqHeaderSize", Integer.toString(16 * 1024));
-        setDefault("sun.net.httpserver.maxIdleConnections", "16");
-    }
-
-    private static void setDefault(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
+    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "X-Content-Type-Options", "nosniff",
+            "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "Cross-Origin-Resource-Policy", "same-origin",
+            "Cache-Control", "no-store");
+    private static final WebServer.Limits LIMITS = new WebServer.Limits(MAX_CONNECTIONS, 16 * 1024, 64, 16 * 1024,
+            Duration.ofSeconds(REQUEST_SECONDS), Duration.ofSeconds(WRITE_SECONDS));
 
     /**
      * Where and how it listens.
@@ -101,28 +93,38 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer http;
+    private final WebServer http;
     private final DashboardFeed feed;
+    private final InetAddress listen;
+    private final List<String> configuredHosts;
     private final String token;
     private final boolean readOnly;
     private final String csrf;
-    private final Set<String> hostNames;
-    private final ThreadPoolExecutor threads;
+    private volatile Set<String> hostNames;
+    private volatile long hostNamesAt;
     private final AtomicInteger eventStreams = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean running = true;
 
-    private DashboardServer(HttpServer http, DashboardFeed feed, Options options, boolean readOnly, Set<String> hostNames,
-                            ThreadPoolExecutor threads) {
-        this.http = http;
+    private DashboardServer(DashboardFeed feed, Options options, InetAddress listen) throws IOException {
         this.feed = feed;
+        this.listen = listen;
+        this.configuredHosts = options.allowedHosts();
         this.token = options.token().orElse(null);
-        this.readOnly = readOnly;
-        this.hostNames = hostNames;
-        this.threads = threads;
+        this.readOnly = !commandsAllowed(listen, token);
+        this.hostNames = hostNames(listen, configuredHosts);
+        this.hostNamesAt = System.nanoTime();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        WebServer server;
+        try {
+            server = WebServer.start(new InetSocketAddress(listen, options.port()), LIMITS, this::serve);
+        } catch (BindException e) {
+            log.warn("port {} on {} is taken; the dashboard uses a free port instead", options.port(), options.host());
+            server = WebServer.start(new InetSocketAddress(listen, 0), LIMITS, this::serve);
+        }
+        this.http = server;
     }
 
     /** On {@code host:port} with no token and no extra host names. */
@@ -135,29 +137,10 @@ public final class DashboardServer implements AutoCloseable {
      * tells which.
      */
     public static DashboardServer start(DashboardFeed feed, Options options) throws IOException {
-        InetAddress address = InetAddress.getByName(options.host());
-        HttpServer http;
-        try {
-            http = HttpServer.create(new InetSocketAddress(address, options.port()), 16);
-        } catch (BindException e) {
-            log.warn("port {} on {} is taken; the dashboard uses a free port instead", options.port(), options.host());
-            http = HttpServer.create(new InetSocketAddress(address, 0), 16);
-        }
-        ThreadPoolExecutor threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "dashboard-http");
-            t.setDaemon(true);
-            return t;
-        });
-        // A request over the limit is refused at once: the JDK server then closes its connection.
-        threads.setRejectedExecutionHandler(new ThreadPoolExecutor.AbortPolicy());
-        DashboardServer server = new DashboardServer(http, feed, options, !commandsAllowed(address, options.token().orElse(null)),
-                hostNames(address, options.allowedHosts()), threads);
+        DashboardServer server = new DashboardServer(feed, options, InetAddress.getByName(options.host()));
         if (server.readOnly) {
             log.warn("the dashboard listens on {} without a token: it is read-only", options.host());
         }
-        http.setExecutor(threads);
-        http.createContext("/", server::serve);
-        http.start();
         return server;
     }
 
@@ -168,7 +151,8 @@ public final class DashboardServer implements AutoCloseable {
 
     /**
      * The names a browser may use for this server: its own address (on 0.0.0.0, every address of
-     * this machine), {@code localhost} when loopback is reachable, and the configured names.
+     * this machine, with its host name and {@code <host name>.local}), {@code localhost} when
+     * loopback is reachable, and the configured names.
      */
     static Set<String> hostNames(InetAddress listen, List<String> configured) {
         Set<String> names = new HashSet<>();
@@ -186,6 +170,18 @@ public final class DashboardServer implements AutoCloseable {
             addresses.add(InetAddress.getLoopbackAddress());
         } else {
             addresses.add(listen);
+        }
+        if (!listen.isLoopbackAddress()) {
+            // Reached from the LAN, the machine is opened by its name (DHCP or mDNS): a name no other site can send.
+            try {
+                String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !name.equals("localhost")) {
+                    names.add(name);
+                    names.add(name.contains(".") ? name : name + ".local");
+                }
+            } catch (IOException e) {
+                log.debug("no host name: {}", e.getMessage());
+            }
         }
         for (InetAddress a : addresses) {
             names.add(literal(a));
@@ -208,13 +204,13 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     public String url() {
-        InetSocketAddress a = http.getAddress();
+        InetSocketAddress a = http.address();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : literal(a.getAddress());
         return "http://" + host + ":" + a.getPort() + "/";
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return http.address().getPort();
     }
 
     /** Requests refused for a foreign Host, Origin, secret or content type. */
@@ -222,56 +218,44 @@ public final class DashboardServer implements AutoCloseable {
         return refused.get();
     }
 
-    private void serve(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            Headers h = ex.getResponseHeaders();
-            h.add("X-Content-Type-Options", "nosniff");
-            h.add("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-            h.add("X-Frame-Options", "DENY");
-            h.add("Referrer-Policy", "no-referrer");
-            h.add("Cross-Origin-Resource-Policy", "same-origin");
-            Optional<String> host = ownHost(ex);
-            if (host.isEmpty()) {
-                refuse(ex, 421, "this dashboard does not answer to that host name (add it to dashboard.allowed_hosts to open "
-                        + "the page by it)");
-                return;
-            }
-            String method = ex.getRequestMethod();
-            if (path.equals("/events") && method.equals("GET")) {
-                events(ex);
-            } else if (path.equals("/api/config") && method.equals("GET")) {
-                h.add("Cache-Control", "no-store");
-                send(ex, 200, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("base", feed.topics().base())
-                        .put("read_only", readOnly).put("token_required", token != null).put("csrf", csrf)));
-            } else if (path.equals("/api/command")) {
-                command(ex, host.get());
-            } else if (STATIC.containsKey(path) && method.equals("GET")) {
-                String name = STATIC.get(path);
-                try (InputStream in = DashboardServer.class.getResourceAsStream("/dashboard/" + name)) {
-                    if (in == null) {
-                        send(ex, 500, "text/plain", "missing resource " + name);
-                        return;
-                    }
-                    String type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".css") ? "text/css" : "text/html";
-                    send(ex, 200, type + "; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    private void serve(WebServer.Request request, WebServer.Response response) throws IOException {
+        String path = request.path();
+        Optional<String> host = ownHost(request);
+        if (host.isEmpty()) {
+            refuse(request, response, 421, "this dashboard does not answer to that host name (add it to dashboard.allowed_hosts "
+                    + "to open the page by it)");
+            return;
+        }
+        String method = request.method();
+        if (path.equals("/events") && method.equals("GET")) {
+            events(response);
+        } else if (path.equals("/api/config") && method.equals("GET")) {
+            send(response, 200, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("base", feed.topics().base())
+                    .put("read_only", readOnly).put("token_required", token != null).put("csrf", csrf)));
+        } else if (path.equals("/api/command")) {
+            command(request, response, host.get());
+        } else if (STATIC.containsKey(path) && method.equals("GET")) {
+            String name = STATIC.get(path);
+            try (InputStream in = DashboardServer.class.getResourceAsStream("/dashboard/" + name)) {
+                if (in == null) {
+                    send(response, 500, "text/plain", "missing resource " + name);
+                    return;
                 }
-            } else {
-                send(ex, 404, "text/plain", "not found");
+                String type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".css") ? "text/css" : "text/html";
+                send(response, 200, type + "; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
-        } catch (RuntimeException | StackOverflowError e) {
-            // One bad request must not cost more than its own connection.
-            log.warn("the dashboard failed on a request: {}", e.toString());
+        } else {
+            send(response, 404, "text/plain", "not found");
         }
     }
 
     /** The request's {@code Host} when it names this server (name and port), else empty. */
-    private Optional<String> ownHost(HttpExchange ex) {
-        List<String> values = ex.getRequestHeaders().get("Host");
-        if (values == null || values.size() != 1) {
+    private Optional<String> ownHost(WebServer.Request request) {
+        Optional<String> header = request.header("host");
+        if (header.isEmpty()) {
             return Optional.empty();
         }
-        String value = values.get(0).strip().toLowerCase(Locale.ROOT);
+        String value = header.get().toLowerCase(Locale.ROOT);
         String name = value;
         int port = 80;
         int colon = value.lastIndexOf(':');
@@ -286,102 +270,98 @@ public final class DashboardServer implements AutoCloseable {
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
         }
-        return hostNames.contains(name) && port == port() ? Optional.of(value) : Optional.empty();
+        return port == request.localPort() && currentHostNames().contains(name) ? Optional.of(value) : Optional.empty();
     }
 
-    private void command(HttpExchange ex, String host) throws IOException {
-        Headers in = ex.getRequestHeaders();
-        if (!ex.getRequestMethod().equals("POST")) {
-            send(ex, 405, "application/json", error("use POST"));
+    /** On 0.0.0.0 the machine's addresses can change (DHCP): the names are looked up again every minute. */
+    private Set<String> currentHostNames() {
+        if (listen.isAnyLocalAddress() && System.nanoTime() - hostNamesAt > TimeUnit.MINUTES.toNanos(1)) {
+            hostNamesAt = System.nanoTime();
+            hostNames = hostNames(listen, configuredHosts);
+        }
+        return hostNames;
+    }
+
+    private void command(WebServer.Request request, WebServer.Response response, String host) throws IOException {
+        if (!request.method().equals("POST")) {
+            send(response, 405, "application/json", error("use POST"));
             return;
         }
-        String type = Optional.ofNullable(in.getFirst("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
+        String type = request.header("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.equals("application/json") && !type.startsWith("application/json;")) {
-            refuse(ex, 415, "commands are JSON: Content-Type must be application/json");
+            refuse(request, response, 415, "commands are JSON: Content-Type must be application/json");
             return;
         }
-        if (!("http://" + host).equals(in.getFirst("Origin"))) {
-            refuse(ex, 403, "commands are accepted from this dashboard's own page only");
+        if (!("http://" + host).equals(request.header("origin").orElse(null))) {
+            refuse(request, response, 403, "commands are accepted from this dashboard's own page only");
             return;
         }
-        if (!constantTimeEquals(csrf, in.getFirst("X-Rollbridge-Csrf"))) {
-            refuse(ex, 403, "the page's session key is missing or stale: reload the page");
+        if (!constantTimeEquals(csrf, request.header("x-rollbridge-csrf").orElse(null))) {
+            refuse(request, response, 403, "the page's session key is missing or stale: reload the page");
             return;
         }
         if (readOnly) {
-            send(ex, 403, "application/json", error("the dashboard is read-only: set a token to send commands from beyond 127.0.0.1"));
+            send(response, 403, "application/json", error("the dashboard is read-only: set a token to send commands from beyond 127.0.0.1"));
             return;
         }
-        if (token != null && !constantTimeEquals(token, in.getFirst("X-Rollbridge-Token"))) {
-            refuse(ex, 403, "a valid token is required");
+        if (token != null && !constantTimeEquals(token, request.header("x-rollbridge-token").orElse(null))) {
+            refuse(request, response, 403, "a valid token is required");
             return;
         }
         JsonNode body;
         try {
-            byte[] bytes = ex.getRequestBody().readNBytes(16 * 1024 + 1);
-            if (bytes.length > 16 * 1024) {
-                send(ex, 413, "application/json", error("a command is at most 16 kB"));
-                return;
-            }
-            body = Json.read(bytes, 8);
+            body = Json.read(request.body(), 8);
         } catch (IOException e) {
-            send(ex, 400, "application/json", error("invalid JSON"));
+            send(response, 400, "application/json", error("invalid JSON"));
             return;
         }
         String device = body == null ? "" : body.path("device").asText("");
         JsonNode command = body == null ? null : body.get("command");
         if (!device.matches("[a-z0-9][a-z0-9_-]{0,63}") || command == null || !command.isObject()) {
-            send(ex, 400, "application/json", error("expected {\"device\":\"rollsense_…\",\"command\":{…}}"));
+            send(response, 400, "application/json", error("expected {\"device\":\"rollsense_…\",\"command\":{…}}"));
             return;
         }
         if (!feed.knows(device)) {
-            send(ex, 404, "application/json", error("no device '" + device + "' in the bridge's bridge/info"));
+            send(response, 404, "application/json", error("no device '" + device + "' in the bridge's bridge/info"));
             return;
         }
         try {
             feed.command(device, command);
-            send(ex, 202, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", true)));
+            send(response, 202, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", true)));
         } catch (Exception e) {
-            send(ex, 503, "application/json", error("broker not reachable: " + e.getMessage()));
+            send(response, 503, "application/json", error("broker not reachable: " + e.getMessage()));
         }
     }
 
-    private void refuse(HttpExchange ex, int status, String why) throws IOException {
+    private void refuse(WebServer.Request request, WebServer.Response response, int status, String why) throws IOException {
         long n = refused.incrementAndGet();
         if (n <= 3 || n % 100 == 0) {
-            log.warn("dashboard: refused {} {} from {} ({} so far): {}", ex.getRequestMethod(), Json.excerpt(ex.getRequestURI().getPath(), 60),
-                    ex.getRemoteAddress().getAddress().getHostAddress(), n, why);
+            log.warn("dashboard: refused {} {} from {} ({} so far): {}", request.method(), Json.excerpt(request.path(), 60),
+                    request.remote().getHostAddress(), n, why);
         }
-        send(ex, status, "application/json", error(why));
+        send(response, status, "application/json", error(why));
     }
 
-    private void events(HttpExchange ex) throws IOException {
+    private void events(WebServer.Response response) throws IOException {
         if (eventStreams.incrementAndGet() > MAX_EVENT_STREAMS) {
             eventStreams.decrementAndGet();
-            ex.getResponseHeaders().add("Retry-After", "10");
-            send(ex, 503, "text/plain", "too many open dashboards (" + MAX_EVENT_STREAMS + "); close one");
+            Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+            headers.put("Retry-After", "10");
+            response.send(503, "text/plain", ("too many open dashboards (" + MAX_EVENT_STREAMS + "); close one\n")
+                    .getBytes(StandardCharsets.UTF_8), headers);
             return;
         }
-        BlockingQueue<String> queue = new ArrayBlockingQueue<>(STREAM_BACKLOG);
-        AtomicInteger overflow = new AtomicInteger();
-        Consumer<String> listener = line -> {
-            if (!queue.offer(line)) {
-                overflow.incrementAndGet();
-            }
-        };
+        Backlog backlog = new Backlog();
         try {
-            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
-            ex.getResponseHeaders().add("Cache-Control", "no-store");
-            ex.sendResponseHeaders(200, 0);
-            feed.listen(listener);
-            OutputStream out = ex.getResponseBody();
+            OutputStream out = response.stream(200, "text/event-stream", SECURITY_HEADERS);
+            feed.listen(backlog);
             for (String line : feed.snapshot()) {
                 write(out, line);
             }
             out.flush();
             // A page that falls too far behind is dropped: its browser reconnects and starts from a fresh snapshot.
-            while (running && overflow.get() == 0) {
-                String line = queue.poll(15, TimeUnit.SECONDS);
+            while (running && !backlog.overflowed()) {
+                String line = backlog.poll(15, TimeUnit.SECONDS);
                 if (line == null) {
                     out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
                 } else {
@@ -389,11 +369,39 @@ public final class DashboardServer implements AutoCloseable {
                 }
                 out.flush();
             }
-        } catch (IOException | InterruptedException e) {
-            // The page went away.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            feed.unlisten(listener);
+            feed.unlisten(backlog);
             eventStreams.decrementAndGet();
+        }
+    }
+
+    /** Messages waiting for one page, bounded by their size. */
+    private static final class Backlog implements Consumer<String> {
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final AtomicLong bytes = new AtomicLong();
+        private volatile boolean overflowed;
+
+        @Override
+        public void accept(String line) {
+            if (overflowed || bytes.addAndGet(line.length()) > STREAM_BACKLOG_BYTES) {
+                overflowed = true;
+                return;
+            }
+            lines.offer(line);
+        }
+
+        String poll(long timeout, TimeUnit unit) throws InterruptedException {
+            String line = lines.poll(timeout, unit);
+            if (line != null) {
+                bytes.addAndGet(-line.length());
+            }
+            return line;
+        }
+
+        boolean overflowed() {
+            return overflowed;
         }
     }
 
@@ -401,11 +409,8 @@ public final class DashboardServer implements AutoCloseable {
         out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", type);
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
+    private static void send(WebServer.Response response, int status, String type, String body) throws IOException {
+        response.send(status, type, body.getBytes(StandardCharsets.UTF_8), SECURITY_HEADERS);
     }
 
     private static String error(String message) {
@@ -419,7 +424,6 @@ public final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        http.stop(0);
-        threads.shutdownNow();
+        http.close();
     }
 }
