@@ -111,7 +111,7 @@ public final class MqttLink implements AutoCloseable {
                     if (MqttTopic.isMatched(filter, topic)) {
                         try {
                             handler.handle(topic, message.getPayload());
-                        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                        } catch (Throwable e) {
                             // Whatever a message does to its handler, it must never reach Paho: an exception
                             // (an Error too) thrown out of messageArrived drops the connection, and the
                             // broker then publishes the bridge's last will. Anyone who can publish could do that.

@@ -60,9 +60,11 @@ public final class OutboxJournal implements AutoCloseable {
     private final Path seqFile;
     // Written by the outbox thread; fsync'd by another (sync and compaction hold syncLock).
     private volatile FileChannel channel;
+    /** Length of the journal up to the end of its last whole record, and whether a fragment follows it. */
+    private long goodLength;
+    private boolean fragmentLeft;
     private FileChannel seqChannel;
     private final AtomicBoolean dirty = new AtomicBoolean();
-    private volatile boolean seqDirty;
     private volatile boolean closed;
     private final Object syncLock = new Object();
     private volatile Runnable syncWanted = () -> { };
@@ -86,10 +88,10 @@ public final class OutboxJournal implements AutoCloseable {
     /** Opens (or creates) {@code dir/outbox.journal} and reads back what was still pending. */
     public static OutboxJournal open(Path dir) {
         OutboxJournal j = new OutboxJournal(dir.resolve("outbox.journal"));
+        long validBytes = -1;
         try {
             Files.createDirectories(dir);
             j.readSeqMarks();
-            long validBytes = -1;
             if (Files.exists(j.file)) {
                 if (Files.isRegularFile(j.file)) {
                     validBytes = j.replay();
@@ -97,16 +99,28 @@ public final class OutboxJournal implements AutoCloseable {
                     log.warn("outbox journal {} is not a regular file: not read", j.file);
                 }
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the outbox journal " + j.file + ": " + describe(e), e);
+        }
+        // What was read is kept whatever happens from here: a journal that cannot be repaired or
+        // written (a read-only or full disk) still hands back its pending messages and numbers.
+        try {
             if (j.skippedRecords > 0) {
                 j.setAside();
             } else if (j.tornTail) {
                 j.endTornTail(validBytes);
             }
-            j.channel = FileChannel.open(j.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            j.openSeqFile();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the outbox journal " + j.file + ": " + e.getMessage(), e);
+            log.warn("outbox journal {}: cannot repair it ({}); its pending messages are held in memory", j.file, describe(e));
         }
+        try {
+            j.channel = FileChannel.open(j.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            j.goodLength = j.channel.size();
+        } catch (IOException e) {
+            log.warn("outbox journal {} cannot be written ({}): events are kept in memory only until the daemon restarts "
+                    + "with a writable data directory", j.file, describe(e));
+        }
+        j.openSeqFile();
         if (!j.recovered.isEmpty()) {
             log.info("outbox: {} undelivered message(s) recovered from {}", j.recovered.size(), j.file);
         }
@@ -316,7 +330,8 @@ public final class OutboxJournal implements AutoCloseable {
                 at += seqChannel.write(b, at);
             }
             seqTextLength = json.length;
-            seqDirty = true;
+            // Written only when the journal could not take the record: make it durable now, not with the journal's fsync.
+            seqChannel.force(false);
         } catch (IOException e) {
             failedSeqWrites++;
             if (failedSeqWrites == 1 || failedSeqWrites % 1000 == 0) {
@@ -421,10 +436,23 @@ public final class OutboxJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends one whole record. A write cut short (the disk filled mid-record) is cut off again at
+     * once, or before the next record if that failed too, so no record ever continues a fragment.
+     */
     private void append(ByteBuffer b) throws IOException {
+        FileChannel ch = channel;
+        if (ch == null) {
+            throw new IOException("the journal could not be opened for writing");
+        }
+        if (fragmentLeft) {
+            ch.truncate(goodLength); // needs no disk space; if it fails, this record is not written either
+            fragmentLeft = false;
+        }
+        int length = b.remaining();
         try {
             while (b.hasRemaining()) {
-                channel.write(b);
+                ch.write(b);
             }
         } catch (ClosedChannelException e) {
             // An interrupt that reached a writing thread closes the channel for everyone: open it again, once.
@@ -432,11 +460,25 @@ public final class OutboxJournal implements AutoCloseable {
                 throw e;
             }
             log.warn("outbox journal {} was closed under a writer ({}); opening it again", file, describe(e));
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            channel = ch;
+            goodLength = ch.size();
             while (b.hasRemaining()) {
-                channel.write(b);
+                ch.write(b);
             }
+        } catch (IOException e) {
+            if (b.position() > 0) {
+                fragmentLeft = true;
+                try {
+                    ch.truncate(goodLength);
+                    fragmentLeft = false;
+                } catch (IOException again) {
+                    // cut off before the next record instead
+                }
+            }
+            throw e;
         }
+        goodLength += length;
     }
 
     /** An I/O error in words: some (a closed channel) carry no message of their own. */
@@ -465,10 +507,8 @@ public final class OutboxJournal implements AutoCloseable {
                 return;
             }
             try {
-                channel.force(false);
-                if (seqDirty && seqChannel != null) {
-                    seqDirty = false;
-                    seqChannel.force(false);
+                if (channel != null) {
+                    channel.force(false);
                 }
             } catch (IOException e) {
                 dirty.set(true);
@@ -481,7 +521,7 @@ public final class OutboxJournal implements AutoCloseable {
     /** Rewrites the journal with only {@code pending} when it has grown past a few MB. */
     public void compactIfLarge(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) {
         try {
-            if (channel.size() < COMPACT_BYTES) {
+            if (channel == null || channel.size() < COMPACT_BYTES) {
                 return; // checked before taking syncLock: this runs under the outbox's lock, never wait for an fsync here
             }
         } catch (IOException e) {
@@ -506,6 +546,8 @@ public final class OutboxJournal implements AutoCloseable {
             if (!channel.isOpen()) {
                 try {
                     channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    goodLength = channel.size();
+                    fragmentLeft = false;
                 } catch (IOException e) {
                     log.warn("outbox journal {}: cannot open it again after compaction ({})", file, describe(e));
                 }
@@ -520,10 +562,14 @@ public final class OutboxJournal implements AutoCloseable {
     private void writeClean(Collection<Map.Entry<Long, EventOutbox.Message>> pending, Map<String, Long> seqs) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         FileChannel saved = channel;
+        long savedLength = goodLength;
+        boolean savedFragment = fragmentLeft;
         long failedBefore = failedWrites;
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             channel = out;
+            goodLength = 0;
+            fragmentLeft = false;
             seqs.forEach((device, seq) -> write(g -> {
                 g.writeStringField("op", "seq");
                 g.writeStringField("device", device);
@@ -535,6 +581,8 @@ public final class OutboxJournal implements AutoCloseable {
             out.force(false);
         } finally {
             channel = saved;
+            goodLength = savedLength;
+            fragmentLeft = savedFragment;
         }
         if (failedWrites != failedBefore) {
             Files.deleteIfExists(tmp);
@@ -548,7 +596,9 @@ public final class OutboxJournal implements AutoCloseable {
         sync();
         closed = true;
         try {
-            channel.close();
+            if (channel != null) {
+                channel.close();
+            }
             if (seqChannel != null) {
                 seqChannel.close();
             }
