@@ -73,6 +73,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean stopping;
     private volatile Optional<Calibration> calibration;
     private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
     private int framesSinceStats;
@@ -179,6 +180,10 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
      * result on the pipeline thread. Never blocks: a saturated pipeline refuses the command.
      */
     public void submit(Command command, Consumer<Command.Result> done) {
+        if (stopping) {
+            done.accept(Command.Result.refused("the bridge is stopping"));
+            return;
+        }
         if (!queue.offer(new PendingCommand(command, done))) {
             done.accept(Command.Result.refused("the bridge is busy with this device; try again"));
         }
@@ -239,7 +244,9 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         if (item instanceof LinkChange change) {
             if (!change.up()) {
                 analyzer.interrupt("link_lost");
-            } else {
+                // Resync here, at the drop, not when the link says it is up again: real BlueZ turns the
+                // kept notification sessions back on by itself at a reconnection, and a device may stream
+                // at once, so frames of the new connection can reach the queue before the "up" does.
                 decoder.resync();
             }
             long t = analyzer.state().tMillis();
@@ -270,6 +277,12 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: ending the open session at shutdown failed", deviceId, e);
         }
+        // Whatever came after the stop gets an answer, not silence.
+        for (Object item; (item = queue.poll()) != null; ) {
+            if (item instanceof PendingCommand pending) {
+                pending.done().accept(Command.Result.refused("the bridge is stopping"));
+            }
+        }
     }
 
     private void publishStats() {
@@ -286,6 +299,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
      */
     @Override
     public void close() {
+        stopping = true;
         if (!thread.isAlive()) {
             running = false;
             return;

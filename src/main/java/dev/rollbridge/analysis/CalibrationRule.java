@@ -43,8 +43,11 @@ final class CalibrationRule {
     }
 
     Command.Result start(long now, int session, EventSink out) {
+        if (!active) {
+            // Starting again while it runs begins the marks anew, not the time: repeated starts cannot hold the ceiling off.
+            startedMillis = now;
+        }
         active = true;
-        startedMillis = now;
         marks.clear();
         out.emit(Event.of(EventType.CALIBRATION_STARTED, AlertState.INSTANT, now, session,
                 "Calibration: press slowly harder and mark when it feels like 3, 5 and 7 out of 10.", Map.of()));

@@ -72,6 +72,11 @@ public final class ConfigLoader {
         this.defaultDataDir = defaultDataDir;
     }
 
+    /** Whether {@code name} is a DNS host name (lower case, no scheme, no port), as dashboard.allowed_hosts takes. */
+    public static boolean isHostName(String name) {
+        return HOST_NAME.matcher(name).matches();
+    }
+
     /** A configuration is a few kilobytes; anything much bigger is a mistake (or a trap) and is not read. */
     static final int MAX_BYTES = 256 * 1024;
 
@@ -132,7 +137,7 @@ public final class ConfigLoader {
         Loaded read() {
             ConfigNode top = new ConfigNode("", root, problems);
             if (root == null || !root.isObject()) {
-                top.problem("expected a mapping at the top level (see rollbridge.example.yaml)");
+                top.structureProblem("expected a mapping at the top level (see rollbridge.example.yaml)");
                 throw new ConfigException(file.toString(), problems);
             }
             top.expectMapping("mqtt", "home_assistant", "ble", "devices", "simulator", "profiles_dir", "data_dir", "user",
@@ -441,7 +446,7 @@ public final class ConfigLoader {
                 return base;
             }
             if (!n.json().isObject()) {
-                n.problem("expected a mapping of threshold names to numbers, e.g. hold_target_ms: 45000");
+                n.structureProblem("expected a mapping of threshold names to numbers, e.g. hold_target_ms: 45000");
                 return base;
             }
             ObjectNode good = JsonNodeFactory.instance.objectNode();

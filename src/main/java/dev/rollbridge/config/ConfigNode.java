@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A node of the YAML tree with its path. Readers never throw: a wrong value is recorded as a
@@ -53,6 +54,24 @@ final class ConfigNode {
         problems.add(new ConfigProblem(path, isMissing() ? null : shown(path, json), reason));
     }
 
+    /**
+     * For a value of the wrong kind where the file's structure is off (a scalar where a mapping
+     * was expected): such a value is often a mangled line, with whatever was on it, so only its
+     * kind and length are shown.
+     */
+    void structureProblem(String reason) {
+        problems.add(new ConfigProblem(path, isMissing() ? null : kind(json), reason));
+    }
+
+    private static String kind(JsonNode value) {
+        if (value.isTextual()) {
+            return "(text of " + value.textValue().length() + " characters)";
+        }
+        return value.isObject() ? "(a mapping of " + value.size() + ")" : value.isArray() ? "(a list of " + value.size() + ")"
+                : value.isNumber() ? "(a number)"
+                : value.isBoolean() ? "(true or false)" : "(" + value.getNodeType().name().toLowerCase(Locale.ROOT) + ")";
+    }
+
     /** For values that must not be echoed whatever their key (a broker URL with a login in it). */
     void secretProblem(String reason) {
         problems.add(new ConfigProblem(path, REDACTED, reason));
@@ -64,7 +83,7 @@ final class ConfigNode {
             return false;
         }
         if (!json.isObject()) {
-            problem("expected a mapping with keys " + String.join(", ", allowed));
+            structureProblem("expected a mapping with keys " + String.join(", ", allowed));
             return false;
         }
         List<String> known = List.of(allowed);
@@ -84,7 +103,7 @@ final class ConfigNode {
             return Optional.empty();
         }
         if (!c.json.isValueNode() || c.json.isBoolean()) {
-            c.problem("expected text");
+            c.structureProblem("expected text");
             return Optional.empty();
         }
         String v = c.json.asText();
@@ -161,7 +180,7 @@ final class ConfigNode {
             return List.of();
         }
         if (!c.json.isArray()) {
-            c.problem("expected a list");
+            c.structureProblem("expected a list");
             return List.of();
         }
         List<ConfigNode> out = new ArrayList<>();
@@ -183,10 +202,16 @@ final class ConfigNode {
             }
         }
         String s = value.isTextual() ? value.asText() : Json.write(redacted(value));
+        if (SECRET_ASSIGNMENT.matcher(s).find()) {
+            return REDACTED; // "password:hunter2" read as one text: a line whose colon lost its space
+        }
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     static final String REDACTED = "<redacted>";
+    /** A secret's key and a value inside one text: {@code password:x}, {@code pw = x}, {@code token=x}. */
+    private static final Pattern SECRET_ASSIGNMENT =
+            Pattern.compile("(?i)(pass|pwd|pw|secret|token|key|cred|auth)[a-z0-9_]*\\s*[:=]");
     /** Keys that say where a secret is, not what it is: their values (a file, a variable name) help and are shown. */
     private static final List<String> SECRET_REFERENCES = List.of("password_file", "password_env", "token_file", "key_file");
     private static final List<String> SECRET_WORDS = List.of("pass", "pwd", "secret", "token", "key", "cred", "auth", "private");

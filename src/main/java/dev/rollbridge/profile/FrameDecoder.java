@@ -83,9 +83,9 @@ public final class FrameDecoder {
     }
 
     /**
-     * The link came back after a drop: the next frame starts a new run of the device's counter
-     * and clock, placed at its receive time (never before the last sample), with no samples
-     * counted as lost for the time the link was down.
+     * The link dropped: the next frame (the first of the next connection) starts a new run of the
+     * device's counter and clock, placed at its receive time (never before the last sample), with
+     * no samples counted as lost for the time the link was down.
      */
     public void resync() {
         resyncPending = true;

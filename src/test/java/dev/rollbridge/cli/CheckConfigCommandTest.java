@@ -44,7 +44,7 @@ class CheckConfigCommandTest {
         assertThat(Main.execute("check-config", file.toString())).isEqualTo(1);
         assertThat(console.stdout()).contains(file + ": 3 problems")
                 .contains("  mqtt.keepalive_s = -1: out of range: allowed 1 to 3600")
-                .contains("  user = [\"a\"]: expected text")
+                .contains("  user = (a list of 1): expected text")
                 .contains("  devicez = []: unknown key").contains("did you mean 'devices'?")
                 .contains("would refuse to start");
     }

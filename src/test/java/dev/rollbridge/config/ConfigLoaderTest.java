@@ -221,6 +221,11 @@ class ConfigLoaderTest {
                 "mqtt:\n  username: bob\n  password: " + secret + ": more\n",  // a second colon
                 "mqtt:\n\tpassword: " + secret + "\n",                        // a tab
                 "mqtt:\n  password: *" + secret + "\n",                        // an alias that does not exist
+                "mqtt:\n  password:" + secret + "\n",                          // no space after the colon: one text
+                "mqtt:\n  password " + secret + "\n",                          // no colon at all
+                "password:" + secret + "\n",                                    // the whole file one text
+                "mqtt:\n  username: [bob, " + secret + "]\n",                  // a list where text belongs
+                "mqtt:\n  keepalive_s: pw=" + secret + "\n",
         }) {
             ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(write("s.yaml", yaml)));
             assertThat(e).as(yaml).isNotNull();
