@@ -28,8 +28,18 @@ public final class SimulatedRollsense extends PlaybackTransport {
     private static final Logger log = LoggerFactory.getLogger(SimulatedRollsense.class);
     private static final double LOST_FRAME_PROBABILITY = 1.0 / 1500;
 
-    /** How the simulation runs. */
-    public record Options(String address, double speed, int mtu, boolean loop, long seed) {
+    /**
+     * How the simulation runs.
+     *
+     * @param lossy      now and then a frame is not sent (1 in 1,500), as over a real radio
+     * @param justBooted its counter and clock start at zero (a device just switched on); otherwise
+     *                   they start as on a device that has been on a while, near their wrap
+     */
+    public record Options(String address, double speed, int mtu, boolean loop, long seed, boolean lossy, boolean justBooted) {
+        public Options(String address, double speed, int mtu, boolean loop, long seed) {
+            this(address, speed, mtu, loop, seed, true, false);
+        }
+
         public static Options defaults() {
             return new Options("C0:FF:EE:00:00:01", 1.0, 23, true, 42);
         }
@@ -67,8 +77,8 @@ public final class SimulatedRollsense extends PlaybackTransport {
         Random rnd = new Random(options.seed());
         long period = profile.periodMicros();
         // A device that has been on for a while: seq near its wrap, clock well past zero.
-        long seq = 65_000;
-        long deviceClockMicros = 12_345_000;
+        long seq = options.justBooted() ? 0 : 65_000;
+        long deviceClockMicros = options.justBooted() ? 0 : 12_345_000;
         // World directions seen from the sensor: gravity (the contact normal) and the axis a stroke
         // along the muscle turns about. Both turn against the sensor's rotation.
         double[] normal = {0, 0, 1};
@@ -110,7 +120,7 @@ public final class SimulatedRollsense extends PlaybackTransport {
                     deviceClockMicros += period;
                     simMicros += period;
                     if (batch.size() == layout.maxSamples() || i == samples - 1) {
-                        if (rnd.nextDouble() >= LOST_FRAME_PROBABILITY) {
+                        if (rnd.nextDouble() >= LOST_FRAME_PROBABILITY || !options.lossy()) {
                             deliver(sink, encoder.encode(layout, batchSeq, batchClock, batch), profile.data().uuid(), simMicros);
                         }
                         batch.clear();

@@ -101,6 +101,36 @@ class InstallPiIT {
         assertServiceArchive(root.resolve("opt/rollbridge/rollbridge.jsa"), root.resolve("opt/rollbridge/rollbridge.jar"), false);
     }
 
+    /**
+     * The jar the Pi gets, with the unit's flags and its archive, finds devices through BlueZ with
+     * both backends. TinyB could not start from it at all: the shaded jar had lost TinyB's package
+     * version, which TinyB checks first ("Cannot invoke String.equals ... is null").
+     */
+    @Test
+    void theInstalledJarScansWithBothBackends() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path root = Files.createTempDirectory(repo.resolve("target"), "piroot-");
+        run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar"),
+                java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
+        Path jar = root.resolve("opt/rollbridge/rollbridge.jar");
+        try (dev.rollbridge.testing.bluez.DbusDaemon bus = dev.rollbridge.testing.bluez.DbusDaemon.start();
+             dev.rollbridge.testing.bluez.FakeBluez bluez = dev.rollbridge.testing.bluez.FakeBluez.start(bus.address())) {
+            bluez.addDevice(new dev.rollbridge.profile.ProfileLoader().builtIn("rollsense-ball"), "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1);
+            for (String backend : List.of("bluez", "tinyb")) {
+                List<String> scan = new ArrayList<>(List.of("/usr/bin/java"));
+                scan.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+                scan.addAll(List.of("-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:auto",
+                        "-jar", jar.toString(), "scan", "--backend", backend, "--seconds", "1"));
+                String out = run(repo, scan, java.util.Map.of("DBUS_SYSTEM_BUS_ADDRESS", bus.address()));
+                assertThat(out).as(backend).contains("C0:FF:EE:00:00:01    -58  RollSense Ball            rollsense-ball")
+                        .contains("1 device(s).");
+            }
+        }
+        try (java.util.jar.JarFile shipped = new java.util.jar.JarFile(jar.toFile())) {
+            assertThat(shipped.getManifest().getAttributes("tinyb/").getValue("Specification-Version")).startsWith("0.5.0");
+        }
+    }
+
     /** The bench's archive (`bench daemon|startup --appcds`) is made the way the installer makes its own. */
     @Test
     void benchMakesTheArchiveTheWayTheInstallerDoes() throws Exception {

@@ -108,9 +108,13 @@ public final class BluezCentral implements BleCentral {
         };
     }
 
+    /**
+     * The link dropped. Value handlers stay: BlueZ keeps this client's notification sessions and
+     * turns them back on by itself at the next connection, and a device may stream at once, before
+     * {@link #subscribe} is called again; those first frames must not be thrown away.
+     */
     private void dropped(String devicePath, String address) {
         connectedDevices.remove(devicePath);
-        valueHandlers.keySet().removeIf(p -> p.startsWith(devicePath + "/"));
         listener.disconnected(address);
     }
 
@@ -305,6 +309,10 @@ public final class BluezCentral implements BleCentral {
         try {
             bus.getRemoteObject(BLUEZ, path, GattCharacteristic1.class).StartNotify();
         } catch (DBusException | DBusExecutionException e) {
+            if (String.valueOf(e.getMessage()).contains("In Progress") || e.getClass().getSimpleName().contains("InProgress")) {
+                // BlueZ is turning this client's kept session back on after a reconnection: it is ours already.
+                return;
+            }
             valueHandlers.remove(path);
             throw new BleException("cannot turn on notifications of " + characteristic + " on " + address + ": " + e.getMessage(), e);
         }

@@ -78,17 +78,50 @@ public final class TinybCentral implements BleCentral {
                 loadNativeLibraries();
                 // BluetoothObject has such an initialiser too: run it now, while stderr is muted.
                 Class.forName("tinyb.BluetoothObject", true, TinybCentral.class.getClassLoader());
+                checkPackageVersion();
                 manager = BluetoothManager.getBluetoothManager();
             } catch (ClassNotFoundException e) {
                 throw new BleException("TinyB's classes are missing from the jar", e);
             } catch (RuntimeException | UnsatisfiedLinkError e) {
-                throw new BleException("TinyB cannot reach BlueZ (" + e.getMessage() + "); is bluetoothd running?", e);
+                throw new BleException(startFailure(e), e);
             } finally {
                 System.setErr(err);
             }
             instance = new TinybCentral(manager, adapter);
         }
         return instance;
+    }
+
+    /**
+     * TinyB compares its Java package's Specification-Version (from the jar's manifest) with its
+     * native library's before anything else, and with none it fails on a null: say so plainly.
+     */
+    private static void checkPackageVersion() throws BleException {
+        Package p = BluetoothManager.class.getPackage();
+        if (p == null || p.getSpecificationVersion() == null) {
+            throw new BleException("this rollbridge jar does not carry TinyB's package version (the 'tinyb/' section of its "
+                    + "manifest), without which TinyB will not start: a packaging fault; use ble.backend: bluez, or a jar built "
+                    + "by the project's pom");
+        }
+    }
+
+    /** What really failed when TinyB would not start, in words that point at the cause. */
+    static String startFailure(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        if (e instanceof UnsatisfiedLinkError) {
+            return "TinyB's native library would not load (" + m + "); it needs libglib2.0-0 (sudo apt-get install libglib2.0-0)";
+        }
+        if (m.contains("Could not connect") || m.contains("object manager")) {
+            return "TinyB cannot reach the D-Bus system bus (" + m + "): is dbus running, and may this user use it?";
+        }
+        if (m.contains("No adapter")) {
+            return "TinyB found no Bluetooth adapter through BlueZ (" + m + "): is bluetoothd running (systemctl status bluetooth), "
+                    + "the adapter powered (bluetoothctl show), and this user in the group bluetooth?";
+        }
+        if (m.contains("out of date")) {
+            return "TinyB's Java classes and native library do not match (" + m + "): a packaging fault; use ble.backend: bluez";
+        }
+        return "TinyB failed to start: " + e.getClass().getSimpleName() + ": " + m;
     }
 
     /** The folder of TinyB's native libraries inside the jar for this machine, or why there is none. */
@@ -310,11 +343,19 @@ public final class TinybCentral implements BleCentral {
         BluetoothGattCharacteristic c = characteristic(address, service, characteristic);
         AtomicBoolean on = new AtomicBoolean(true);
         notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(on);
-        c.enableValueNotifications(value -> {
-            if (on.get()) {
-                onValue.accept(value);
+        try {
+            c.enableValueNotifications(value -> {
+                if (on.get()) {
+                    onValue.accept(value);
+                }
+            });
+        } catch (BluetoothException e) {
+            // BlueZ may still be turning this client's kept session back on after a reconnection.
+            if (!String.valueOf(e.getMessage()).contains("In Progress") && !String.valueOf(e.getMessage()).contains("InProgress")) {
+                on.set(false);
+                throw new BleException("cannot turn on notifications of " + characteristic + " on " + address + ": " + e.getMessage(), e);
             }
-        });
+        }
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.rollbridge.testing.bluez;
 
 import org.bluez.Adapter1;
+import org.bluez.exceptions.BluezFailedException;
+import org.bluez.exceptions.BluezInProgressException;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.types.Variant;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** hci0: scans, forgets devices, powers off and on. */
@@ -32,8 +36,14 @@ final class FakeAdapter extends FakeNode implements Adapter1 {
         bluez.bus.unExportObject(path);
     }
 
+    /** Clients scanning now (adapter.c: one discovery session per client). */
+    private final Set<String> discovering = ConcurrentHashMap.newKeySet();
+
     @Override
-    public void StartDiscovery() {
+    public void StartDiscovery() throws BluezInProgressException {
+        if (!discovering.add(FakeNode.sender()) && bluez.behaviour.oneDiscoveryPerClient()) {
+            throw new BluezInProgressException("Operation already in progress");
+        }
         scans.incrementAndGet();
         props.put("Discovering", true);
         for (FakeDevice d : bluez.devices().values()) {
@@ -43,9 +53,20 @@ final class FakeAdapter extends FakeNode implements Adapter1 {
     }
 
     @Override
-    public void StopDiscovery() {
+    public void StopDiscovery() throws BluezFailedException {
+        if (!discovering.remove(FakeNode.sender()) && bluez.behaviour.oneDiscoveryPerClient()) {
+            throw new BluezFailedException("No discovery started");
+        }
+        if (discovering.isEmpty()) {
+            props.put("Discovering", false);
+            bluez.signal(path, iface, Map.of("Discovering", false));
+        }
+    }
+
+    /** bluetoothd restarted: nobody is scanning. */
+    void reset() {
+        discovering.clear();
         props.put("Discovering", false);
-        bluez.signal(path, iface, Map.of("Discovering", false));
     }
 
     @Override
@@ -53,7 +74,7 @@ final class FakeAdapter extends FakeNode implements Adapter1 {
         for (FakeDevice d : bluez.devices().values()) {
             if (d.path.equals(device.getPath())) {
                 d.linkLost(true);
-                d.forget();
+                d.forget(); // its GATT objects and notification sessions go with it
             }
         }
     }

@@ -9,6 +9,7 @@ import org.freedesktop.dbus.interfaces.ObjectManager;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,24 +23,78 @@ import java.util.concurrent.ConcurrentHashMap;
  * Devices play the simulated hamstring session, byte for byte as real RollSense devices would.
  * Faults on demand: a device out of range, silent, refusing connections, sending garbage;
  * bluetoothd leaving the bus and coming back.
+ *
+ * <p>It behaves as BlueZ does where a client could be caught out ({@link Behaviour#strict()}, the
+ * default), each behaviour from BlueZ's own source ({@code src/device.c}, {@code src/gatt-client.c},
+ * {@code src/adapter.c}) and each an option, so a test can show what depends on it.
  */
 public final class FakeBluez implements AutoCloseable {
     static final String ADAPTER_PATH = "/org/bluez/hci0";
 
+    /**
+     * How much like BlueZ the fake is.
+     *
+     * @param gattAfterFirstConnection GATT services and characteristics appear (InterfacesAdded)
+     *                                 only once the first connection's service discovery is done,
+     *                                 stay after a disconnection, and go with {@code RemoveDevice}
+     *                                 (BlueZ keeps GATT objects over disconnects since 5.29)
+     * @param servicesResolvedAfter    {@code Connect} returns with {@code Connected}; services are
+     *                                 resolved (and {@code ServicesResolved} true) this much later
+     * @param absentConnectTimeout     {@code Connect} to a device that does not answer fails only
+     *                                 after this (the kernel's LE connection timeout is 20 s)
+     * @param keepNotifySessions       a client's {@code StartNotify} session lasts over
+     *                                 disconnections and BlueZ turns it back on at the next
+     *                                 connection by itself (gatt-client.c {@code btd_gatt_client_connected});
+     *                                 a second {@code StartNotify} by the same client is a success;
+     *                                 while disconnecting it fails ({@code NotConnected})
+     * @param disconnectReplyAfter     {@code Disconnect} answers once the link is down, this later
+     * @param mtuProperty              characteristics have {@code MTU} (BlueZ 5.62 and later), and
+     *                                 only while connected
+     * @param oneDiscoveryPerClient    a second {@code StartDiscovery} by the same client is
+     *                                 refused ({@code InProgress})
+     * @param writeLatency             a write with response takes this long (a connection event
+     *                                 or two: 7.5 to 50 ms each), while notifications keep coming
+     */
+    public record Behaviour(boolean gattAfterFirstConnection, Duration servicesResolvedAfter, Duration absentConnectTimeout,
+                            boolean keepNotifySessions, Duration disconnectReplyAfter, boolean mtuProperty,
+                            boolean oneDiscoveryPerClient, Duration writeLatency) {
+        /** BlueZ as it is (the controller's connection timeout shortened from 20 s to 3 s to keep tests quick). */
+        public static Behaviour strict() {
+            return new Behaviour(true, Duration.ofMillis(150), Duration.ofSeconds(3), true, Duration.ofSeconds(2), true, true,
+                    Duration.ofMillis(50));
+        }
+
+        /** The kind fake this project had before: everything at once, nothing kept. */
+        public static Behaviour lenient() {
+            return new Behaviour(false, Duration.ZERO, Duration.ZERO, false, Duration.ZERO, true, false, Duration.ZERO);
+        }
+
+        public Behaviour withMtuProperty(boolean on) {
+            return new Behaviour(gattAfterFirstConnection, servicesResolvedAfter, absentConnectTimeout, keepNotifySessions,
+                    disconnectReplyAfter, on, oneDiscoveryPerClient, writeLatency);
+        }
+    }
+
     final DBusConnection bus;
+    final Behaviour behaviour;
     private final Map<String, FakeDevice> devices = new ConcurrentHashMap<>();
     private final Root root = new Root();
     final FakeAdapter adapter;
     private volatile boolean onBus;
 
-    private FakeBluez(DBusConnection bus) {
+    private FakeBluez(DBusConnection bus, Behaviour behaviour) {
         this.bus = bus;
+        this.behaviour = behaviour;
         this.adapter = new FakeAdapter(this);
     }
 
-    /** Connects to the bus at {@code address}, takes the name org.bluez and exports hci0. */
+    /** Connects to the bus at {@code address}, takes the name org.bluez and exports hci0; behaves strictly as BlueZ. */
     public static FakeBluez start(String address) throws DBusException {
-        FakeBluez fake = new FakeBluez(connect(address));
+        return start(address, Behaviour.strict());
+    }
+
+    public static FakeBluez start(String address, Behaviour behaviour) throws DBusException {
+        FakeBluez fake = new FakeBluez(connect(address), behaviour);
         fake.appear();
         return fake;
     }
@@ -89,7 +144,9 @@ public final class FakeBluez implements AutoCloseable {
         for (FakeDevice d : devices.values()) {
             d.linkLost(false);
             d.unexport();
+            d.bluetoothdGone();
         }
+        adapter.reset();
         adapter.unexport();
         bus.unExportObject("/");
         bus.releaseBusName("org.bluez");

@@ -13,9 +13,11 @@ import org.bluez.GattService1;
 import org.bluez.datatypes.TwoTuple;
 import org.bluez.exceptions.BluezFailedException;
 import org.bluez.exceptions.BluezNotConnectedException;
+import org.bluez.exceptions.BluezNotSupportedException;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.FileDescriptor;
 import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.types.UInt16;
 import org.freedesktop.dbus.types.Variant;
 
@@ -24,15 +26,29 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A RollSense ball or roller behind the fake BlueZ. Once connected, notifying and told "start"
  * on CONTROL, it plays the simulated session as DATA notifications in the frame type asked for.
+ * Options a real device may have: {@link #streamOnNotify} (it streams as soon as notifications
+ * are on, no CONTROL write needed) and {@link #keepCountersOverDrops} (its sample counter and
+ * clock run on while the link is down, instead of starting again at the next connection).
  */
 public final class FakeDevice extends FakeNode implements Device1 {
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-bluez-later");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final FakeBluez bluez;
     private final DeviceProfile profile;
     private final String address;
@@ -44,10 +60,19 @@ public final class FakeDevice extends FakeNode implements Device1 {
     private final AtomicInteger refusals = new AtomicInteger();
     private final List<byte[]> controlWrites = new CopyOnWriteArrayList<>();
     private volatile boolean known;
+    private volatile boolean gattExported;
+    private volatile boolean disconnecting;
     private volatile boolean inRange = true;
     private volatile boolean silent;
+    private volatile boolean streamOnNotify;
+    private volatile boolean keepCountersOverDrops;
+    private volatile boolean lossless;
     private volatile long seed = 42;
+    private volatile int connection;
     private SimulatedRollsense stream;
+    private int streamMtu;
+    /** Streams started so far: every one after the first is a device that rebooted (counter and clock from zero). */
+    private int streams;
 
     FakeDevice(FakeBluez bluez, DeviceProfile profile, String address, String name, int mtu, double speed) {
         super(FakeBluez.ADAPTER_PATH + "/dev_" + address.replace(':', '_'), "org.bluez.Device1");
@@ -87,6 +112,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
                     .map(c -> new DBusPath(c.path)).toList();
             s.props.put("Characteristics", chars.toArray(DBusPath[]::new));
         }
+        gattExported = !bluez.behaviour.gattAfterFirstConnection();
     }
 
     public String address() {
@@ -106,12 +132,20 @@ public final class FakeDevice extends FakeNode implements Device1 {
         return Boolean.TRUE.equals(props.get("Connected"));
     }
 
+    /** Whether its GATT services and characteristics are on the bus now. */
+    public boolean gattExported() {
+        return gattExported;
+    }
+
     /** Refuse the next {@code n} connection attempts (le-connection-abort-by-local). */
     public void refuseConnections(int n) {
         refusals.set(n);
     }
 
-    /** Out of range: the link drops (supervision timeout) and connecting fails until {@link #backInRange}. */
+    /**
+     * Out of range: the link drops (supervision timeout) and connecting fails, after the
+     * controller's connection timeout, until {@link #backInRange}.
+     */
     public void goOutOfRange() {
         inRange = false;
         linkLost(true);
@@ -131,6 +165,24 @@ public final class FakeDevice extends FakeNode implements Device1 {
         seed = s;
     }
 
+    /** Streams as soon as a client's notifications are on (re-enabled by BlueZ at a reconnection too), before any CONTROL write. */
+    public FakeDevice streamOnNotify(boolean on) {
+        streamOnNotify = on;
+        return this;
+    }
+
+    /** Its counter and clock run on over a drop (a device that did not reboot); otherwise each connection starts them again. */
+    public FakeDevice keepCountersOverDrops(boolean on) {
+        keepCountersOverDrops = on;
+        return this;
+    }
+
+    /** Never loses a frame on its own (the simulator otherwise drops 1 in 1,500, as a radio does). */
+    public FakeDevice lossless(boolean on) {
+        lossless = on;
+        return this;
+    }
+
     /** One DATA notification with these bytes, as if the device sent it. */
     public void notifyData(byte[] bytes) {
         characteristics.get(profile.data().uuid()).notifyValue(bytes);
@@ -146,12 +198,25 @@ public final class FakeDevice extends FakeNode implements Device1 {
         }
     }
 
+    /** RemoveDevice (or bluetoothd restarting): the device, its GATT objects and every notification session go. */
     void forget() {
+        for (FakeCharacteristic c : characteristics.values()) {
+            c.sessions.clear();
+        }
         if (known) {
             Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = new LinkedHashMap<>();
             describe(objects);
             known = false;
             bluez.objectsRemoved(objects);
+        }
+        if (bluez.behaviour.gattAfterFirstConnection()) {
+            gattExported = false;
+        }
+    }
+
+    void bluetoothdGone() {
+        for (FakeCharacteristic c : characteristics.values()) {
+            c.sessions.clear();
         }
     }
 
@@ -181,6 +246,13 @@ public final class FakeDevice extends FakeNode implements Device1 {
             return;
         }
         super.describe(into);
+        describeGatt(into);
+    }
+
+    private void describeGatt(Map<DBusPath, Map<String, Map<String, Variant<?>>>> into) {
+        if (!gattExported) {
+            return;
+        }
         for (FakeNode s : services) {
             s.describe(into);
         }
@@ -190,30 +262,83 @@ public final class FakeDevice extends FakeNode implements Device1 {
     }
 
     @Override
-    public synchronized void Connect() throws BluezFailedException {
+    public void Connect() throws BluezFailedException {
         connectCalls.incrementAndGet();
         if (!known) {
             throw new BluezFailedException("Device not available");
         }
-        if (!inRange || refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new BluezFailedException("le-connection-abort-by-local");
         }
-        props.put("Connected", true);
+        if (!inRange) {
+            // Nobody answers: the controller gives up only after its connection timeout.
+            sleep(bluez.behaviour.absentConnectTimeout().toMillis());
+            throw new BluezFailedException("le-connection-abort-by-local");
+        }
+        int number;
+        synchronized (this) {
+            if (connected()) {
+                return;
+            }
+            props.put("Connected", true);
+            number = ++connection;
+        }
         bluez.signal(path, iface, Map.of("Connected", true));
-        props.put("ServicesResolved", true);
+        long after = bluez.behaviour.servicesResolvedAfter().toMillis();
+        if (after <= 0) {
+            servicesResolved(number);
+        } else {
+            LATER.schedule(() -> servicesResolved(number), after, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Service discovery is done: the first time, the GATT objects appear; every time, BlueZ turns
+     * the kept notification sessions back on, then says ServicesResolved.
+     */
+    private void servicesResolved(int number) {
+        synchronized (this) {
+            if (!connected() || connection != number) {
+                return;
+            }
+            if (!gattExported) {
+                gattExported = true;
+                Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = new LinkedHashMap<>();
+                describeGatt(objects);
+                bluez.objectsAdded(objects);
+            }
+            for (FakeCharacteristic c : characteristics.values()) {
+                c.linkUp();
+            }
+            props.put("ServicesResolved", true);
+        }
         bluez.signal(path, iface, Map.of("ServicesResolved", true));
+        maybeStreamOnNotify();
     }
 
     @Override
-    public void Disconnect() {
-        linkLost(true);
+    public void Disconnect() throws BluezNotConnectedException {
+        if (!connected()) {
+            throw new BluezNotConnectedException("Not Connected");
+        }
+        disconnecting = true;
+        try {
+            sleep(bluez.behaviour.disconnectReplyAfter().toMillis());
+            linkLost(true);
+        } finally {
+            disconnecting = false;
+        }
     }
 
-    /** The link is gone: the stream stops, and (when {@code tell}) clients see Connected go false. */
+    /** The link is gone: the stream stops (or runs on unheard), and (when {@code tell}) clients see Connected go false. */
     synchronized void linkLost(boolean tell) {
-        stopStream();
+        if (keepCountersOverDrops && stream != null) {
+            // The device goes on sampling; nothing reaches anyone while the link is down.
+        } else {
+            stopStream();
+        }
         for (FakeCharacteristic c : characteristics.values()) {
-            c.props.put("Notifying", false);
+            c.linkDown();
         }
         boolean was = connected();
         props.put("Connected", false);
@@ -233,15 +358,28 @@ public final class FakeDevice extends FakeNode implements Device1 {
             if (layout.minMtu() > mtu) {
                 return; // a real device ignores a frame type its link cannot carry
             }
+            if (stream != null && streamMtu == layout.minMtu()) {
+                return; // already streaming this frame type (it streamed on notify, or ran on over a drop)
+            }
             startStream(layout.minMtu());
         }
     }
 
-    private void startStream(int streamMtu) {
+    /** A device that streams as soon as DATA notifications are on: the frame type its MTU allows. */
+    private synchronized void maybeStreamOnNotify() {
+        FakeCharacteristic data = characteristics.get(profile.data().uuid());
+        if (streamOnNotify && connected() && data.notifying() && stream == null) {
+            startStream(profile.frameForMtu(mtu).minMtu());
+        }
+    }
+
+    private void startStream(int frameMtu) {
         stopStream();
         silent = false;
+        streamMtu = frameMtu;
         stream = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
-                new SimulatedRollsense.Options(address, speed, streamMtu, true, seed));
+                new SimulatedRollsense.Options(address, speed, frameMtu, true, seed, !lossless, streams > 0));
+        streams++;
         stream.start(new FrameSink() {
             @Override
             public boolean offer(Frame frame) {
@@ -271,10 +409,21 @@ public final class FakeDevice extends FakeNode implements Device1 {
         }
     }
 
-    private void stopStream() {
+    private synchronized void stopStream() {
         if (stream != null) {
             stream.stop();
             stream = null;
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -304,10 +453,16 @@ public final class FakeDevice extends FakeNode implements Device1 {
         }
     }
 
-    /** A characteristic: notifications as PropertiesChanged on Value; writes to CONTROL start the stream. */
+    /**
+     * A characteristic: notifications as PropertiesChanged on Value, for as long as some client's
+     * notification session is on; writes to CONTROL start the stream. Sessions are per client
+     * (its unique bus name), as BlueZ keeps them.
+     */
     private final class FakeCharacteristic extends FakeNode implements GattCharacteristic1 {
         final String service;
         final Characteristic spec;
+        /** Clients that called StartNotify and not StopNotify. */
+        final Set<String> sessions = ConcurrentHashMap.newKeySet();
 
         FakeCharacteristic(String path, String service, Characteristic spec) {
             super(path, "org.bluez.GattCharacteristic1");
@@ -317,13 +472,43 @@ public final class FakeDevice extends FakeNode implements Device1 {
             props.put("Service", new DBusPath(service));
             props.put("Value", new byte[0]);
             props.put("Notifying", false);
-            props.put("Flags", spec.access().equals("write") ? new String[]{"write"} : new String[]{"read", "notify"});
-            props.put("MTU", new UInt16(mtu));
+            props.put("Flags", writable() ? new String[]{"write"} : new String[]{"read", "notify"});
             props.put("Descriptors", new DBusPath[0]);
         }
 
+        private boolean writable() {
+            return spec.access().equals("write");
+        }
+
+        boolean notifying() {
+            return Boolean.TRUE.equals(props.get("Notifying"));
+        }
+
+        /** A connection is up: BlueZ re-enables the kept sessions; MTU exists again. */
+        void linkUp() {
+            if (bluez.behaviour.mtuProperty()) {
+                props.put("MTU", new UInt16(mtu));
+            }
+            if (!sessions.isEmpty()) {
+                setNotifying(true);
+            }
+        }
+
+        void linkDown() {
+            props.remove("MTU"); // characteristic_mtu_exists: only with a GATT client, i.e. while connected
+            if (!bluez.behaviour.keepNotifySessions()) {
+                sessions.clear();
+            }
+            props.put("Notifying", false);
+        }
+
+        private void setNotifying(boolean on) {
+            props.put("Notifying", on);
+            bluez.signal(path, iface, Map.of("Notifying", on));
+        }
+
         void notifyValue(byte[] bytes) {
-            if (!Boolean.TRUE.equals(props.get("Notifying"))) {
+            if (!notifying()) {
                 return;
             }
             props.put("Value", bytes);
@@ -340,6 +525,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
             if (!connected()) {
                 throw new BluezFailedException("Not connected");
             }
+            sleep(bluez.behaviour.writeLatency().toMillis());
             if (spec.uuid().equals(profile.control().uuid())) {
                 control(value);
             }
@@ -347,26 +533,44 @@ public final class FakeDevice extends FakeNode implements Device1 {
 
         @Override
         public TwoTuple<FileDescriptor, UInt16> AcquireWrite(Map<String, Variant<?>> options) {
-            throw new org.freedesktop.dbus.exceptions.DBusExecutionException("not supported");
+            throw new DBusExecutionException("not supported");
         }
 
         @Override
         public TwoTuple<FileDescriptor, UInt16> AcquireNotify(Map<String, Variant<?>> options) {
-            throw new org.freedesktop.dbus.exceptions.DBusExecutionException("not supported");
+            throw new DBusExecutionException("not supported");
         }
 
+        /** gatt-client.c characteristic_start_notify, as far as a client can tell. */
         @Override
-        public void StartNotify() throws BluezNotConnectedException {
-            if (!connected()) {
+        public void StartNotify() throws BluezNotConnectedException, BluezNotSupportedException {
+            if (disconnecting) {
+                throw new BluezNotConnectedException("Not connected"); // StartNotify is not allowed while disconnecting
+            }
+            if (writable()) {
+                throw new BluezNotSupportedException("Operation is not supported");
+            }
+            if (!bluez.behaviour.keepNotifySessions() && !connected()) {
                 throw new BluezNotConnectedException("Not connected");
             }
-            props.put("Notifying", true);
-            bluez.signal(path, iface, Map.of("Notifying", true));
+            // One session per client; a second StartNotify from it is a success. While disconnected
+            // the session is kept and turned on at the next connection.
+            if (sessions.add(sender()) && connected()) {
+                setNotifying(true);
+                if (spec.uuid().equals(profile.data().uuid())) {
+                    maybeStreamOnNotify();
+                }
+            }
         }
 
         @Override
-        public void StopNotify() {
-            props.put("Notifying", false);
+        public void StopNotify() throws BluezFailedException {
+            if (!sessions.remove(sender())) {
+                throw new BluezFailedException("No notify session started");
+            }
+            if (sessions.isEmpty() && notifying()) {
+                setNotifying(false);
+            }
         }
 
         @Override

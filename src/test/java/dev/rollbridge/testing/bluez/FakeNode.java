@@ -1,6 +1,8 @@
 package dev.rollbridge.testing.bluez;
 
+import org.freedesktop.dbus.DBusCallInfo;
 import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.base.AbstractConnectionBase;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
@@ -17,6 +19,12 @@ abstract class FakeNode implements Properties {
     FakeNode(String path, String iface) {
         this.path = path;
         this.iface = iface;
+    }
+
+    /** The unique bus name of the client whose call this thread is answering ("local" outside a call). */
+    static String sender() {
+        DBusCallInfo info = AbstractConnectionBase.getCallInfo();
+        return info == null || info.getSource() == null ? "local" : info.getSource();
     }
 
     @Override
