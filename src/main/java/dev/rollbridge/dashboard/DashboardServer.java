@@ -360,14 +360,20 @@ public final class DashboardServer implements AutoCloseable {
             }
             out.flush();
             // A page that falls too far behind is dropped: its browser reconnects and starts from a fresh snapshot.
+            long quietSince = System.nanoTime();
             while (running && !backlog.overflowed()) {
-                String line = backlog.poll(15, TimeUnit.SECONDS);
-                if (line == null) {
-                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                } else {
+                String line = backlog.poll(1, TimeUnit.SECONDS);
+                if (line != null) {
                     write(out, line);
+                    out.flush();
+                    quietSince = System.nanoTime();
+                } else if (response.clientGone()) {
+                    return; // the page was closed: its place is free at once
+                } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(15)) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    quietSince = System.nanoTime();
                 }
-                out.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

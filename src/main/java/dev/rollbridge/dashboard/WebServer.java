@@ -82,6 +82,12 @@ final class WebServer implements AutoCloseable {
 
         /** Sends the status and headers with no length, and returns the body to write to until done (an event stream). */
         OutputStream stream(int status, String contentType, Map<String, String> headers) throws IOException;
+
+        /**
+         * Whether the client has hung up (or sent more than its one request): a stream learns of a
+         * closed page at once this way, not only when a write to it fails a while later.
+         */
+        boolean clientGone();
     }
 
     @FunctionalInterface
@@ -412,6 +418,19 @@ final class WebServer implements AutoCloseable {
                     raw.flush();
                 }
             };
+        }
+
+        @Override
+        public boolean clientGone() {
+            try {
+                socket.setSoTimeout(1);
+                socket.getInputStream().read(); // the end, or a byte it had no business sending (one request per connection)
+                return true;
+            } catch (SocketTimeoutException quiet) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
         }
 
         private OutputStream head(int status, String contentType, int length, Map<String, String> headers) throws IOException {

@@ -211,7 +211,7 @@ class DashboardServerTest extends WithMosquitto {
                 }
             }
             // Closed pages free their places.
-            Awaitility.await("a place free again").atMost(Duration.ofSeconds(20)).until(() -> {
+            Awaitility.await("a place free again, as soon as a page closes").atMost(Duration.ofSeconds(5)).until(() -> {
                 try (Socket s = new Socket("127.0.0.1", server.port())) {
                     s.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));

@@ -42,7 +42,7 @@ class JournalCrashIT {
 
     private static Process writer(Path dir) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), dir.toString(), Integer.toString(512 * 1024))
+                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), dir.toString(), Integer.toString(2 * 1024 * 1024))
                 .redirectErrorStream(true).start();
     }
 
@@ -74,7 +74,7 @@ class JournalCrashIT {
         boolean torn = false;
         int kills = 0;
         try {
-            while (!torn && kills < 40) {
+            while (!torn && kills < 200) {
                 Process p = writer(dir);
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(out.readLine()).isEqualTo("writing");
@@ -88,6 +88,7 @@ class JournalCrashIT {
                 }
             }
             assertThat(torn).as("a kill landed mid-record in %d tries", kills).isTrue();
+            System.out.println("JournalCrashIT: a record torn by the kill after " + kills + " kill(s)");
             long complete = completeLines(file);
 
             try (OutboxJournal j = OutboxJournal.open(dir)) {
