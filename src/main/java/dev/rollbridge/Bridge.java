@@ -5,7 +5,7 @@ import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.Phase;
-import dev.rollbridge.ble.Transport;
+import dev.rollbridge.stream.Transport;
 import dev.rollbridge.mqtt.CommandParser;
 import dev.rollbridge.mqtt.EventOutbox;
 import dev.rollbridge.mqtt.HomeAssistantDiscovery;
@@ -15,7 +15,7 @@ import dev.rollbridge.mqtt.OutboxJournal;
 import dev.rollbridge.mqtt.Payloads;
 import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
-import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.session.HistoryStore;
 import dev.rollbridge.session.SessionRecord;
 import dev.rollbridge.session.TrendAdvisor;
@@ -336,7 +336,7 @@ public final class Bridge implements AutoCloseable {
             dm.put("address", d.transport().deviceAddress());
             dm.put("profile", d.profile().name());
             dm.put("transport", d.transport().kind());
-            dm.put("thresholds", Payloads.snakeCase(d.thresholds()));
+            dm.put("thresholds", d.thresholds().flat());
             DevicePipeline p = byId.get(d.id());
             Optional<Calibration> c = p == null ? Optional.empty() : p.calibration();
             dm.put("calibration", c.map(cal -> Map.of("pain3_kpa", cal.pain3Kpa(), "pain5_kpa", cal.pain5Kpa(),

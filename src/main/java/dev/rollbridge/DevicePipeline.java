@@ -7,12 +7,12 @@ import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;
-import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
-import dev.rollbridge.profile.SampleView;
-import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.stream.SampleView;
+import dev.rollbridge.analysis.Thresholds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

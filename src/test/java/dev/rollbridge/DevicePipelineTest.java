@@ -2,11 +2,11 @@ package dev.rollbridge;
 
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.rollbridge.jmh;
 
 import dev.rollbridge.bench.ThroughputBench;
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.profile.ProfileLoader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,6 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.FrameDecoder;
-import dev.rollbridge.profile.SampleView;
-import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.stream.SampleView;
 
 import java.util.Optional;
 
@@ -50,7 +48,7 @@ public final class Analyzer {
         this.warmup = new WarmupRule(thresholds);
         this.friction = new FrictionRule(thresholds);
         this.tightening = new TighteningRule(thresholds);
-        this.calibrating = new CalibrationRule(thresholds.calibrationTimeoutMs());
+        this.calibrating = new CalibrationRule(thresholds.calibration().timeoutMs());
         calibration.ifPresent(this::apply);
     }
 
@@ -86,28 +84,6 @@ public final class Analyzer {
 
     public void onBattery(int percent) {
         battery = percent;
-    }
-
-    /**
-     * Feeds a decoder's samples and battery levels straight to this analyzer, on the decoder's
-     * thread; malformed frames are left to the decoder's own count ({@link FrameDecoder#stats()}).
-     */
-    public FrameDecoder.Listener asDecoderListener() {
-        return new FrameDecoder.Listener() {
-            @Override
-            public void onSample(SampleView sample) {
-                Analyzer.this.onSample(sample);
-            }
-
-            @Override
-            public void onBattery(long tMillis, int percent) {
-                Analyzer.this.onBattery(percent);
-            }
-
-            @Override
-            public void onMalformed(dev.rollbridge.ble.Frame frame, String reason) {
-            }
-        };
     }
 
     /** Carries out a command at the current sample time. Never throws for a bad request: refuses it. */
@@ -159,7 +135,7 @@ public final class Analyzer {
     }
 
     private double ceilingKpa() {
-        return calibration != null ? calibration.ceilingKpa() : thresholds.pressureCeilingKpa();
+        return calibration != null ? calibration.ceilingKpa() : thresholds.pressure().ceilingKpa();
     }
 
     private void apply(Calibration c) {

@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,13 +36,13 @@ final class FrictionRule {
         /** Returns the duration of the stroke that just closed as a friction stroke, or -1. */
         long update(long t, long stepMillis, double speedCmS) {
             length += Math.abs(speedCmS) * stepMillis / 1000.0;
-            int now = speedCmS > thresholds.frictionReversalCmS() ? 1 : speedCmS < -thresholds.frictionReversalCmS() ? -1 : 0;
+            int now = speedCmS > thresholds.friction().reversalCmS() ? 1 : speedCmS < -thresholds.friction().reversalCmS() ? -1 : 0;
             long closed = -1;
             if (now != 0 && now != direction) {
                 if (direction != 0) {
                     long duration = t - start;
-                    boolean friction = duration >= thresholds.frictionStrokeMinMs() && duration <= thresholds.frictionStrokeMaxMs()
-                            && length >= thresholds.frictionStrokeMinCm() && length <= thresholds.frictionStrokeMaxCm();
+                    boolean friction = duration >= thresholds.friction().strokeMinMs() && duration <= thresholds.friction().strokeMaxMs()
+                            && length >= thresholds.friction().strokeMinCm() && length <= thresholds.friction().strokeMaxCm();
                     if (friction) {
                         inRow++;
                         if (inRow == 1) {
@@ -57,7 +56,7 @@ final class FrictionRule {
                 direction = now;
                 start = t;
                 length = 0;
-            } else if (direction != 0 && (t - start > thresholds.frictionStrokeMaxMs() || length > thresholds.frictionStrokeMaxCm())) {
+            } else if (direction != 0 && (t - start > thresholds.friction().strokeMaxMs() || length > thresholds.friction().strokeMaxCm())) {
                 inRow = 0; // too long or too far: not friction (any more)
             }
             return closed;
@@ -118,16 +117,16 @@ final class FrictionRule {
         if (strokes.inRow == 2) {
             // The stroke that started friction is credited together with the one that confirmed it.
             millis += strokes.firstInRowDuration;
-            strokes.runArea = (long) Math.floor(m.positionCm / thresholds.frictionAreaCm());
+            strokes.runArea = (long) Math.floor(m.positionCm / thresholds.friction().areaCm());
         }
         long area = strokes.runArea;
         long inArea = millisByArea.merge(area, millis, Long::sum);
         totalMillis += millis;
-        if (inArea >= thresholds.frictionLimitMs() && alerted.add(area)) {
-            double from = area * thresholds.frictionAreaCm();
+        if (inArea >= thresholds.friction().limitMs() && alerted.add(area)) {
+            double from = area * thresholds.friction().areaCm();
             out.emit(Event.of(EventType.FRICTION_LIMIT_REACHED, AlertState.INSTANT, m.tMillis, session,
                     "A minute of cross-fibre friction on this spot: move to another area or stop the friction.",
-                    HoldRule.data("area_from_cm", Rounding.r1(from), "area_to_cm", Rounding.r1(from + thresholds.frictionAreaCm()),
+                    HoldRule.data("area_from_cm", Rounding.r1(from), "area_to_cm", Rounding.r1(from + thresholds.friction().areaCm()),
                             "friction_s", Rounding.seconds(inArea), "axis", axis)));
         }
     }

@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,11 +65,11 @@ final class HoldRule {
             end(m.lastLoadedMillis, "lift_off", session, out);
             return;
         }
-        if (m.speedCmS >= t.holdMoveCmS()) {
+        if (m.speedCmS >= t.hold().moveCmS()) {
             if (moveSince < 0) {
                 moveSince = m.tMillis;
             }
-            if (m.tMillis - moveSince >= t.holdMoveMs()) {
+            if (m.tMillis - moveSince >= t.hold().moveMs()) {
                 end(lastStillMillis, "moved", session, out);
                 return;
             }
@@ -85,20 +84,20 @@ final class HoldRule {
         }
         boolean ending = m.releasePending || moveSince >= 0;
         long elapsed = m.tMillis - holdStart;
-        if (!ending && !targetReached && elapsed >= t.holdTargetMs()) {
+        if (!ending && !targetReached && elapsed >= t.hold().targetMs()) {
             reachedTarget(m.tMillis, elapsed, session, out);
         }
-        if (!ending && !maxReached && elapsed >= t.holdMaxMs()) {
+        if (!ending && !maxReached && elapsed >= t.hold().maxMs()) {
             reachedMax(m.tMillis, elapsed, session, out);
         }
     }
 
     private void waitForStill(Motion m, int session, EventSink out) {
-        if (m.contact && !m.releasePending && m.speedCmS < t.holdStillCmS()) {
+        if (m.contact && !m.releasePending && m.speedCmS < t.hold().stillCmS()) {
             if (stillSince < 0) {
                 stillSince = m.tMillis;
             }
-            if (m.tMillis - stillSince >= t.holdStartMs()) {
+            if (m.tMillis - stillSince >= t.hold().startMs()) {
                 start(m, session, out);
             }
         } else {
@@ -109,15 +108,15 @@ final class HoldRule {
     private void reachedTarget(long now, long elapsed, int session, EventSink out) {
         targetReached = true;
         out.emit(Event.of(EventType.HOLD_TARGET_REACHED, AlertState.INSTANT, now, session,
-                "Hold reached " + t.holdTargetMs() / 1000 + " s: the muscle has had time to release. "
-                        + "Ease off slowly, or stay up to " + t.holdMaxMs() / 1000 + " s.",
+                "Hold reached " + t.hold().targetMs() / 1000 + " s: the muscle has had time to release. "
+                        + "Ease off slowly, or stay up to " + t.hold().maxMs() / 1000 + " s.",
                 data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
     }
 
     private void reachedMax(long now, long elapsed, int session, EventSink out) {
         maxReached = true;
         out.emit(Event.of(EventType.HOLD_MAX_REACHED, AlertState.INSTANT, now, session,
-                "Hold reached " + t.holdMaxMs() / 1000 + " s: release now and move to another spot.",
+                "Hold reached " + t.hold().maxMs() / 1000 + " s: release now and move to another spot.",
                 data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
     }
 
@@ -141,8 +140,8 @@ final class HoldRule {
         pressureCount = 0;
         peakKpa = 0;
         out.emit(Event.of(EventType.HOLD_STARTED, AlertState.INSTANT, m.tMillis, session,
-                "Hold started: keep steady pressure for " + t.holdTargetMs() / 1000 + " to "
-                        + t.holdMaxMs() / 1000 + " s.",
+                "Hold started: keep steady pressure for " + t.hold().targetMs() / 1000 + " to "
+                        + t.hold().maxMs() / 1000 + " s.",
                 data("started_t_ms", holdStart, "pressure_kpa", Rounding.r1(m.pressureKpa))));
     }
 
@@ -151,8 +150,8 @@ final class HoldRule {
         stillSince = -1;
         long duration = Math.max(0, endMillis - holdStart);
         String verdict = targetReached
-                ? (maxReached ? "past the " + t.holdMaxMs() / 1000 + " s limit" : "target met")
-                : "shorter than the " + t.holdTargetMs() / 1000 + " s target";
+                ? (maxReached ? "past the " + t.hold().maxMs() / 1000 + " s limit" : "target met")
+                : "shorter than the " + t.hold().targetMs() / 1000 + " s target";
         Map<String, Object> data = data("duration_s", Rounding.seconds(duration), "target_met", targetReached,
                 "max_reached", maxReached, "started_t_ms", holdStart, "ended_t_ms", endMillis, "reason", reason);
         data.put("mean_pressure_kpa", pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount));

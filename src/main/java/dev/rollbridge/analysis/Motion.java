@@ -1,7 +1,6 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.SampleView;
-import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.stream.SampleView;
 
 /**
  * The shared motion estimate every rule reads: contact (debounced), and rolling speed along the
@@ -95,7 +94,7 @@ final class Motion {
         pressureKpa = s.pressureKpa();
         updateContact();
         instantSpeedCmS = speedOf(s);
-        speeds.add(tMillis, instantSpeedCmS, thresholds.speedWindowMs());
+        speeds.add(tMillis, instantSpeedCmS, thresholds.speed().windowMs());
         speedCmS = Math.max(0, speeds.mean());
         updateDirection();
     }
@@ -109,7 +108,7 @@ final class Motion {
             return;
         }
         // |ω⊥| · r is this sample's speed, already computed.
-        if (instantSpeedCmS >= thresholds.rollingMinCmS() && instantSpeedCmS > 0) {
+        if (instantSpeedCmS >= thresholds.warmup().rollingMinCmS() && instantSpeedCmS > 0) {
             refineAxis(radiusCm / instantSpeedCmS);
         }
         if (!haveAxis) {
@@ -162,7 +161,7 @@ final class Motion {
     }
 
     private void updateContact() {
-        if (pressureKpa >= thresholds.contactKpa()) {
+        if (pressureKpa >= thresholds.contact().kpa()) {
             contact = true;
             releasePending = false;
             belowSince = -1;
@@ -171,7 +170,7 @@ final class Motion {
             if (belowSince < 0) {
                 belowSince = tMillis;
             }
-            releasePending = tMillis - belowSince < thresholds.contactReleaseMs();
+            releasePending = tMillis - belowSince < thresholds.contact().releaseMs();
             contact = releasePending;
         }
     }

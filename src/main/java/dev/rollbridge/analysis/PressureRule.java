@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 import java.util.Locale;
 
@@ -17,8 +16,8 @@ final class PressureRule {
     private double peak;
 
     PressureRule(Thresholds thresholds) {
-        this.tooHigh = new Hysteresis(thresholds.pressureDwellMs(), thresholds.pressureDwellMs());
-        recalibrate(thresholds.pressureCeilingKpa(), thresholds.pressureClearKpa());
+        this.tooHigh = new Hysteresis(thresholds.pressure().dwellMs(), thresholds.pressure().dwellMs());
+        recalibrate(thresholds.pressure().ceilingKpa(), thresholds.pressure().clearKpa());
     }
 
     /** A new ceiling (after calibration), in force from the next sample. */

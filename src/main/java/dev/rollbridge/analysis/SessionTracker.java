@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,12 +65,12 @@ final class SessionTracker {
      * with per-session state then start afresh).
      */
     boolean beforeRules(Motion m, EventSink out) {
-        if (open && !m.contact && m.tMillis - lastLoadedMillis >= t.sessionIdleMs()) {
+        if (open && !m.contact && m.tMillis - lastLoadedMillis >= t.sessions().idleMs()) {
             end(m.tMillis, "idle", out);
         }
         // Without a command, contact starts a session only after a real break: a stopped session
         // does not restart itself while the tool is still in use.
-        if (m.contact && !open && (!everLoaded || m.tMillis - lastLoadedMillis >= t.sessionIdleMs())) {
+        if (m.contact && !open && (!everLoaded || m.tMillis - lastLoadedMillis >= t.sessions().idleMs())) {
             start(m.tMillis, "unknown", "contact", out);
             return true;
         }
@@ -98,10 +97,10 @@ final class SessionTracker {
         if (tooFast) {
             tooFastMillis += m.stepMillis;
         }
-        if (!targetReached && activeMillis >= t.legTargetMs()) {
+        if (!targetReached && activeMillis >= t.sessions().legTargetMs()) {
             reachedTarget(m.tMillis, out);
         }
-        if (!limitReached && activeMillis >= t.legLimitMs()) {
+        if (!limitReached && activeMillis >= t.sessions().legLimitMs()) {
             reachedLimit(m.tMillis, out);
         }
     }
@@ -109,14 +108,14 @@ final class SessionTracker {
     private void reachedTarget(long now, EventSink out) {
         targetReached = true;
         out.emit(Event.of(EventType.LEG_TARGET_REACHED, AlertState.INSTANT, now, number,
-                minutes(t.legTargetMs()) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
+                minutes(t.sessions().legTargetMs()) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
                 HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
     }
 
     private void reachedLimit(long now, EventSink out) {
         limitReached = true;
         out.emit(Event.of(EventType.LEG_LIMIT_REACHED, AlertState.INSTANT, now, number,
-                minutes(t.legLimitMs()) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
+                minutes(t.sessions().legLimitMs()) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
                 HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
     }
 
@@ -197,8 +196,8 @@ final class SessionTracker {
         alertsByType.clear();
         pains.clear();
         out.emit(Event.of(EventType.SESSION_STARTED, AlertState.INSTANT, now, number,
-                "Session started on the " + legName() + ": aim for " + minutes(t.legTargetMs()) + " to "
-                        + minutes(t.legLimitMs()) + " minutes.",
+                "Session started on the " + legName() + ": aim for " + minutes(t.sessions().legTargetMs()) + " to "
+                        + minutes(t.sessions().legLimitMs()) + " minutes.",
                 HoldRule.data("leg", leg, "started_by", how)));
     }
 

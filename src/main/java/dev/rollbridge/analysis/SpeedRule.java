@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 import java.util.Locale;
 
@@ -17,7 +16,7 @@ final class SpeedRule {
 
     SpeedRule(Thresholds thresholds) {
         this.t = thresholds;
-        this.tooFast = new Hysteresis(thresholds.speedLimitMs(), 0);
+        this.tooFast = new Hysteresis(thresholds.speed().limitMs(), 0);
     }
 
     boolean raised() {
@@ -25,8 +24,8 @@ final class SpeedRule {
     }
 
     void onSample(Motion m, int session, EventSink out) {
-        switch (tooFast.update(m.tMillis, m.contact && m.speedCmS > t.speedLimitCmS(),
-                !m.contact || m.speedCmS < t.speedRearmCmS())) {
+        switch (tooFast.update(m.tMillis, m.contact && m.speedCmS > t.speed().limitCmS(),
+                !m.contact || m.speedCmS < t.speed().rearmCmS())) {
             case RAISED -> raised(m, session, out);
             case CLEARED -> cleared(m.tMillis, session, out);
             case NONE -> peak = Math.max(peak, m.speedCmS);
@@ -38,8 +37,8 @@ final class SpeedRule {
         peak = m.speedCmS;
         out.emit(Event.of(EventType.SPEED_TOO_FAST, AlertState.RAISED, m.tMillis, session,
                 String.format(Locale.ROOT, "Rolling too fast (%.1f cm/s): slow down to a few inches per second, under %.1f cm/s.",
-                        m.speedCmS, t.speedLimitCmS()),
-                HoldRule.data("speed_cm_s", Rounding.r2(m.speedCmS), "limit_cm_s", t.speedLimitCmS(),
+                        m.speedCmS, t.speed().limitCmS()),
+                HoldRule.data("speed_cm_s", Rounding.r2(m.speedCmS), "limit_cm_s", t.speed().limitCmS(),
                         "above_since_t_ms", tooFast.runStart())));
     }
 
@@ -52,7 +51,7 @@ final class SpeedRule {
 
     private void cleared(long now, int session, EventSink out) {
         out.emit(Event.of(EventType.SPEED_TOO_FAST, AlertState.CLEARED, now, session,
-                String.format(Locale.ROOT, "Rolling speed is back under %.1f cm/s.", t.speedRearmCmS()),
+                String.format(Locale.ROOT, "Rolling speed is back under %.1f cm/s.", t.speed().rearmCmS()),
                 HoldRule.data("peak_speed_cm_s", Rounding.r2(peak), "duration_s", Rounding.seconds(now - raisedAt))));
     }
 }

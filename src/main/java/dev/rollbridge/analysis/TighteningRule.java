@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 /**
  * Reflexive tightening during a hold: "If the pressure causes a reflexive tightening ... it is too
@@ -45,10 +44,10 @@ final class TighteningRule {
         if (!inHold || holdStartMillis != holdStart) {
             newHold(holdStartMillis);
         }
-        pressures.add(m.tMillis, m.pressureKpa, t.tighteningWindowMs());
+        pressures.add(m.tMillis, m.pressureKpa, t.tightening().windowMs());
         levelKpa = Double.isNaN(levelKpa) ? m.pressureKpa
                 : levelKpa + m.stepMillis / (LEVEL_TIME_CONSTANT_MS + m.stepMillis) * (m.pressureKpa - levelKpa);
-        if (m.tMillis - pressures.oldestTime() < t.tighteningWindowMs() * 9 / 10) {
+        if (m.tMillis - pressures.oldestTime() < t.tightening().windowMs() * 9 / 10) {
             return; // not a full window yet
         }
         judge(m, ending, session, out);
@@ -58,7 +57,7 @@ final class TighteningRule {
     private void judge(Motion m, boolean ending, int session, EventSink out) {
         double roughness = pressures.scatterAroundLine();
         double windowMeanKpa = pressures.mean();
-        if (m.tMillis - holdStart < t.tighteningBaselineMs()) {
+        if (m.tMillis - holdStart < t.tightening().baselineMs()) {
             baselineSum += roughness;
             baselineCount++;
             return;
@@ -66,14 +65,14 @@ final class TighteningRule {
         if (Double.isNaN(baseline)) {
             baseline = baselineCount == 0 ? 0 : baselineSum / baselineCount;
         }
-        double threshold = Math.max(t.tighteningFactor() * baseline, t.tighteningFloorKpa());
+        double threshold = Math.max(t.tightening().factor() * baseline, t.tightening().floorKpa());
         boolean easingOff = windowMeanKpa < levelKpa - Math.max(2 * threshold, 0.1 * levelKpa);
         if (roughness > threshold && !easingOff && !ending) {
             calmSince = -1;
             if (aboveSince < 0) {
                 aboveSince = m.tMillis;
             }
-            if (armed && m.tMillis - aboveSince >= t.tighteningSustainMs()) {
+            if (armed && m.tMillis - aboveSince >= t.tightening().sustainMs()) {
                 easeOff(m, roughness, threshold, session, out);
             }
         } else {
@@ -81,7 +80,7 @@ final class TighteningRule {
             if (calmSince < 0) {
                 calmSince = m.tMillis;
             }
-            if (!armed && m.tMillis - calmSince >= t.tighteningBaselineMs()) {
+            if (!armed && m.tMillis - calmSince >= t.tightening().baselineMs()) {
                 armed = true;
             }
         }

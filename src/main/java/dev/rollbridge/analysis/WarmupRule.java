@@ -1,6 +1,5 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.profile.Thresholds;
 
 /**
  * "Warm tissue first": rolling time (contact with speed at or above {@code rolling_min_cm_s})
@@ -27,16 +26,16 @@ final class WarmupRule {
 
     void onSample(Motion m, boolean holdStartedNow, boolean friction, int session, EventSink out) {
         // Friction is not the broad, long strokes that warm the tissue.
-        if (m.contact && !friction && m.speedCmS >= t.rollingMinCmS()) {
+        if (m.contact && !friction && m.speedCmS >= t.warmup().rollingMinCmS()) {
             rollingMillis += m.stepMillis;
         }
-        if (holdStartedNow && !advised && rollingMillis < t.warmupRollingMs()) {
+        if (holdStartedNow && !advised && rollingMillis < t.warmup().rollingMs()) {
             advised = true;
             out.emit(Event.of(EventType.WARMUP_ADVISED, AlertState.INSTANT, m.tMillis, session,
                     "Warm up first: roll the whole hamstring with long, slow strokes for a minute before holding a spot"
                             + " (so far " + Math.round(rollingMillis / 1000.0) + " s).",
                     HoldRule.data("rolling_s", Rounding.seconds(rollingMillis), "required_s",
-                            Rounding.seconds(t.warmupRollingMs()))));
+                            Rounding.seconds(t.warmup().rollingMs()))));
         }
     }
 }

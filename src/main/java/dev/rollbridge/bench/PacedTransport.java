@@ -1,12 +1,12 @@
 package dev.rollbridge.bench;
 
-import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
-import dev.rollbridge.ble.PlaybackTransport;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.PlaybackTransport;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,7 @@ final class PacedTransport extends PlaybackTransport {
     protected void play(FrameSink sink) {
         FrameLayout single = profile.frameForMtu(23);
         long periodMicros = profile.periodMicros();
-        double ceiling = profile.thresholds().pressureCeilingKpa();
+        double ceiling = profile.thresholds().pressure().ceilingKpa();
         double rollDps = Math.toDegrees(3.0 / profile.contactRadiusCm());
         long start = System.nanoTime();
         long intervalNanos = (long) (1e9 / rateHz);

@@ -2,8 +2,8 @@ package dev.rollbridge.bench;
 
 import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
-import dev.rollbridge.ble.HamstringSessionScript;
-import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.simulator.HamstringSessionScript;
+import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.OutboxJournal;
@@ -51,7 +51,7 @@ public final class SoakBench {
             DeviceProfile p = profiles.get(i);
             String address = String.format("C0:FF:EE:00:02:%02X", i + 1);
             devices.add(new Bridge.Device(p.deviceIdFor(address), p, p.thresholds(),
-                    new SimulatedRollsense(p, HamstringSessionScript.standard(p.thresholds().pressureCeilingKpa()),
+                    new SimulatedRollsense(p, HamstringSessionScript.standard(p.thresholds().pressure().ceilingKpa()),
                             new SimulatedRollsense.Options(address, speed, 23, true, 42 + i))));
         }
         AtomicLong sampleMillis = new AtomicLong();

@@ -2,10 +2,10 @@ package dev.rollbridge.bench;
 
 import dev.rollbridge.analysis.Analyzer;
 import dev.rollbridge.analysis.EventSink;
-import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameRecorder;
-import dev.rollbridge.ble.HamstringSessionScript;
-import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameRecorder;
+import dev.rollbridge.simulator.HamstringSessionScript;
+import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 
@@ -42,7 +42,7 @@ public final class ThroughputBench {
     /** The frames of one scripted session at this MTU (the JMH benchmark uses them too). */
     public List<Frame> record(int mtu) throws InterruptedException {
         FrameRecorder recorder = new FrameRecorder();
-        SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
+        SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()),
                 new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
         sim.start(recorder);
         recorder.awaitEnd(5, java.util.concurrent.TimeUnit.MINUTES);
@@ -53,7 +53,7 @@ public final class ThroughputBench {
     /** One pass over the session through a fresh decoder and analyzer; returns the samples analysed. */
     public long pass(List<Frame> frames, EventSink events) {
         Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), events);
-        FrameDecoder decoder = new FrameDecoder(profile, analyzer.asDecoderListener());
+        FrameDecoder decoder = new FrameDecoder(profile, FrameDecoder.Listener.of(analyzer::onSample, analyzer::onBattery));
         for (Frame f : frames) {
             decoder.decode(f);
         }

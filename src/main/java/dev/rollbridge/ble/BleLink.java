@@ -1,5 +1,8 @@
 package dev.rollbridge.ble;
 
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.Transport;
 import dev.rollbridge.profile.Characteristic;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameLayout;

@@ -2,7 +2,7 @@ package dev.rollbridge.cli;
 
 import dev.rollbridge.Bridge;
 import dev.rollbridge.DevicePipeline;
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.mqtt.MqttLink;
 import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Topics;

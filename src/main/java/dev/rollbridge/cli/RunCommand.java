@@ -5,9 +5,9 @@ import dev.rollbridge.ble.BleCentral;
 import dev.rollbridge.ble.BleException;
 import dev.rollbridge.ble.BleLink;
 import dev.rollbridge.ble.DeviceFinder;
-import dev.rollbridge.ble.HamstringSessionScript;
+import dev.rollbridge.simulator.HamstringSessionScript;
 import dev.rollbridge.ble.Radio;
-import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.ble.bluez.BluezCentral;
 import dev.rollbridge.ble.tinyb.TinybCentral;
 import dev.rollbridge.config.ConfigException;
@@ -330,7 +330,7 @@ final class RunCommand implements Callable<Integer> {
             RollbridgeConfig.DeviceConfig dc = configured.get(i);
             String address = dc.address().orElse(String.format("C0:FF:EE:00:00:%02X", i + 1));
             SimulatedRollsense simulator = new SimulatedRollsense(dc.profile(),
-                    HamstringSessionScript.standard(dc.thresholds().pressureCeilingKpa()),
+                    HamstringSessionScript.standard(dc.thresholds().pressure().ceilingKpa()),
                     new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i));
             devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), simulator));
         }

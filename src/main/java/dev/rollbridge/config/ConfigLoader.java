@@ -16,7 +16,7 @@ import dev.rollbridge.mqtt.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.analysis.Thresholds;
 
 import java.io.IOException;
 import java.io.InputStream;

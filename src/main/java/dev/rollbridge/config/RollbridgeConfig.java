@@ -7,7 +7,7 @@ import dev.rollbridge.mqtt.MqttSettings;
 import dev.rollbridge.mqtt.Secret;
 import dev.rollbridge.mqtt.TlsSettings;
 import dev.rollbridge.profile.DeviceProfile;
-import dev.rollbridge.profile.Thresholds;
+import dev.rollbridge.analysis.Thresholds;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

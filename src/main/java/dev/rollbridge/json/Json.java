@@ -19,13 +19,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -311,99 +309,6 @@ public final class Json {
             }
             default -> Binding.JSON.writeValue(g, n);
         }
-    }
-
-    /** A record's components as a map with snake_case keys (as Jackson's {@code SNAKE_CASE} names them), in declaration order. */
-    public static Map<String, Object> snakeCase(Record value) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (RecordComponent c : value.getClass().getRecordComponents()) {
-            try {
-                out.put(snakeCase(c.getName()), c.getAccessor().invoke(value));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + value.getClass().getSimpleName() + "." + c.getName(), e);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * A record made from a map with snake_case keys (as {@link #snakeCase(Record)} gives them): every
-     * component must be present; numbers are converted to a numeric component's type, whole
-     * numbers only for whole-number types.
-     *
-     * @throws IllegalArgumentException naming the component that is missing or of the wrong type
-     */
-    public static <R extends Record> R fromSnakeCase(Class<R> type, Map<String, ?> values) {
-        RecordComponent[] components = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        Object[] args = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            String name = snakeCase(components[i].getName());
-            types[i] = components[i].getType();
-            if (!values.containsKey(name)) {
-                throw new IllegalArgumentException(name + " is missing");
-            }
-            args[i] = converted(name, values.get(name), types[i]);
-        }
-        try {
-            return type.getDeclaredConstructor(types).newInstance(args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw new IllegalArgumentException(e.getCause().getMessage(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
-        }
-    }
-
-    private static Object converted(String name, Object value, Class<?> type) {
-        if (type == double.class || type == Double.class) {
-            if (value instanceof Number n) {
-                return n.doubleValue();
-            }
-        } else if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
-            if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-                long whole = n.longValue();
-                if (type == long.class || type == Long.class) {
-                    return whole;
-                }
-                if (whole == (int) whole) {
-                    return (int) whole;
-                }
-            }
-        } else if (type == boolean.class || type == Boolean.class) {
-            if (value instanceof Boolean) {
-                return value;
-            }
-        } else if (type.isInstance(value)) {
-            return value;
-        }
-        throw new IllegalArgumentException(name + ": " + value + " is not a " + type.getSimpleName());
-    }
-
-    /**
-     * {@code holdStillCmS} → {@code hold_still_cm_s}: an underscore before an upper-case letter that
-     * does not follow another one (Jackson's {@code SnakeCaseStrategy}, which the MQTT contract's
-     * names were first made with).
-     */
-    public static String snakeCase(String camel) {
-        StringBuilder out = new StringBuilder(camel.length() + 8);
-        boolean previousUpper = false;
-        for (int i = 0; i < camel.length(); i++) {
-            char c = camel.charAt(i);
-            if (i == 0 && c == '_') {
-                continue;
-            }
-            if (Character.isUpperCase(c)) {
-                if (!previousUpper && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
-                    out.append('_');
-                }
-                out.append(Character.toLowerCase(c));
-                previousUpper = true;
-            } else {
-                out.append(c);
-                previousUpper = false;
-            }
-        }
-        return out.toString();
     }
 
     /** Data binding, for values of types this class does not write itself; loaded on first use only. */

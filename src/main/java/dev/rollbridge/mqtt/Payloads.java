@@ -96,11 +96,6 @@ public final class Payloads {
         return json(m);
     }
 
-    /** A value object (a record) as a map with snake_case keys, for embedding in a payload. */
-    public static Map<String, Object> snakeCase(Record value) {
-        return Json.snakeCase(value);
-    }
-
     /** ISO-8601 UTC with milliseconds always present, so every {@code ts} has the same shape. */
     public static String iso(Instant ts) {
         return ISO_MILLIS.format(ts);

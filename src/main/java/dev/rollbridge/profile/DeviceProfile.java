@@ -1,5 +1,7 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.analysis.Thresholds;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

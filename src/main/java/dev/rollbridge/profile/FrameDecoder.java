@@ -1,8 +1,11 @@
 package dev.rollbridge.profile;
 
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.SampleView;
+import dev.rollbridge.stream.Frame;
 
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Turns one device's frames into samples ({@link SampleView}), following its profile. Stateful
@@ -25,6 +28,28 @@ public final class FrameDecoder {
 
         /** A frame that could not be decoded; {@code reason} names what was wrong. */
         void onMalformed(Frame frame, String reason);
+
+        /**
+         * Samples and battery levels to these, malformed frames left to the decoder's own count
+         * ({@link FrameDecoder#stats()}): an analysis fed straight from a decoder.
+         */
+        static Listener of(Consumer<SampleView> samples, IntConsumer battery) {
+            return new Listener() {
+                @Override
+                public void onSample(SampleView sample) {
+                    samples.accept(sample);
+                }
+
+                @Override
+                public void onBattery(long tMillis, int percent) {
+                    battery.accept(percent);
+                }
+
+                @Override
+                public void onMalformed(Frame frame, String reason) {
+                }
+            };
+        }
     }
 
     /** Running counters, for health reporting. */

@@ -1,5 +1,6 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.stream.Sample;
 import java.nio.ByteBuffer;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.rollbridge.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.json.Json;
 
 import java.io.IOException;
@@ -294,58 +295,33 @@ public final class ProfileLoader {
         return overrideThresholds(base, new Node(file, path, overrides));
     }
 
-    /** The snake_case names of every threshold, in declaration order. */
+    /** The snake_case names of every threshold, in their documented order. */
     public static List<String> thresholdNames() {
-        return List.copyOf(Json.snakeCase(Thresholds.defaults(1, 10)).keySet());
+        return Thresholds.names();
     }
 
     /**
      * Applies the keys of a {@code thresholds} mapping (snake_case names of {@link Thresholds})
-     * on top of {@code base}. Used for profile defaults and for per-user overrides.
+     * on top of {@code base}. Used for profile defaults and for per-user overrides. The numbers'
+     * invariants are the type's own; this reads the mapping and says where a problem is.
      */
     static Thresholds overrideThresholds(Thresholds base, Node n) {
-        Map<String, Object> merged = Json.snakeCase(base);
+        Map<String, Number> changes = new LinkedHashMap<>();
         for (String key : n.keys()) {
-            if (!merged.containsKey(key)) {
-                throw n.child(key).error("unknown threshold (known: " + String.join(", ", merged.keySet()) + ")");
+            if (!Thresholds.names().contains(key)) {
+                throw n.child(key).error("unknown threshold (known: " + String.join(", ", Thresholds.names()) + ")");
             }
             double value = n.number(key, 0, 1e9);
-            if (!(merged.get(key) instanceof Double)) {
-                if (value != Math.rint(value)) {
-                    throw n.child(key).error(value + " must be a whole number");
-                }
-                merged.put(key, (long) value);
-            } else {
-                merged.put(key, value);
+            if (Thresholds.isWhole(key) && value != Math.rint(value)) {
+                throw n.child(key).error(value + " must be a whole number");
             }
+            changes.put(key, value);
         }
-        Thresholds t = Json.fromSnakeCase(Thresholds.class, merged);
-        if (t.pressureClearKpa() > t.pressureCeilingKpa()) {
-            throw n.error("pressure_clear_kpa " + t.pressureClearKpa() + " must not exceed pressure_ceiling_kpa " + t.pressureCeilingKpa());
+        try {
+            return Thresholds.fromFlat(base, changes);
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage());
         }
-        if (t.speedRearmCmS() > t.speedLimitCmS()) {
-            throw n.error("speed_rearm_cm_s " + t.speedRearmCmS() + " must not exceed speed_limit_cm_s " + t.speedLimitCmS());
-        }
-        if (t.holdStillCmS() > t.holdMoveCmS()) {
-            throw n.error("hold_still_cm_s " + t.holdStillCmS() + " must not exceed hold_move_cm_s " + t.holdMoveCmS());
-        }
-        if (t.holdTargetMs() > t.holdMaxMs()) {
-            throw n.error("hold_target_ms " + t.holdTargetMs() + " must not exceed hold_max_ms " + t.holdMaxMs());
-        }
-        if (t.legTargetMs() > t.legLimitMs()) {
-            throw n.error("leg_target_ms " + t.legTargetMs() + " must not exceed leg_limit_ms " + t.legLimitMs());
-        }
-        if (t.frictionStrokeMinMs() > t.frictionStrokeMaxMs() || t.frictionStrokeMinCm() > t.frictionStrokeMaxCm()) {
-            throw n.error("friction_stroke_min_* must not exceed friction_stroke_max_*");
-        }
-        if (t.painReduceAbove() > 10) {
-            throw n.error("pain_reduce_above " + t.painReduceAbove() + " is out of range [0, 10]");
-        }
-        if (t.calibrationTimeoutMs() < 10_000 || t.calibrationTimeoutMs() > 600_000) {
-            throw n.error("calibration_timeout_ms " + t.calibrationTimeoutMs() + " is out of range [10000, 600000]: "
-                    + "the ramp takes under a minute, and the pressure ceiling is off while it runs");
-        }
-        return t;
     }
 
     /** A YAML node with its path, so every error can say exactly where it is. */

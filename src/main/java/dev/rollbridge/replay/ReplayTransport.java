@@ -1,8 +1,8 @@
 package dev.rollbridge.replay;
 
-import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
-import dev.rollbridge.ble.PlaybackTransport;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.PlaybackTransport;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;

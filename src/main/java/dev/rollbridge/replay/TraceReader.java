@@ -2,13 +2,13 @@ package dev.rollbridge.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.json.Json;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FieldSpec;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 import dev.rollbridge.profile.SampleLayout;
 
 import java.io.BufferedReader;

@@ -2,7 +2,7 @@ package dev.rollbridge.analysis;
 
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,8 +33,8 @@ class HotPathAllocationTest {
     @ParameterizedTest(name = "{0}, {1}-sample frames")
     @CsvSource({"rolling, 1", "rolling, 10", "holding, 1", "holding, 10"})
     void noAllocationPerSampleBetweenEvents(String motion, int samplesPerFrame) {
-        double kpa = BALL.thresholds().pressureCeilingKpa() * 0.55;
-        double slowRollDps = Math.toDegrees(BALL.thresholds().speedLimitCmS() * 0.5 / BALL.contactRadiusCm());
+        double kpa = BALL.thresholds().pressure().ceilingKpa() * 0.55;
+        double slowRollDps = Math.toDegrees(BALL.thresholds().speed().limitCmS() * 0.5 / BALL.contactRadiusCm());
         Random noise = new Random(11);
         LongFunction<Sample> sampleAt = motion.equals("rolling")
                 ? t -> new Sample(t, 0, kpa + noise.nextGaussian() * 0.3, slowRollDps, 0.5, 0, 0.02, 0, 1)
@@ -43,7 +43,7 @@ class HotPathAllocationTest {
 
         List<Event> events = new ArrayList<>();
         Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), events::add);
-        FrameDecoder decoder = new FrameDecoder(BALL, analyzer.asDecoderListener());
+        FrameDecoder decoder = new FrameDecoder(BALL, FrameDecoder.Listener.of(analyzer::onSample, analyzer::onBattery));
         int warmUpFrames = WARM_UP / samplesPerFrame;
         for (Frame f : frames.subList(0, warmUpFrames)) {
             decoder.decode(f);

@@ -2,7 +2,7 @@ package dev.rollbridge.analysis;
 
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +25,7 @@ class TighteningDetectorTest {
     @ValueSource(strings = {"rollsense-ball", "rollsense-roller"})
     void calmHoldsNeverRaiseEaseOffAndTremorsAlwaysDo(String profileName) {
         DeviceProfile profile = new ProfileLoader().builtIn(profileName);
-        double holdKpa = profile.thresholds().pressureCeilingKpa() * 0.55;
+        double holdKpa = profile.thresholds().pressure().ceilingKpa() * 0.55;
         Random rnd = new Random(2026);
         int falseAlarms = 0;
         int detected = 0;

@@ -1,10 +1,10 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.SampleView;
+import dev.rollbridge.stream.SampleView;
 import dev.rollbridge.replay.TraceReader;
 import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.DynamicTest;

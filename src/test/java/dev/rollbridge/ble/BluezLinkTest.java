@@ -1,11 +1,13 @@
 package dev.rollbridge.ble;
 
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameRecorder;
 import dev.rollbridge.ble.bluez.BluezCentral;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.profile.Sample;
-import dev.rollbridge.profile.SampleView;
+import dev.rollbridge.stream.Sample;
+import dev.rollbridge.stream.SampleView;
 import dev.rollbridge.testing.bluez.EmbeddedBus;
 import dev.rollbridge.testing.bluez.FakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;

@@ -3,8 +3,8 @@ package dev.rollbridge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.DevicePipeline;
 import dev.rollbridge.analysis.Event;
-import dev.rollbridge.ble.HamstringSessionScript;
-import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.simulator.HamstringSessionScript;
+import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.testing.Daemon;
@@ -91,7 +91,7 @@ class BluetoothDaemonIT extends WithMosquitto {
     private static List<Event> reference() throws Exception {
         Recorder recorder = new Recorder();
         DevicePipeline pipeline = new DevicePipeline("ref", BALL, BALL.thresholds(), 4096, recorder);
-        SimulatedRollsense sim = new SimulatedRollsense(BALL, HamstringSessionScript.standard(BALL.thresholds().pressureCeilingKpa()),
+        SimulatedRollsense sim = new SimulatedRollsense(BALL, HamstringSessionScript.standard(BALL.thresholds().pressure().ceilingKpa()),
                 new SimulatedRollsense.Options(LISTED, 0, 23, false, 42));
         pipeline.start();
         sim.start(pipeline);

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
         assertThat(loaded.warnings()).isEmpty();
         assertThat(c.mqtt().broker()).isEmpty();
         assertThat(c.devices()).extracting(d -> d.profile().name()).containsExactly("rollsense-ball", "rollsense-roller");
-        assertThat(c.devices().get(0).thresholds().holdTargetMs()).isEqualTo(30_000);
+        assertThat(c.devices().get(0).thresholds().hold().targetMs()).isEqualTo(30_000);
         assertThat(c.devices().get(1).address()).contains("C0:FF:EE:00:00:02");
         assertThat(c.audio().events()).contains(EventType.HOLD_TARGET_REACHED, EventType.PRESSURE_TOO_HIGH);
         assertThat(c.dashboard().bind()).isEqualTo("127.0.0.1");
@@ -171,8 +171,8 @@ class ConfigLoaderTest {
         assertThat(c.profilesDir()).contains(dir.resolve("profiles"));
         RollbridgeConfig.DeviceConfig d = c.devices().get(0);
         assertThat(d.id()).contains("left_roller");
-        assertThat(d.thresholds().speedLimitCmS()).isEqualTo(5.0);
-        assertThat(d.thresholds().speedRearmCmS()).isEqualTo(4.0);
+        assertThat(d.thresholds().speed().limitCmS()).isEqualTo(5.0);
+        assertThat(d.thresholds().speed().rearmCmS()).isEqualTo(4.0);
         assertThat(c.audio().quietAt(LocalTime.of(23, 0))).isTrue();
         assertThat(c.audio().events()).containsExactly(EventType.HOLD_MAX_REACHED);
     }

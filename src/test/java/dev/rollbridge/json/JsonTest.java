@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.rollbridge.profile.Thresholds;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -185,57 +184,6 @@ class JsonTest {
     @Test
     void anUnknownTypeStillGoesThroughDataBinding() throws Exception {
         assertThat(new String(Json.bytes(List.of(new Bean())), StandardCharsets.UTF_8)).isEqualTo("[{\"count\":3}]");
-    }
-
-    @Test
-    void namesInSnakeCaseAsJacksonsStrategy() {
-        var jackson = new PropertyNamingStrategies.SnakeCaseStrategy();
-        List<String> names = new ArrayList<>(Arrays.stream(Thresholds.class.getRecordComponents()).map(c -> c.getName()).toList());
-        names.addAll(List.of("aBC", "_private", "x1Y", "URLValue", "already_snake", "a", "pain3Kpa", "tMs"));
-        for (String name : names) {
-            assertThat(Json.snakeCase(name)).as(name).isEqualTo(jackson.translate(name));
-        }
-        assertThat(Json.snakeCase("holdStillCmS")).isEqualTo("hold_still_cm_s");
-    }
-
-    @Test
-    void aRecordAsASnakeCaseMapIsWhatDataBindingMakesOfIt() {
-        Thresholds t = Thresholds.defaults(2.5, 60);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> binding = SNAKE.convertValue(t, Map.class);
-
-        Map<String, Object> ours = Json.snakeCase(t);
-
-        assertThat(ours).containsExactlyEntriesOf(binding);
-        assertThat(new ArrayList<>(ours.keySet())).isEqualTo(new ArrayList<>(binding.keySet()));
-        assertThat(Json.fromSnakeCase(Thresholds.class, ours)).isEqualTo(t);
-    }
-
-    @Test
-    void aRecordFromAMapNamesWhatIsWrong() {
-        Map<String, Object> values = Json.snakeCase(Thresholds.defaults(2.5, 60));
-        values.put("hold_target_ms", 45_000.0); // a whole double is fine for a long
-        values.put("pain_reduce_above", 6L);
-        Thresholds t = Json.fromSnakeCase(Thresholds.class, values);
-        assertThat(t.holdTargetMs()).isEqualTo(45_000L);
-        assertThat(t.painReduceAbove()).isEqualTo(6);
-
-        Map<String, Object> fraction = new LinkedHashMap<>(values);
-        fraction.put("hold_target_ms", 1.5);
-        assertThatThrownBy(() -> Json.fromSnakeCase(Thresholds.class, fraction)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("hold_target_ms");
-
-        Map<String, Object> tooBig = new LinkedHashMap<>(values);
-        tooBig.put("pain_reduce_above", 1L << 40);
-        assertThatThrownBy(() -> Json.fromSnakeCase(Thresholds.class, tooBig)).hasMessageContaining("pain_reduce_above");
-
-        Map<String, Object> missing = new LinkedHashMap<>(values);
-        missing.remove("contact_kpa");
-        assertThatThrownBy(() -> Json.fromSnakeCase(Thresholds.class, missing)).hasMessage("contact_kpa is missing");
-
-        Map<String, Object> text = new LinkedHashMap<>(values);
-        text.put("contact_kpa", "2.5");
-        assertThatThrownBy(() -> Json.fromSnakeCase(Thresholds.class, text)).hasMessageContaining("contact_kpa");
     }
 
     private interface Reading {

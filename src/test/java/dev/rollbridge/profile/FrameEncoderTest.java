@@ -1,6 +1,7 @@
 package dev.rollbridge.profile;
 
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Sample;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.Test;
 

@@ -25,11 +25,11 @@ class ProfileLoaderTest {
         assertThat(ball.contactRadiusCm()).isEqualTo(3.2);
         assertThat(ball.sampleRateHz()).isEqualTo(100);
         assertThat(ball.periodMicros()).isEqualTo(10_000);
-        assertThat(ball.thresholds().contactKpa()).isEqualTo(10);
-        assertThat(ball.thresholds().pressureCeilingKpa()).isEqualTo(200);
-        assertThat(ball.thresholds().holdTargetMs()).isEqualTo(30_000);
-        assertThat(ball.thresholds().holdMaxMs()).isEqualTo(60_000);
-        assertThat(ball.thresholds().speedLimitCmS()).isEqualTo(7.5);
+        assertThat(ball.thresholds().contact().kpa()).isEqualTo(10);
+        assertThat(ball.thresholds().pressure().ceilingKpa()).isEqualTo(200);
+        assertThat(ball.thresholds().hold().targetMs()).isEqualTo(30_000);
+        assertThat(ball.thresholds().hold().maxMs()).isEqualTo(60_000);
+        assertThat(ball.thresholds().speed().limitCmS()).isEqualTo(7.5);
         assertThat(ball.battery().orElseThrow().uuid()).isEqualTo(UUID.fromString("00002a19-0000-1000-8000-00805f9b34fb"));
         assertThat(ball.sample().size()).isEqualTo(14);
         assertThat(ball.frameForMtu(23).id()).isEqualTo(2);
@@ -39,8 +39,8 @@ class ProfileLoaderTest {
 
         DeviceProfile roller = profiles.get(1);
         assertThat(roller.contactRadiusCm()).isEqualTo(7.6);
-        assertThat(roller.thresholds().contactKpa()).isEqualTo(5);
-        assertThat(roller.thresholds().pressureCeilingKpa()).isEqualTo(60);
+        assertThat(roller.thresholds().contact().kpa()).isEqualTo(5);
+        assertThat(roller.thresholds().pressure().ceilingKpa()).isEqualTo(60);
     }
 
     @Test

@@ -1,9 +1,10 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.stream.Sample;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -1,11 +1,11 @@
 package dev.rollbridge.testing;
 
-import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
-import dev.rollbridge.ble.Transport;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.Transport;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameEncoder;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 
 import java.util.List;
 

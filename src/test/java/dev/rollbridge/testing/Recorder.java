@@ -3,10 +3,10 @@ package dev.rollbridge.testing;
 import dev.rollbridge.DevicePipeline;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
-import dev.rollbridge.ble.Frame;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.profile.FrameDecoder;
-import dev.rollbridge.profile.Sample;
-import dev.rollbridge.profile.SampleView;
+import dev.rollbridge.stream.Sample;
+import dev.rollbridge.stream.SampleView;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

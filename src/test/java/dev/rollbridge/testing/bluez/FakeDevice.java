@@ -1,9 +1,9 @@
 package dev.rollbridge.testing.bluez;
 
-import dev.rollbridge.ble.Frame;
-import dev.rollbridge.ble.FrameSink;
-import dev.rollbridge.ble.HamstringSessionScript;
-import dev.rollbridge.ble.SimulatedRollsense;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.simulator.HamstringSessionScript;
+import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.profile.Characteristic;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameLayout;
@@ -377,7 +377,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
         stopStream();
         silent = false;
         streamMtu = frameMtu;
-        stream = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa()),
+        stream = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()),
                 new SimulatedRollsense.Options(address, speed, frameMtu, true, seed, !lossless, streams > 0));
         streams++;
         stream.start(new FrameSink() {

@@ -1,4 +1,4 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.stream;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.rollbridge.profile;
+package dev.rollbridge.stream;
 
 /**
  * The values of one decoded sample, as the analysis reads them. The decoder hands out one

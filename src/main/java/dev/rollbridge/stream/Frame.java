@@ -1,4 +1,4 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.stream;
 
 import java.util.HexFormat;
 import java.util.UUID;

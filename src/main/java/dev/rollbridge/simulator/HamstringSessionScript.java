@@ -1,4 +1,4 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.simulator;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.stream;
 
 /**
  * The port every source of frames implements: a BLE backend, the simulator or a recording.

@@ -1,4 +1,5 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.stream;
+
 
 /** Where a transport hands its frames and link changes. Implemented by the device pipeline. */
 public interface FrameSink {

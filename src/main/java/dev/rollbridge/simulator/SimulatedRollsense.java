@@ -1,9 +1,12 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.simulator;
 
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.PlaybackTransport;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
-import dev.rollbridge.profile.Sample;
+import dev.rollbridge.stream.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.simulator;
 
 import dev.rollbridge.DevicePipeline;
 import dev.rollbridge.analysis.DeviceState;
@@ -29,7 +29,7 @@ class SimulatedSessionTest {
         List<Event> events = recorder.events;
         List<DeviceState> states = recorder.states;
         DevicePipeline pipeline = new DevicePipeline("dev", profile, profile.thresholds(), 1024, recorder);
-        HamstringSessionScript script = HamstringSessionScript.standard(profile.thresholds().pressureCeilingKpa());
+        HamstringSessionScript script = HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa());
         SimulatedRollsense sim = new SimulatedRollsense(profile, script,
                 new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 7));
         pipeline.start();

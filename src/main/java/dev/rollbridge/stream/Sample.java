@@ -1,4 +1,5 @@
-package dev.rollbridge.profile;
+package dev.rollbridge.stream;
+
 
 /**
  * One decoded motion sample, in physical units, on the sample clock; immutable (traces, tests and

@@ -1,4 +1,4 @@
-package dev.rollbridge.ble;
+package dev.rollbridge.stream;
 
 /**
  * A transport that produces its frames on a thread of its own (the simulator, a replay): start

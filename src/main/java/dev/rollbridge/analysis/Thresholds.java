@@ -1,0 +1,235 @@
+package dev.rollbridge.analysis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every number the guide's rules use (design §4), grouped by the rule that uses it, with units
+ * in the names and each group's invariants checked where it is made (a hold's target within its
+ * maximum, a clear level under its ceiling). A profile gives the tool's defaults; configuration
+ * may override any of them.
+ *
+ * <p>Outside (profiles, configuration, {@code bridge/info}) the numbers keep their flat snake_case
+ * names ({@code hold_target_ms}); {@link #flat()} and {@link #fromFlat} translate, in the order
+ * of {@link #names()}.
+ *
+ * @param pain        above this (of 10) the pressure must come down
+ */
+public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure pressure, Warmup warmup, Sessions sessions,
+                         Friction friction, Tightening tightening, int painReduceAbove, Calibrating calibration) {
+
+    /** Contact: the tool is loaded; released after {@code releaseMs} below it. */
+    public record Contact(double kpa, long releaseMs) {
+    }
+
+    /** Holds: "approximately 30 to 60 seconds". */
+    public record Hold(double stillCmS, long startMs, double moveCmS, long moveMs, long targetMs, long maxMs) {
+        public Hold {
+            notAbove("hold_still_cm_s", stillCmS, "hold_move_cm_s", moveCmS);
+            notAbove("hold_target_ms", targetMs, "hold_max_ms", maxMs);
+        }
+    }
+
+    /** Rolling speed: "a few inches per second". */
+    public record Speed(long windowMs, double limitCmS, long limitMs, double rearmCmS) {
+        public Speed {
+            notAbove("speed_rearm_cm_s", rearmCmS, "speed_limit_cm_s", limitCmS);
+        }
+    }
+
+    /** Pressure: "no higher than a seven out of ten". */
+    public record Pressure(double ceilingKpa, double clearKpa, long dwellMs) {
+        public Pressure {
+            notAbove("pressure_clear_kpa", clearKpa, "pressure_ceiling_kpa", ceilingKpa);
+        }
+    }
+
+    /** Warm-up: "broad, long strokes" first. */
+    public record Warmup(double rollingMinCmS, long rollingMs) {
+    }
+
+    /** Sessions: "five to ten minutes per leg". */
+    public record Sessions(long idleMs, long legTargetMs, long legLimitMs) {
+        public Sessions {
+            notAbove("leg_target_ms", legTargetMs, "leg_limit_ms", legLimitMs);
+        }
+    }
+
+    /** Cross-fibre friction: "no more than one minute per area". */
+    public record Friction(double reversalCmS, long strokeMinMs, long strokeMaxMs, double strokeMinCm, double strokeMaxCm,
+                           double areaCm, long limitMs) {
+        public Friction {
+            if (strokeMinMs > strokeMaxMs || strokeMinCm > strokeMaxCm) {
+                throw new IllegalArgumentException("friction_stroke_min_* must not exceed friction_stroke_max_*");
+            }
+        }
+    }
+
+    /** Reflexive tightening during a hold. */
+    public record Tightening(long baselineMs, long windowMs, double factor, double floorKpa, long sustainMs) {
+    }
+
+    /** A calibration not finished in this time is abandoned (the ceiling it switched off comes back). */
+    public record Calibrating(long timeoutMs) {
+        public Calibrating {
+            if (timeoutMs < 10_000 || timeoutMs > 600_000) {
+                throw new IllegalArgumentException("calibration_timeout_ms " + timeoutMs + " is out of range [10000, 600000]: "
+                        + "the ramp takes under a minute, and the pressure ceiling is off while it runs");
+            }
+        }
+    }
+
+    public Thresholds {
+        if (painReduceAbove < 0 || painReduceAbove > 10) {
+            throw new IllegalArgumentException("pain_reduce_above " + painReduceAbove + " is out of range [0, 10]");
+        }
+    }
+
+    /** The design's defaults for a tool with the given contact level and pressure ceiling. */
+    public static Thresholds defaults(double contactKpa, double pressureCeilingKpa) {
+        return new Thresholds(
+                new Contact(contactKpa, 100),
+                new Hold(0.5, 2_000, 1.0, 1_000, 30_000, 60_000),
+                new Speed(500, 7.5, 1_000, 6.0),
+                new Pressure(pressureCeilingKpa, pressureCeilingKpa * 0.9, 200),
+                new Warmup(1.0, 60_000),
+                new Sessions(300_000, 300_000, 600_000),
+                new Friction(0.3, 150, 1_000, 0.5, 8.0, 5.0, 60_000),
+                new Tightening(3_000, 300, 4.0, pressureCeilingKpa * 0.02, 150),
+                7,
+                new Calibrating(120_000));
+    }
+
+    /** The same thresholds with a calibrated pressure ceiling (and its clear level, 90 % of it). */
+    public Thresholds withCeiling(double ceilingKpa) {
+        return new Thresholds(contact, hold, speed, new Pressure(ceilingKpa, ceilingKpa * 0.9, pressure.dwellMs()), warmup, sessions,
+                friction, tightening, painReduceAbove, calibration);
+    }
+
+    /** One number by its outside name: how to read it, and whether it is a whole number. */
+    private record Name(String name, Function<Thresholds, Number> get, boolean whole) {
+    }
+
+    private static final List<Name> NAMES = List.of(
+            new Name("contact_kpa", t -> t.contact.kpa(), false),
+            new Name("contact_release_ms", t -> t.contact.releaseMs(), true),
+            new Name("hold_still_cm_s", t -> t.hold.stillCmS(), false),
+            new Name("hold_start_ms", t -> t.hold.startMs(), true),
+            new Name("hold_move_cm_s", t -> t.hold.moveCmS(), false),
+            new Name("hold_move_ms", t -> t.hold.moveMs(), true),
+            new Name("hold_target_ms", t -> t.hold.targetMs(), true),
+            new Name("hold_max_ms", t -> t.hold.maxMs(), true),
+            new Name("speed_window_ms", t -> t.speed.windowMs(), true),
+            new Name("speed_limit_cm_s", t -> t.speed.limitCmS(), false),
+            new Name("speed_limit_ms", t -> t.speed.limitMs(), true),
+            new Name("speed_rearm_cm_s", t -> t.speed.rearmCmS(), false),
+            new Name("pressure_ceiling_kpa", t -> t.pressure.ceilingKpa(), false),
+            new Name("pressure_clear_kpa", t -> t.pressure.clearKpa(), false),
+            new Name("pressure_dwell_ms", t -> t.pressure.dwellMs(), true),
+            new Name("rolling_min_cm_s", t -> t.warmup.rollingMinCmS(), false),
+            new Name("warmup_rolling_ms", t -> t.warmup.rollingMs(), true),
+            new Name("session_idle_ms", t -> t.sessions.idleMs(), true),
+            new Name("leg_target_ms", t -> t.sessions.legTargetMs(), true),
+            new Name("leg_limit_ms", t -> t.sessions.legLimitMs(), true),
+            new Name("friction_reversal_cm_s", t -> t.friction.reversalCmS(), false),
+            new Name("friction_stroke_min_ms", t -> t.friction.strokeMinMs(), true),
+            new Name("friction_stroke_max_ms", t -> t.friction.strokeMaxMs(), true),
+            new Name("friction_stroke_min_cm", t -> t.friction.strokeMinCm(), false),
+            new Name("friction_stroke_max_cm", t -> t.friction.strokeMaxCm(), false),
+            new Name("friction_area_cm", t -> t.friction.areaCm(), false),
+            new Name("friction_limit_ms", t -> t.friction.limitMs(), true),
+            new Name("tightening_baseline_ms", t -> t.tightening.baselineMs(), true),
+            new Name("tightening_window_ms", t -> t.tightening.windowMs(), true),
+            new Name("tightening_factor", t -> t.tightening.factor(), false),
+            new Name("tightening_floor_kpa", t -> t.tightening.floorKpa(), false),
+            new Name("tightening_sustain_ms", t -> t.tightening.sustainMs(), true),
+            new Name("pain_reduce_above", t -> t.painReduceAbove, true),
+            new Name("calibration_timeout_ms", t -> t.calibration.timeoutMs(), true));
+
+    /** The outside names of every number, in their documented order. */
+    public static List<String> names() {
+        return NAMES.stream().map(Name::name).toList();
+    }
+
+    /** Whether the number of this name is a whole number (milliseconds, the pain scale). */
+    public static boolean isWhole(String name) {
+        return NAMES.stream().anyMatch(n -> n.name().equals(name) && n.whole());
+    }
+
+    /** The numbers by their outside names, in {@link #names()} order: Double, Long (Integer for the pain scale). */
+    public Map<String, Object> flat() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Name n : NAMES) {
+            Number v = n.get().apply(this);
+            out.put(n.name(), v);
+        }
+        return out;
+    }
+
+    /**
+     * The numbers of {@code base} with {@code changes} (outside names) on top.
+     *
+     * @throws IllegalArgumentException naming an unknown name, a fraction where a whole number
+     *                                  belongs, or the invariant the result breaks
+     */
+    public static Thresholds fromFlat(Thresholds base, Map<String, ? extends Number> changes) {
+        Map<String, Object> v = base.flat();
+        List<String> unknown = new ArrayList<>();
+        changes.forEach((name, value) -> {
+            if (!v.containsKey(name)) {
+                unknown.add(name);
+                return;
+            }
+            double d = value.doubleValue();
+            if (isWhole(name)) {
+                if (d != Math.rint(d)) {
+                    throw new IllegalArgumentException(name + ": " + d + " must be a whole number");
+                }
+                v.put(name, name.equals("pain_reduce_above") ? (Object) (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, d))
+                        : (Object) (long) d);
+            } else {
+                v.put(name, d);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown threshold " + unknown.get(0) + " (known: " + String.join(", ", names()) + ")");
+        }
+        return new Thresholds(
+                new Contact(d(v, "contact_kpa"), l(v, "contact_release_ms")),
+                new Hold(d(v, "hold_still_cm_s"), l(v, "hold_start_ms"), d(v, "hold_move_cm_s"), l(v, "hold_move_ms"),
+                        l(v, "hold_target_ms"), l(v, "hold_max_ms")),
+                new Speed(l(v, "speed_window_ms"), d(v, "speed_limit_cm_s"), l(v, "speed_limit_ms"), d(v, "speed_rearm_cm_s")),
+                new Pressure(d(v, "pressure_ceiling_kpa"), d(v, "pressure_clear_kpa"), l(v, "pressure_dwell_ms")),
+                new Warmup(d(v, "rolling_min_cm_s"), l(v, "warmup_rolling_ms")),
+                new Sessions(l(v, "session_idle_ms"), l(v, "leg_target_ms"), l(v, "leg_limit_ms")),
+                new Friction(d(v, "friction_reversal_cm_s"), l(v, "friction_stroke_min_ms"), l(v, "friction_stroke_max_ms"),
+                        d(v, "friction_stroke_min_cm"), d(v, "friction_stroke_max_cm"), d(v, "friction_area_cm"), l(v, "friction_limit_ms")),
+                new Tightening(l(v, "tightening_baseline_ms"), l(v, "tightening_window_ms"), d(v, "tightening_factor"),
+                        d(v, "tightening_floor_kpa"), l(v, "tightening_sustain_ms")),
+                ((Number) v.get("pain_reduce_above")).intValue(),
+                new Calibrating(l(v, "calibration_timeout_ms")));
+    }
+
+    private static double d(Map<String, Object> v, String name) {
+        return ((Number) v.get(name)).doubleValue();
+    }
+
+    private static long l(Map<String, Object> v, String name) {
+        return ((Number) v.get(name)).longValue();
+    }
+
+    private static void notAbove(String name, double value, String limitName, double limit) {
+        if (value > limit) {
+            throw new IllegalArgumentException(name + " " + value + " must not exceed " + limitName + " " + limit);
+        }
+    }
+
+    private static void notAbove(String name, long value, String limitName, long limit) {
+        if (value > limit) {
+            throw new IllegalArgumentException(name + " " + value + " must not exceed " + limitName + " " + limit);
+        }
+    }
+}
