@@ -106,7 +106,7 @@ public final class Analyzer {
         if (command instanceof Command.ReportPain pain) {
             sessions.pain(pain.level());
             out.emit(Event.of(EventType.PAIN_REPORTED, AlertState.INSTANT, now, session,
-                    "Pain reported: " + pain.level() + "/10.", HoldRule.data("pain", pain.level())));
+                    "Pain reported: " + pain.level() + "/10.", new EventDetail.PainReport(pain.level())));
             if (pain.level() > thresholds.painReduceAbove()) {
                 out.emit(Event.of(EventType.REDUCE_PRESSURE, AlertState.INSTANT, now, session,
                         "Pain " + pain.level() + "/10 is above " + thresholds.painReduceAbove()

@@ -98,8 +98,7 @@ final class CalibrationRule {
             out.emit(Event.of(EventType.CALIBRATION_DONE, AlertState.INSTANT, now, session,
                     String.format(Locale.ROOT, "Calibrated: aim for %.0f–%.0f kPa; the ceiling is now %.0f kPa.",
                             c.bandLowKpa(), c.bandHighKpa(), c.ceilingKpa()),
-                    HoldRule.data("pain3_kpa", c.pain3Kpa(), "pain5_kpa", c.pain5Kpa(), "pain7_kpa", c.pain7Kpa(),
-                            "band_low_kpa", c.bandLowKpa(), "band_high_kpa", c.bandHighKpa(), "ceiling_kpa", c.ceilingKpa())));
+                    new EventDetail.CalibrationDone(c)));
             done.accept(c);
             return Command.Result.ok("calibration done");
         }

@@ -1,7 +1,5 @@
 package dev.rollbridge.analysis;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,17 +7,23 @@ import java.util.Map;
  * are added where the event leaves the bridge, not here.
  *
  * @param session number of the massage session the event belongs to (1, 2, ...)
- * @param data    details, snake_case keys, values rounded for people
+ * @param detail  what it says: typed where other parts read it ({@link EventDetail}), and the
+ *                payload's {@code data} either way
  */
 public record Event(EventType type, Severity severity, AlertState state, long tMillis,
-                    int session, String message, Map<String, Object> data) {
+                    int session, String message, EventDetail detail) {
 
-    public Event {
-        data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    /** The payload's {@code data}: snake_case keys, values rounded for people. */
+    public Map<String, Object> data() {
+        return detail.data();
     }
 
     public static Event of(EventType type, AlertState state, long tMillis, int session, String message,
                            Map<String, Object> data) {
-        return new Event(type, type.severity(), state, tMillis, session, message, data);
+        return new Event(type, type.severity(), state, tMillis, session, message, new EventDetail.Plain(data));
+    }
+
+    public static Event of(EventType type, AlertState state, long tMillis, int session, String message, EventDetail detail) {
+        return new Event(type, type.severity(), state, tMillis, session, message, detail);
     }
 }

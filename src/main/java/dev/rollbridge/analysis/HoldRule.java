@@ -110,14 +110,14 @@ final class HoldRule {
         out.emit(Event.of(EventType.HOLD_TARGET_REACHED, AlertState.INSTANT, now, session,
                 "Hold reached " + t.hold().targetMs() / 1000 + " s: the muscle has had time to release. "
                         + "Ease off slowly, or stay up to " + t.hold().maxMs() / 1000 + " s.",
-                data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
+                new EventDetail.HoldProgress(Rounding.seconds(elapsed), holdStart)));
     }
 
     private void reachedMax(long now, long elapsed, int session, EventSink out) {
         maxReached = true;
         out.emit(Event.of(EventType.HOLD_MAX_REACHED, AlertState.INSTANT, now, session,
                 "Hold reached " + t.hold().maxMs() / 1000 + " s: release now and move to another spot.",
-                data("hold_s", Rounding.seconds(elapsed), "started_t_ms", holdStart)));
+                new EventDetail.HoldProgress(Rounding.seconds(elapsed), holdStart)));
     }
 
     /** Ends a hold in progress at the last sample (end of a recording, link lost). */
@@ -152,12 +152,10 @@ final class HoldRule {
         String verdict = targetReached
                 ? (maxReached ? "past the " + t.hold().maxMs() / 1000 + " s limit" : "target met")
                 : "shorter than the " + t.hold().targetMs() / 1000 + " s target";
-        Map<String, Object> data = data("duration_s", Rounding.seconds(duration), "target_met", targetReached,
-                "max_reached", maxReached, "started_t_ms", holdStart, "ended_t_ms", endMillis, "reason", reason);
-        data.put("mean_pressure_kpa", pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount));
-        data.put("peak_pressure_kpa", Rounding.r1(peakKpa));
+        EventDetail.HoldEnded ended = new EventDetail.HoldEnded(Rounding.seconds(duration), targetReached, maxReached, holdStart,
+                endMillis, reason, pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount), Rounding.r1(peakKpa));
         out.emit(Event.of(EventType.HOLD_ENDED, AlertState.INSTANT, endMillis, session,
-                String.format(java.util.Locale.ROOT, "Hold ended after %.1f s (%s).", duration / 1000.0, verdict), data));
+                String.format(java.util.Locale.ROOT, "Hold ended after %.1f s (%s).", duration / 1000.0, verdict), ended));
     }
 
     static Map<String, Object> data(Object... keyValues) {

@@ -124,9 +124,9 @@ final class SessionTracker {
         if (e.state() != AlertState.CLEARED && e.type() != EventType.SESSION_STARTED && e.type() != EventType.SESSION_ENDED) {
             alertsByType.merge(e.type().wireName(), 1, Integer::sum);
         }
-        if (e.type() == EventType.HOLD_ENDED) {
-            holdSeconds.add((Double) e.data().get("duration_s"));
-            if (Boolean.TRUE.equals(e.data().get("target_met"))) {
+        if (e.detail() instanceof EventDetail.HoldEnded hold) {
+            holdSeconds.add(hold.durationS());
+            if (hold.targetMet()) {
                 holdsMet++;
             }
         }
@@ -154,22 +154,10 @@ final class SessionTracker {
         }
         open = false;
         long endedAt = Math.max(startMillis, reason.equals("idle") ? lastLoadedMillis : now);
-        java.util.Map<String, Object> summary = HoldRule.data(
-                "leg", leg,
-                "reason", reason,
-                "started_t_ms", startMillis,
-                "ended_t_ms", endedAt,
-                "duration_s", Rounding.seconds(endedAt - startMillis),
-                "active_s", Rounding.seconds(activeMillis),
-                "holds", holdSeconds.size(),
-                "holds_met_target", holdsMet,
-                "hold_durations_s", List.copyOf(holdSeconds),
-                "mean_pressure_kpa", pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount),
-                "max_pressure_kpa", Rounding.r1(pressureMax),
-                "too_fast_s", Rounding.seconds(tooFastMillis),
-                "friction_s", Rounding.seconds(frictionMillis),
-                "pain_reports", List.copyOf(pains),
-                "alerts", new TreeMap<>(alertsByType));
+        EventDetail.SessionSummary summary = new EventDetail.SessionSummary(leg, reason, startMillis, endedAt,
+                Rounding.seconds(endedAt - startMillis), Rounding.seconds(activeMillis), holdSeconds, holdsMet,
+                pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount), Rounding.r1(pressureMax),
+                Rounding.seconds(tooFastMillis), Rounding.seconds(frictionMillis), pains, alertsByType);
         out.emit(Event.of(EventType.SESSION_ENDED, AlertState.INSTANT, now, number,
                 String.format(Locale.ROOT, "Session on the %s ended%s: %.1f min active, %d hold(s), %d met the 30 s target.",
                         legName(), reason.equals("bridge_stopped") ? " as the bridge stopped" : "", activeMillis / 60_000.0,

@@ -2,6 +2,7 @@ package dev.rollbridge.cue;
 
 import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventDetail;
 import dev.rollbridge.analysis.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +83,7 @@ public final class Cues implements AutoCloseable {
     }
 
     private static String spokenSeconds(Event e) {
-        Object s = e.data().get("hold_s");
-        long seconds = s instanceof Number n ? Math.round(n.doubleValue()) : 30;
+        long seconds = e.detail() instanceof EventDetail.HoldProgress hold ? Math.round(hold.holdS()) : 30;
         return seconds == 30 ? "Thirty seconds" : seconds == 60 ? "Sixty seconds" : seconds + " seconds";
     }
 

@@ -2,6 +2,7 @@ package dev.rollbridge.cue;
 
 import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventDetail;
 import dev.rollbridge.analysis.EventType;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +32,9 @@ class CuesTest {
     @Test
     void eventsMapToTheRightCueAndPhrase() {
         Cues cues = new Cues(CueSettings.defaults(), mock(CuePlayer.class), NOON);
-        assertThat(cues.cueFor(event(EventType.HOLD_TARGET_REACHED, Map.of("hold_s", 30.0))))
+        assertThat(cues.cueFor(Event.of(EventType.HOLD_TARGET_REACHED, AlertState.INSTANT, 1_000, 1, "m", new EventDetail.HoldProgress(30.0, 0))))
                 .contains(new Cues.Cue(CuePattern.CHIME, "Thirty seconds. Release slowly."));
-        assertThat(cues.cueFor(event(EventType.HOLD_MAX_REACHED, Map.of("hold_s", 60.0))))
+        assertThat(cues.cueFor(Event.of(EventType.HOLD_MAX_REACHED, AlertState.INSTANT, 1_000, 1, "m", new EventDetail.HoldProgress(60.0, 0))))
                 .contains(new Cues.Cue(CuePattern.URGENT, "Sixty seconds. Release now."));
         assertThat(cues.cueFor(event(EventType.STOP_AND_SEEK_CARE, Map.of("symptom", "numbness"))))
                 .contains(new Cues.Cue(CuePattern.URGENT, "Stop. Seek care."));

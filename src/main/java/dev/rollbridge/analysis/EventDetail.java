@@ -1,0 +1,98 @@
+package dev.rollbridge.analysis;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What an event says, typed for the parts of the bridge that read it (history, the cue, the
+ * session's own tally), and as the {@code data} map of the wire payload ({@link #data()}, keys in
+ * the MQTT contract's order). Events nobody reads back carry their map as it is ({@link Plain}).
+ */
+public sealed interface EventDetail {
+
+    /** The payload's {@code data} object: snake_case keys, values rounded for people. */
+    Map<String, Object> data();
+
+    /** Any event's data, untyped. */
+    record Plain(Map<String, Object> data) implements EventDetail {
+        public Plain {
+            data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        }
+    }
+
+    /** A hold reached its target or its maximum: {@code hold_target_reached}, {@code hold_max_reached}. */
+    record HoldProgress(double holdS, long startedTMillis) implements EventDetail {
+        @Override
+        public Map<String, Object> data() {
+            return ordered("hold_s", holdS, "started_t_ms", startedTMillis);
+        }
+    }
+
+    /** A hold ended: {@code hold_ended}. */
+    record HoldEnded(double durationS, boolean targetMet, boolean maxReached, long startedTMillis, long endedTMillis,
+                     String reason, double meanPressureKpa, double peakPressureKpa) implements EventDetail {
+        @Override
+        public Map<String, Object> data() {
+            return ordered("duration_s", durationS, "target_met", targetMet, "max_reached", maxReached, "started_t_ms", startedTMillis,
+                    "ended_t_ms", endedTMillis, "reason", reason, "mean_pressure_kpa", meanPressureKpa, "peak_pressure_kpa", peakPressureKpa);
+        }
+    }
+
+    /** A pain report: {@code pain_reported}. */
+    record PainReport(int pain) implements EventDetail {
+        @Override
+        public Map<String, Object> data() {
+            return ordered("pain", pain);
+        }
+    }
+
+    /** A finished calibration: {@code calibration_done}. */
+    record CalibrationDone(Calibration calibration) implements EventDetail {
+        @Override
+        public Map<String, Object> data() {
+            Calibration c = calibration;
+            return ordered("pain3_kpa", c.pain3Kpa(), "pain5_kpa", c.pain5Kpa(), "pain7_kpa", c.pain7Kpa(),
+                    "band_low_kpa", c.bandLowKpa(), "band_high_kpa", c.bandHighKpa(), "ceiling_kpa", c.ceilingKpa());
+        }
+    }
+
+    /** A finished session's tally: {@code session_ended} (and the retained summary). */
+    record SessionSummary(String leg, String reason, long startedTMillis, long endedTMillis, double durationS, double activeS,
+                          List<Double> holdDurationsS, int holdsMetTarget, double meanPressureKpa, double maxPressureKpa,
+                          double tooFastS, double frictionS, List<Integer> painReports, Map<String, Integer> alerts)
+            implements EventDetail {
+        public SessionSummary {
+            holdDurationsS = List.copyOf(holdDurationsS);
+            painReports = List.copyOf(painReports);
+            alerts = Collections.unmodifiableMap(new TreeMap<>(alerts));
+        }
+
+        public int holds() {
+            return holdDurationsS.size();
+        }
+
+        /** The highest pain reported, or -1 for none. */
+        public int maxPain() {
+            return painReports.stream().mapToInt(Integer::intValue).max().orElse(-1);
+        }
+
+        @Override
+        public Map<String, Object> data() {
+            return ordered("leg", leg, "reason", reason, "started_t_ms", startedTMillis, "ended_t_ms", endedTMillis,
+                    "duration_s", durationS, "active_s", activeS, "holds", holds(), "holds_met_target", holdsMetTarget,
+                    "hold_durations_s", holdDurationsS, "mean_pressure_kpa", meanPressureKpa, "max_pressure_kpa", maxPressureKpa,
+                    "too_fast_s", tooFastS, "friction_s", frictionS, "pain_reports", painReports, "alerts", alerts);
+        }
+    }
+
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+}
