@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rollbridge.json.Json;
-import dev.rollbridge.mqtt.MqttLink;
+import dev.rollbridge.mqtt.link.MqttLink;
 import dev.rollbridge.mqtt.MqttPublisher;
-import dev.rollbridge.mqtt.Payloads;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.contract.Payloads;
+import dev.rollbridge.mqtt.contract.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

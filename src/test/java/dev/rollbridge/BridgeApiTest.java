@@ -1,9 +1,9 @@
 package dev.rollbridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rollbridge.mqtt.MqttLink;
-import dev.rollbridge.mqtt.MqttSettings;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.testing.ManualTransport;

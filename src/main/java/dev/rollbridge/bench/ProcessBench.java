@@ -137,7 +137,7 @@ public final class ProcessBench {
             }
         });
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(new dev.rollbridge.mqtt.NoDelaySocketFactory());
+        o.setSocketFactory(new dev.rollbridge.mqtt.link.NoDelaySocketFactory());
         sub.connect(o);
         sub.subscribe(base + "/bridge/state", 1);
         long t0 = System.nanoTime();

@@ -4,10 +4,10 @@ import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.simulator.HamstringSessionScript;
 import dev.rollbridge.simulator.SimulatedRollsense;
-import dev.rollbridge.mqtt.MqttLink;
-import dev.rollbridge.mqtt.MqttSettings;
-import dev.rollbridge.mqtt.OutboxJournal;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.mqtt.outbox.OutboxJournal;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.session.HistoryStore;
 
@@ -59,7 +59,7 @@ public final class SoakBench {
         HistoryStore store = HistoryStore.open(dir);
         Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new Bridge.Watcher() {
             @Override
-            public void delivered(dev.rollbridge.mqtt.EventOutbox.Message message) {
+            public void delivered(dev.rollbridge.mqtt.outbox.EventOutbox.Message message) {
             }
 
             @Override

@@ -1,6 +1,6 @@
 package dev.rollbridge.cli;
 
-import dev.rollbridge.mqtt.MqttLink;
+import dev.rollbridge.mqtt.link.MqttLink;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

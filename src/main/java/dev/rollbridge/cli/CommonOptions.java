@@ -2,7 +2,7 @@ package dev.rollbridge.cli;
 
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.contract.Topics;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

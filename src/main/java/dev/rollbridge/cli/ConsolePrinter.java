@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.json.Json;
-import dev.rollbridge.mqtt.EventOutbox;
+import dev.rollbridge.mqtt.outbox.EventOutbox;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -18,11 +18,11 @@ import dev.rollbridge.cue.Cues;
 import dev.rollbridge.cue.SpeakerPlayer;
 import dev.rollbridge.dashboard.DashboardFeed;
 import dev.rollbridge.dashboard.DashboardServer;
-import dev.rollbridge.mqtt.EmbeddedBroker;
-import dev.rollbridge.mqtt.MqttLink;
-import dev.rollbridge.mqtt.MqttSettings;
-import dev.rollbridge.mqtt.OutboxJournal;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.broker.EmbeddedBroker;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.mqtt.outbox.OutboxJournal;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.session.HistoryStore;
@@ -406,7 +406,7 @@ final class RunCommand implements Callable<Integer> {
                 given.hasMatchedOption("--keepalive") ? keepAlive : m.keepAliveSeconds(),
                 m.username(), m.password(),
                 given.hasMatchedOption("--broker") && broker.startsWith("ssl://") && m.tls().isEmpty()
-                        ? Optional.of(dev.rollbridge.mqtt.TlsSettings.systemTrust()) : m.tls());
+                        ? Optional.of(dev.rollbridge.mqtt.link.TlsSettings.systemTrust()) : m.tls());
         if (given.hasMatchedOption("--broker") && !broker.startsWith("ssl://") && m.tls().isPresent()) {
             throw new IllegalArgumentException("--broker " + broker + " is not ssl:// but the configuration sets mqtt.tls");
         }

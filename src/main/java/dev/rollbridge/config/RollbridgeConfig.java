@@ -2,10 +2,10 @@ package dev.rollbridge.config;
 
 import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
-import dev.rollbridge.mqtt.Credentials;
-import dev.rollbridge.mqtt.MqttSettings;
-import dev.rollbridge.mqtt.Secret;
-import dev.rollbridge.mqtt.TlsSettings;
+import dev.rollbridge.mqtt.link.Credentials;
+import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.mqtt.link.Secret;
+import dev.rollbridge.mqtt.link.TlsSettings;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.analysis.Thresholds;
 

@@ -1,5 +1,10 @@
 package dev.rollbridge.mqtt;
 
+import dev.rollbridge.mqtt.contract.Payloads;
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.outbox.EventOutbox;
+import dev.rollbridge.mqtt.outbox.OutboxJournal;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;

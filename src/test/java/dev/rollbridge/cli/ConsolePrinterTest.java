@@ -3,8 +3,8 @@ package dev.rollbridge.cli;
 import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;
-import dev.rollbridge.mqtt.EventOutbox;
-import dev.rollbridge.mqtt.Payloads;
+import dev.rollbridge.mqtt.outbox.EventOutbox;
+import dev.rollbridge.mqtt.contract.Payloads;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rollbridge.mqtt.EventOutbox;
-import dev.rollbridge.mqtt.OutboxJournal;
+import dev.rollbridge.mqtt.outbox.EventOutbox;
+import dev.rollbridge.mqtt.outbox.OutboxJournal;
 import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.WithMosquitto;

@@ -2,12 +2,12 @@ package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.Bridge;
-import dev.rollbridge.mqtt.Credentials;
-import dev.rollbridge.mqtt.MqttLink;
-import dev.rollbridge.mqtt.MqttSettings;
-import dev.rollbridge.mqtt.Secret;
-import dev.rollbridge.mqtt.TlsSettings;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.link.Credentials;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.mqtt.link.Secret;
+import dev.rollbridge.mqtt.link.TlsSettings;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.Mosquitto;
 import dev.rollbridge.testing.MqttProbe;

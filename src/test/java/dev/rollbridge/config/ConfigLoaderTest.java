@@ -1,7 +1,7 @@
 package dev.rollbridge.config;
 
 import dev.rollbridge.analysis.EventType;
-import dev.rollbridge.mqtt.MqttSettings;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.rollbridge.dashboard;
 
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.testing.Chromium;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.WithMosquitto;

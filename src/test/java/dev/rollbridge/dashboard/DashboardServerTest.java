@@ -2,7 +2,7 @@ package dev.rollbridge.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.json.Json;
-import dev.rollbridge.mqtt.Topics;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.WithMosquitto;
 import org.awaitility.Awaitility;

@@ -1,5 +1,9 @@
 package dev.rollbridge.mqtt;
 
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.outbox.OutboxJournal;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Event;

@@ -1,5 +1,8 @@
 package dev.rollbridge.mqtt;
 
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.Bridge;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;

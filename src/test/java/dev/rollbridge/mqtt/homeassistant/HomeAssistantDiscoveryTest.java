@@ -1,5 +1,8 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.homeassistant;
 
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollbridge.Bridge;

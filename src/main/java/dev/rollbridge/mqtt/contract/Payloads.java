@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.contract;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.rollbridge.analysis.DeviceState;

@@ -1,6 +1,7 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.link;
 
 import dev.rollbridge.json.Json;
+import dev.rollbridge.mqtt.outbox.OutboxLink;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each publish returns a future completed on PUBACK (QoS 1) or on send (QoS 0). When the
  * connection drops, every outstanding future fails at once, so callers can resend in order.
  */
-public final class MqttLink implements AutoCloseable {
+public final class MqttLink implements OutboxLink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttLink.class);
 
     /** Connection lifecycle, called on Paho's threads. */
@@ -183,11 +184,13 @@ public final class MqttLink implements AutoCloseable {
         return reconnects.get();
     }
 
+    @Override
     public boolean isConnected() {
         return client.isConnected();
     }
 
     /** Publishes; the future completes when the broker has it (QoS 1) or it was sent (QoS 0). */
+    @Override
     public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         MqttMessage message = new MqttMessage(payload);

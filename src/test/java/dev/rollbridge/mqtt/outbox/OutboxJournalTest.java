@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.outbox;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,10 +14,21 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 class OutboxJournalTest {
+    /** A broker that is not there: the outbox keeps everything. */
+    private static final OutboxLink OFFLINE = new OutboxLink() {
+        @Override
+        public boolean isConnected() {
+            return false;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("offline"));
+        }
+    };
+
     @TempDir
     Path dir;
 
@@ -119,8 +130,7 @@ class OutboxJournalTest {
 
     @Test
     void aFullOutboxDropsTheOldestInfoFirstAndNeverDanger() throws Exception {
-        MqttLink offline = mock(MqttLink.class);
-        when(offline.isConnected()).thenReturn(false);
+        OutboxLink offline = OFFLINE;
         EventOutbox.Bounds bounds = new EventOutbox.Bounds(3, Duration.ofDays(7), Duration.ofSeconds(5), Duration.ofSeconds(30));
         OutboxJournal journal = OutboxJournal.open(dir);
         EventOutbox outbox = new EventOutbox(offline, 16, m -> { }, Optional.of(journal), bounds, Clock.systemUTC(), () -> { });
@@ -231,8 +241,7 @@ class OutboxJournalTest {
      */
     @Test
     void eventNumbersGoOnAfterADiskFullPeriod() throws Exception {
-        MqttLink offline = mock(MqttLink.class);
-        when(offline.isConnected()).thenReturn(false);
+        OutboxLink offline = OFFLINE;
         try (OutboxJournal j = OutboxJournal.open(dir)) {
             j.put(0, message(1, "info"));
         }

@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.link;
 
 import org.eclipse.paho.client.mqttv3.internal.CommsCallback;
 import org.eclipse.paho.client.mqttv3.internal.CommsReceiver;

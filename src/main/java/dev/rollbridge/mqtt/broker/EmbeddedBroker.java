@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.broker;
 
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;

@@ -1,5 +1,8 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.homeassistant;
 
+import dev.rollbridge.mqtt.contract.Payloads;
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.MqttLink;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.json.Json;

@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.link;
 
 import javax.net.SocketFactory;
 import java.io.IOException;

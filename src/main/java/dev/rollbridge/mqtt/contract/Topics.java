@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.contract;
 
 /** The topic names of the MQTT contract (design §5), under a configurable base. */
 public record Topics(String base) {

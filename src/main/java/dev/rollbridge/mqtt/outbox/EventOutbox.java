@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.outbox;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ public final class EventOutbox implements AutoCloseable {
     private record Acked(long order, Message message, long atMillis) {
     }
 
-    private final MqttLink link;
+    private final OutboxLink link;
     private final int window;
     private final DeliveryListener listener;
     private final Optional<OutboxJournal> journal;
@@ -98,7 +98,7 @@ public final class EventOutbox implements AutoCloseable {
     private long lastProgressMillis;
     private final Runnable onStall;
 
-    public EventOutbox(MqttLink link, int window, DeliveryListener listener) {
+    public EventOutbox(OutboxLink link, int window, DeliveryListener listener) {
         this(link, window, listener, Optional.empty(), Bounds.defaults(), Clock.systemUTC(), () -> { });
     }
 
@@ -106,7 +106,7 @@ public final class EventOutbox implements AutoCloseable {
      * @param onStall called (on the outbox thread) when messages wait on a link that claims to be
      *                connected but acknowledges nothing
      */
-    public EventOutbox(MqttLink link, int window, DeliveryListener listener, Optional<OutboxJournal> journal, Bounds bounds,
+    public EventOutbox(OutboxLink link, int window, DeliveryListener listener, Optional<OutboxJournal> journal, Bounds bounds,
                        Clock clock, Runnable onStall) {
         this.link = link;
         this.window = window;

@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.link;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.contract;
 
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.Symptom;

@@ -1,4 +1,4 @@
-package dev.rollbridge.mqtt;
+package dev.rollbridge.mqtt.outbox;
 
 import org.junit.jupiter.api.Test;
 
