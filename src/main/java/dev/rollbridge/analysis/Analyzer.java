@@ -138,6 +138,11 @@ public final class Analyzer {
         return calibration != null ? calibration.ceilingKpa() : thresholds.pressure().ceilingKpa();
     }
 
+    /** The person's stored calibration, restored before the session's samples: its ceiling replaces the profile's. */
+    public void restoreCalibration(Calibration c) {
+        apply(c);
+    }
+
     private void apply(Calibration c) {
         calibration = c;
         pressure.recalibrate(c.ceilingKpa(), c.ceilingKpa() * 0.9);

@@ -3,6 +3,7 @@ package dev.rollbridge.analysis;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The guided ramp: after {@code {"calibrate":"start"}} the person presses slowly harder and marks
@@ -74,7 +75,7 @@ final class CalibrationRule {
     }
 
     /** Returns the finished calibration through {@code done} when this mark completes it. */
-    Command.Result mark(long now, int pain, int session, EventSink out, java.util.function.Consumer<Calibration> done) {
+    Command.Result mark(long now, int pain, int session, EventSink out, Consumer<Calibration> done) {
         if (!active) {
             return Command.Result.refused("no calibration is running: send {\"calibrate\":\"start\"} first");
         }

@@ -1,7 +1,7 @@
 package dev.rollbridge.analysis;
 
-
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -155,7 +155,7 @@ final class HoldRule {
         EventDetail.HoldEnded ended = new EventDetail.HoldEnded(Rounding.seconds(duration), targetReached, maxReached, holdStart,
                 endMillis, reason, pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount), Rounding.r1(peakKpa));
         out.emit(Event.of(EventType.HOLD_ENDED, AlertState.INSTANT, endMillis, session,
-                String.format(java.util.Locale.ROOT, "Hold ended after %.1f s (%s).", duration / 1000.0, verdict), ended));
+                String.format(Locale.ROOT, "Hold ended after %.1f s (%s).", duration / 1000.0, verdict), ended));
     }
 
     static Map<String, Object> data(Object... keyValues) {

@@ -2,12 +2,12 @@ package dev.rollbridge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rollbridge.Bridge;
-import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.bridge.Bridge;
+import dev.rollbridge.daemon.DaemonOptions;
+import dev.rollbridge.daemon.RollbridgeDaemon;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.link.NoDelaySocketFactory;
-import dev.rollbridge.mqtt.outbox.OutboxJournal;
-import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import org.HdrHistogram.Histogram;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -18,15 +18,16 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * End-to-end alert latency: a frame handed to the transport → the event it raises received by a
@@ -80,9 +81,8 @@ public final class LatencyBench {
             list.add(new Bridge.Device("bench" + i, profile, profile.thresholds(), t));
         }
         Path dataDir = Files.createTempDirectory("rollbridge-bench-");
-        MqttLink link = new MqttLink(MqttSettings.of(brokerUrl, "bench-bridge-" + System.nanoTime(), base), Bridge.will(topics));
-        Bridge bridge = new Bridge(link, topics, list, Clock.systemUTC(), message -> {
-        }, Optional.empty(), Optional.of(OutboxJournal.open(dataDir)));
+        DaemonOptions options = DaemonOptions.of(MqttSettings.of(brokerUrl, "bench-bridge-" + System.nanoTime(), base), topics, list)
+                .withStorage(new DaemonOptions.Storage(dataDir, "bench", false, true, false));
         Histogram bridgeLatency = new Histogram(3_600_000_000L, 3);
         long measureFrom = System.nanoTime() + warmUp.toNanos();
         long[] events = {0};
@@ -110,12 +110,11 @@ public final class LatencyBench {
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
         });
-        link.connect(Duration.ofSeconds(10));
-        bridge.start();
+        RollbridgeDaemon daemon = RollbridgeDaemon.start(options);
         progress.printf("  bridge: %d devices at %.0f Hz, alerting %s, warm-up %d s, measuring %d s ...%n", devices, rateHz,
                 together ? "in the same instant" : "150 ms apart", warmUp.toSeconds(), measure.toSeconds());
         Thread.sleep(warmUp.plus(measure).toMillis());
-        bridge.stop(Duration.ofSeconds(3));
+        daemon.stop(Duration.ofSeconds(3));
         sub.disconnect().waitForCompletion(5_000);
         sub.close();
         deleteQuietly(dataDir);
@@ -155,7 +154,7 @@ public final class LatencyBench {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             byte[] payload = ByteBuffer.allocate(Long.BYTES).putLong(System.nanoTime()).array();
             pub.publish(floorTopic, payload, 1, false);
@@ -170,8 +169,8 @@ public final class LatencyBench {
 
     private static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
             // a temp folder: the OS cleans it eventually
         }
     }

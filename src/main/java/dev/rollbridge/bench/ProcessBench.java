@@ -1,5 +1,6 @@
 package dev.rollbridge.bench;
 
+import dev.rollbridge.mqtt.link.NoDelaySocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -13,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The whole daemon as its own process, started the way the systemd unit starts it (same JVM
@@ -137,7 +141,7 @@ public final class ProcessBench {
             }
         });
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(new dev.rollbridge.mqtt.link.NoDelaySocketFactory());
+        o.setSocketFactory(new NoDelaySocketFactory());
         sub.connect(o);
         sub.subscribe(base + "/bridge/state", 1);
         long t0 = System.nanoTime();
@@ -231,8 +235,8 @@ public final class ProcessBench {
 
     /** CPU ticks (user + system) of each live thread, by thread id and name: {@code "tid name"}. */
     static Map<String, Long> threadTicks(long pid) throws IOException {
-        Map<String, Long> ticks = new java.util.HashMap<>();
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        Map<String, Long> ticks = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
@@ -251,10 +255,10 @@ public final class ProcessBench {
      * in between are not counted (their time is in the process total); new ones count from zero.
      */
     static Map<String, Double> byGroup(Map<String, Long> before, Map<String, Long> after, double percentPerTick) {
-        Map<String, Double> groups = new java.util.HashMap<>();
+        Map<String, Double> groups = new HashMap<>();
         after.forEach((thread, ticks) -> groups.merge(group(thread.substring(thread.indexOf(' ') + 1)),
                 (ticks - before.getOrDefault(thread, 0L)) * percentPerTick, Double::sum));
-        Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        Map<String, Double> sorted = new LinkedHashMap<>();
         groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;

@@ -1,26 +1,24 @@
 package dev.rollbridge.bench;
 
-import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.bridge.Bridge;
+import dev.rollbridge.bridge.Extension;
+import dev.rollbridge.daemon.DaemonOptions;
+import dev.rollbridge.daemon.RollbridgeDaemon;
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.simulator.HamstringSessionScript;
 import dev.rollbridge.simulator.SimulatedRollsense;
-import dev.rollbridge.mqtt.link.MqttLink;
-import dev.rollbridge.mqtt.link.MqttSettings;
-import dev.rollbridge.mqtt.outbox.OutboxJournal;
-import dev.rollbridge.mqtt.contract.Topics;
-import dev.rollbridge.profile.DeviceProfile;
-import dev.rollbridge.session.HistoryStore;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,21 +53,21 @@ public final class SoakBench {
                             new SimulatedRollsense.Options(address, speed, 23, true, 42 + i))));
         }
         AtomicLong sampleMillis = new AtomicLong();
-        MqttLink link = new MqttLink(MqttSettings.of(brokerUrl, "soak-" + System.nanoTime(), base), Bridge.will(topics));
-        HistoryStore store = HistoryStore.open(dir);
-        Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new Bridge.Watcher() {
-            @Override
-            public void delivered(dev.rollbridge.mqtt.outbox.EventOutbox.Message message) {
-            }
+        DaemonOptions options = DaemonOptions.of(MqttSettings.of(brokerUrl, "soak-" + System.nanoTime(), base), topics, devices)
+                .withStorage(new DaemonOptions.Storage(dir, "soak", true, true, false))
+                .withExtensions(new Extension() {
+                    @Override
+                    public String name() {
+                        return "soak-progress";
+                    }
 
-            @Override
-            public void phaseChanged(String deviceId, DeviceState state) {
-                sampleMillis.accumulateAndGet(state.tMillis(), Math::min);
-            }
-        }, Optional.of(new Bridge.History(store, "soak")), Optional.of(OutboxJournal.open(dir)));
+                    @Override
+                    public void onState(String deviceId, DeviceState state) {
+                        sampleMillis.accumulateAndGet(state.tMillis(), Math::min);
+                    }
+                });
         // Progress is the slowest device's sample time: start it high, then every device lowers it.
-        link.connect(Duration.ofSeconds(10));
-        bridge.start();
+        RollbridgeDaemon daemon = RollbridgeDaemon.start(options);
         List<Point> points = new ArrayList<>();
         long targetMillis = (long) (hours * 3_600_000);
         long nextHour = 0;
@@ -97,8 +95,7 @@ public final class SoakBench {
                 break;
             }
         }
-        bridge.stop(Duration.ofSeconds(3));
-        store.close();
+        daemon.stop(Duration.ofSeconds(3));
         return points;
     }
 

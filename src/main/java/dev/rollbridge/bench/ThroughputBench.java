@@ -2,17 +2,18 @@ package dev.rollbridge.bench;
 
 import dev.rollbridge.analysis.Analyzer;
 import dev.rollbridge.analysis.EventSink;
-import dev.rollbridge.stream.Frame;
-import dev.rollbridge.stream.FrameRecorder;
-import dev.rollbridge.simulator.HamstringSessionScript;
-import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.simulator.HamstringSessionScript;
+import dev.rollbridge.simulator.SimulatedRollsense;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameRecorder;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decode + analysis on one thread, samples per second, for one frame type: the simulated
@@ -45,7 +46,7 @@ public final class ThroughputBench {
         SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()),
                 new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
         sim.start(recorder);
-        recorder.awaitEnd(5, java.util.concurrent.TimeUnit.MINUTES);
+        recorder.awaitEnd(5, TimeUnit.MINUTES);
         sim.stop();
         return recorder.frames();
     }

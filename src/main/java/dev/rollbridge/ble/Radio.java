@@ -1,5 +1,8 @@
 package dev.rollbridge.ble;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,12 +16,12 @@ public final class Radio implements AutoCloseable {
     private final AtomicLong powerCycles = new AtomicLong();
     private final AtomicLong scans = new AtomicLong();
 
-    private final java.util.Map<String, BleLink> links = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, BleLink> links = new ConcurrentHashMap<>();
 
     public Radio(BleCentral central) {
         this.central = central;
         central.setListener(address -> {
-            BleLink link = links.get(address.toUpperCase(java.util.Locale.ROOT));
+            BleLink link = links.get(address.toUpperCase(Locale.ROOT));
             if (link != null) {
                 link.onDisconnected();
             }
@@ -27,7 +30,7 @@ public final class Radio implements AutoCloseable {
 
     /** Routes the backend's link events for this link's device to it. */
     void attach(BleLink link) {
-        links.put(link.deviceAddress().toUpperCase(java.util.Locale.ROOT), link);
+        links.put(link.deviceAddress().toUpperCase(Locale.ROOT), link);
     }
 
     public BleCentral central() {

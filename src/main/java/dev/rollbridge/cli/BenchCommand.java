@@ -11,11 +11,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -46,7 +48,7 @@ final class BenchCommand implements Runnable {
     /** How to start this same rollbridge as a process: the jar it runs from, or its class path. */
     static List<String> launch() {
         String classPath = System.getProperty("java.class.path");
-        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
             return List.of("-jar", classPath);
         }
         return List.of("-cp", classPath, "dev.rollbridge.cli.Main");
@@ -218,7 +220,7 @@ final class BenchCommand implements Runnable {
                 out.printf("  run %d/%d: %.3f s%n", i + 1, runs, times.get(i));
             }
             List<Double> sorted = new ArrayList<>(times);
-            java.util.Collections.sort(sorted);
+            Collections.sort(sorted);
             out.printf("start-up to online: median %.3f s (%.3f–%.3f s; flags: %s)%n", sorted.get(sorted.size() / 2), sorted.get(0),
                     sorted.get(sorted.size() - 1), String.join(" ", flags(extra)));
             return 0;

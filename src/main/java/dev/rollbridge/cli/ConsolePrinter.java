@@ -1,8 +1,9 @@
 package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rollbridge.Bridge;
 import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Phase;
+import dev.rollbridge.bridge.Extension;
 import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.outbox.EventOutbox;
 
@@ -11,16 +12,20 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The console of {@code run} and {@code replay}: one readable line per event once the broker has
  * acknowledged it, and (optionally) one per change of phase so a person sees the session move.
  */
-final class ConsolePrinter implements Bridge.Watcher {
+final class ConsolePrinter implements Extension {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
     private final PrintStream out;
     private final boolean phases;
-    private final java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final Map<String, Phase> phaseOf = new ConcurrentHashMap<>();
 
     ConsolePrinter(PrintStream out, boolean phases) {
         this.out = out;
@@ -28,7 +33,12 @@ final class ConsolePrinter implements Bridge.Watcher {
     }
 
     @Override
-    public void delivered(EventOutbox.Message message) {
+    public String name() {
+        return "console";
+    }
+
+    @Override
+    public void onDelivered(EventOutbox.Message message) {
         if (!message.console()) {
             return; // a session summary: its session_ended event is printed
         }
@@ -62,8 +72,8 @@ final class ConsolePrinter implements Bridge.Watcher {
     }
 
     @Override
-    public void phaseChanged(String deviceId, DeviceState s) {
-        if (phases) {
+    public void onState(String deviceId, DeviceState s) {
+        if (phases && phaseOf.put(deviceId, s.phase()) != s.phase()) {
             out.println(String.format(Locale.ROOT, "%s  %-8s %s t=%.1fs now %s (%.0f kPa, %.1f cm/s)", deviceId, "phase",
                     LocalTime.now().format(CLOCK), s.tMillis() / 1000.0, s.phase().wireName(), s.pressureKpa(), s.speedCmS()));
             out.flush();

@@ -5,12 +5,14 @@ import dev.rollbridge.config.ConfigLoader;
 import dev.rollbridge.config.RollbridgeConfig;
 import dev.rollbridge.dashboard.DashboardFeed;
 import dev.rollbridge.dashboard.DashboardServer;
-import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.BrokerConnector;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +40,7 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Take the broker, its TLS settings and login, and the base topic from the bridge's config file.")
-    java.nio.file.Path configFile;
+    Path configFile;
 
     @Option(names = "--base-topic", paramLabel = "TOPIC", defaultValue = "rollbridge", description = "Base topic (default ${DEFAULT-VALUE}).")
     String baseTopic;
@@ -64,7 +66,7 @@ final class DashboardCommand implements Callable<Integer> {
         try {
             String clientId = "dashboard";
             if (configFile != null) {
-                RollbridgeConfig.Mqtt mqtt = new ConfigLoader(System::getenv, java.nio.file.Path.of(".")).load(configFile).config().mqtt();
+                RollbridgeConfig.Mqtt mqtt = new ConfigLoader(System::getenv, Path.of(".")).load(configFile).config().mqtt();
                 String url = broker != null ? broker : mqtt.broker().orElseThrow(() ->
                         new IllegalArgumentException(configFile + " uses the embedded broker: give --broker tcp://127.0.0.1:PORT"));
                 settings = mqtt.settings(url, clientId);
@@ -88,12 +90,13 @@ final class DashboardCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        DashboardFeed feed = new DashboardFeed(settings, topics, false);
+        DashboardFeed feed = DashboardFeed.standalone(settings, topics);
         try {
             feed.connect();
         } catch (MqttException e) {
             System.err.println("rollbridge dashboard: cannot reach the MQTT broker at " + settings.redactedBrokerUrl() + ": "
                     + BrokerConnector.describe(e));
+            feed.close();
             return 1;
         }
         DashboardServer server = DashboardServer.start(feed, new DashboardServer.Options(host, port, Optional.ofNullable(token),

@@ -1,6 +1,6 @@
 package dev.rollbridge.cli;
 
-import dev.rollbridge.Bridge;
+import dev.rollbridge.bridge.Bridge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,28 +1,27 @@
 package dev.rollbridge.cli;
 
-import dev.rollbridge.Bridge;
-import dev.rollbridge.DevicePipeline;
-import dev.rollbridge.stream.Frame;
-import dev.rollbridge.mqtt.link.MqttLink;
-import dev.rollbridge.mqtt.link.MqttSettings;
+import dev.rollbridge.bridge.Bridge;
+import dev.rollbridge.bridge.DevicePipeline;
+import dev.rollbridge.daemon.DaemonOptions;
+import dev.rollbridge.daemon.RollbridgeDaemon;
 import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.mqtt.link.BrokerConnector;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.replay.ReplayTransport;
 import dev.rollbridge.replay.TraceException;
 import dev.rollbridge.replay.TraceReader;
-import dev.rollbridge.session.HistoryStore;
+import dev.rollbridge.stream.Frame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code rollbridge replay}: a recorded trace through the live pipeline, then exit. */
@@ -48,11 +47,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URL", required = true, description = "MQTT broker, tcp://HOST:PORT.")
     String broker;
 
-
     @Option(names = "--address", paramLabel = "BLE_ADDRESS", defaultValue = "C0:FF:EE:00:00:01",
             description = "BLE address the trace came from; names the MQTT device (default ${DEFAULT-VALUE}).")
     String address;
-
 
     @Mixin
     CommonOptions common;
@@ -86,60 +83,47 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
 
-        Optional<HistoryStore> store = Optional.empty();
+        String deviceId = profile.deviceIdFor(address);
+        ConsolePrinter console = new ConsolePrinter(System.out, false);
+        ReplayTransport transport = new ReplayTransport(address, frames, common.speed);
+        DaemonOptions options = DaemonOptions.of(settings, topics,
+                        List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), transport)))
+                .withExtensions(console);
         if (dataDir != null) {
-            try {
-                store = Optional.of(HistoryStore.open(dataDir));
-            } catch (IllegalStateException e) {
-                System.err.println("rollbridge replay: " + e.getMessage());
-                return 2;
-            }
+            options = options.withStorage(DaemonOptions.Storage.historyOnly(dataDir, common.user));
         }
+        RollbridgeDaemon daemon;
         try {
-            return replay(profile, frames, topics, settings, store.map(s -> new Bridge.History(s, common.user)));
-        } finally {
-            store.ifPresent(HistoryStore::close);
-        }
-    }
-
-    private int replay(DeviceProfile profile, List<Frame> frames, Topics topics, MqttSettings settings,
-                       Optional<Bridge.History> history) throws InterruptedException {
-        double speed = common.speed;
-        MqttLink link = new MqttLink(settings, Bridge.will(topics));
-        try {
-            BrokerConnector.connectOnce(link);
+            daemon = RollbridgeDaemon.start(options);
+        } catch (IllegalStateException e) {
+            System.err.println("rollbridge replay: " + e.getMessage());
+            return 2;
         } catch (BrokerConnector.BrokerUnreachableException e) {
-            link.close();
             System.err.println("rollbridge replay: " + e.getMessage());
             return 1;
         }
-        String deviceId = profile.deviceIdFor(address);
-        ReplayTransport transport = new ReplayTransport(address, frames, speed);
-        ConsolePrinter console = new ConsolePrinter(System.out, false);
-        Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(deviceId, profile, profile.thresholds(), transport)),
-                Clock.systemUTC(), console, history);
-        long start = System.nanoTime();
-        bridge.start();
-        DevicePipeline pipeline = bridge.pipelines().get(0);
-        if (!pipeline.awaitEndOfStream(Duration.ofDays(1))) {
-            bridge.stop(Duration.ZERO);
-            return 1;
+        try (daemon) {
+            DevicePipeline pipeline = daemon.bridge().pipelines().get(0);
+            if (!pipeline.awaitEndOfStream(Duration.ofDays(1))) {
+                daemon.stop(Duration.ZERO);
+                return 1;
+            }
+            double playSeconds = (System.nanoTime() - transport.startedNanos()) / 1e9;
+            boolean acknowledged = daemon.awaitFinished(Duration.ofSeconds(timeoutSeconds));
+            int unacknowledged = daemon.bridge().publisher().outbox().size();
+            DevicePipeline.Stats stats = pipeline.stats();
+            daemon.stop(Duration.ofSeconds(2));
+            System.out.printf(Locale.ROOT, "replayed %s: %d frames, %d samples in %.2f s (%.0f samples/s); "
+                            + "%d lost, %d malformed; %d events acknowledged%n",
+                    trace.getFileName(), stats.decoder().frames(), stats.decoder().samples(), playSeconds,
+                    stats.decoder().samples() / Math.max(playSeconds, 1e-9), stats.decoder().lostSamples(),
+                    stats.decoder().malformed(), console.events());
+            if (!acknowledged) {
+                System.err.println("rollbridge replay: the broker at " + settings.redactedBrokerUrl() + " did not acknowledge "
+                        + unacknowledged + " event(s) within " + timeoutSeconds + " s");
+                return 1;
+            }
+            return 0;
         }
-        double playSeconds = (System.nanoTime() - start) / 1e9;
-        boolean acknowledged = bridge.awaitFinished(Duration.ofSeconds(timeoutSeconds));
-        int unacknowledged = bridge.publisher().outbox().size();
-        DevicePipeline.Stats stats = pipeline.stats();
-        bridge.stop(Duration.ofSeconds(2));
-        System.out.printf(Locale.ROOT, "replayed %s: %d frames, %d samples in %.2f s (%.0f samples/s); "
-                        + "%d lost, %d malformed; %d events acknowledged%n",
-                trace.getFileName(), stats.decoder().frames(), stats.decoder().samples(), playSeconds,
-                stats.decoder().samples() / Math.max(playSeconds, 1e-9), stats.decoder().lostSamples(),
-                stats.decoder().malformed(), console.events());
-        if (!acknowledged) {
-            System.err.println("rollbridge replay: the broker at " + settings.redactedBrokerUrl() + " did not acknowledge "
-                    + unacknowledged + " event(s) within " + timeoutSeconds + " s");
-            return 1;
-        }
-        return 0;
     }
 }

@@ -1,29 +1,18 @@
 package dev.rollbridge.cli;
 
-import dev.rollbridge.Bridge;
-import dev.rollbridge.ble.BleCentral;
 import dev.rollbridge.ble.BleException;
-import dev.rollbridge.ble.BleLink;
-import dev.rollbridge.ble.DeviceFinder;
-import dev.rollbridge.simulator.HamstringSessionScript;
-import dev.rollbridge.ble.Radio;
-import dev.rollbridge.simulator.SimulatedRollsense;
-import dev.rollbridge.ble.bluez.BluezCentral;
-import dev.rollbridge.ble.tinyb.TinybCentral;
+import dev.rollbridge.bridge.Bridge;
 import dev.rollbridge.config.ConfigException;
 import dev.rollbridge.config.ConfigLoader;
+import dev.rollbridge.config.Overrides;
 import dev.rollbridge.config.RollbridgeConfig;
-import dev.rollbridge.cue.CueSettings;
-import dev.rollbridge.cue.Cues;
-import dev.rollbridge.cue.SpeakerPlayer;
-import dev.rollbridge.dashboard.DashboardFeed;
+import dev.rollbridge.daemon.DaemonOptions;
+import dev.rollbridge.daemon.Devices;
+import dev.rollbridge.daemon.RollbridgeDaemon;
 import dev.rollbridge.dashboard.DashboardServer;
 import dev.rollbridge.mqtt.broker.EmbeddedBroker;
-import dev.rollbridge.mqtt.link.MqttLink;
-import dev.rollbridge.mqtt.link.MqttSettings;
-import dev.rollbridge.mqtt.outbox.OutboxJournal;
 import dev.rollbridge.mqtt.contract.Topics;
-import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.session.HistoryStore;
 import org.slf4j.Logger;
@@ -37,13 +26,11 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code rollbridge run}: the daemon. With no options: embedded broker and a simulated ball. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -75,8 +62,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "rollsense-ball",
             description = "Profile of the simulated device: rollsense-ball or rollsense-roller (default ${DEFAULT-VALUE}; replaces the devices of a config file).")
     String profileName;
-
-
 
     @Option(names = "--mtu", paramLabel = "N", defaultValue = "23",
             description = "ATT MTU the simulated device negotiates: 23 sends one sample per frame, 151 or more batches of 10 (default ${DEFAULT-VALUE}).")
@@ -172,143 +157,63 @@ final class RunCommand implements Callable<Integer> {
                     + settings.tls().map(t -> t.verifyHostname() ? " (TLS)" : " (TLS, hostname not verified)").orElse("")
                     + settings.credentials().map(c -> ", with a login").orElse(""));
         }
-        MqttLink link = new MqttLink(settings, Bridge.will(topics));
-        DashboardFeed[] feed = new DashboardFeed[1];
-        DashboardServer[] dashboard = new DashboardServer[1];
-        // Connect at once, in the background: the handshake overlaps opening the history and the
-        // devices (start-up to "online" is the time that counts). Events wait in the outbox until then.
-        RollbridgeConfig.Dashboard dash = config.dashboard();
-        // The dashboard shows (and commands) the daemon's own devices, known once they are set up below.
-        CompletableFuture<List<String>> deviceIds = new CompletableFuture<>();
-        Thread connector = new Thread(() -> {
-            try {
-                BrokerConnector.connectWithRetry(link);
-                if (dash.port() >= 0) {
-                    // The dashboard is a subscriber of the same broker: it starts once that answers.
-                    DashboardFeed f = new DashboardFeed(settings, topics, true);
-                    deviceIds.thenAccept(f::bridgeDevices);
-                    f.connect();
-                    feed[0] = f;
-                    dashboard[0] = DashboardServer.start(f, new DashboardServer.Options(dash.bind(), dash.port(),
-                            dash.token().map(t -> new String(t.reveal())), dash.allowedHosts()));
-                    out.println("Dashboard: " + dashboard[0].url());
-                    out.flush();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (org.eclipse.paho.client.mqttv3.MqttException | java.io.IOException e) {
-                System.err.println("rollbridge run: the dashboard did not start (" + e.getMessage()
-                        + "); run it alone with: rollbridge dashboard --broker " + settings.redactedBrokerUrl());
-            }
-        }, "mqtt-connect");
-        connector.setDaemon(true);
-        connector.start();
-
-        // Neither a bad history nor a bad journal may keep the bridge down: alerts are the safety function.
-        HistoryStore store = HistoryStore.openOrDegrade(config.dataDir());
-        Optional<OutboxJournal> journal;
-        try {
-            journal = Optional.of(OutboxJournal.open(config.dataDir()));
-        } catch (IllegalStateException e) {
-            log.warn("{}; events are kept in memory only until it can be opened (restart the daemon once it can)", e.getMessage());
-            journal = Optional.empty();
-        }
         Optional<SystemdNotifier> systemd = SystemdNotifier.fromEnvironment();
-        Bridge[] running = new Bridge[1];
+        AtomicReference<RollbridgeDaemon> running = new AtomicReference<>();
         // Ready before any scan for devices: the daemon is up even while a device is still away.
         systemd.ifPresent(n -> {
             n.ready("starting " + config.devices().size() + " device(s) via " + config.ble().backend().configName());
-            n.startWatchdog(() -> running[0] == null || running[0].pipelinesAlive());
+            n.startWatchdog(() -> running.get() == null || running.get().pipelinesAlive());
         });
-        List<Bridge.Device> devices;
-        Radio radio = null;
+        DaemonOptions options = DaemonOptions.of(settings, topics, Devices.fromConfig(config, out))
+                .connecting(DaemonOptions.Connect.IN_BACKGROUND)
+                .withStorage(DaemonOptions.Storage.daemon(config.dataDir(), config.user()))
+                .withFeatures(features(config, out))
+                .withConfigInfo(config.withoutSecrets())
+                .withExtensions(new ConsolePrinter(out, true));
+        if (embedded != null) {
+            options = options.alsoClosing(embedded);
+        }
+
+        // The devices and the rules run at once; events wait in the outbox until the broker answers.
+        // Until the daemon has started (a Bluetooth scan can take seconds), Ctrl-C ends the process at once.
+        RollbridgeDaemon daemon;
         try {
-            if (config.ble().backend().isRadio()) {
-                radio = new Radio(openCentral(config.ble()));
-                devices = radioDevices(config, radio, out);
-            } else {
-                devices = simulatedDevices(config);
-            }
+            daemon = RollbridgeDaemon.start(options);
         } catch (BleException e) {
             System.err.println("rollbridge run: Bluetooth: " + e.getMessage());
             systemd.ifPresent(SystemdNotifier::close);
-            if (radio != null) {
-                radio.close();
-            }
-            link.close();
-            if (embedded != null) {
-                embedded.close();
-            }
             return 1;
         }
-        Bridge bridge = new Bridge(link, topics, devices, Clock.systemUTC(), new ConsolePrinter(out, true),
-                Optional.of(new Bridge.History(store, config.user())), journal);
-        bridge.setConfigInfo(config.withoutSecrets());
-        running[0] = bridge;
-        deviceIds.complete(devices.stream().map(Bridge.Device::id).toList());
-
-        if (config.homeAssistant().discovery()) {
-            bridge.enableHomeAssistant(config.homeAssistant().prefix(), Optional.of(config.dataDir().resolve("ha-devices.json")));
-        }
-        CueSettings cueSettings = config.audio();
-        if (cueSettings.enabled()) {
-            Cues cues = new Cues(cueSettings, new SpeakerPlayer(), Clock.systemDefaultZone());
-            bridge.addExtension(new Bridge.Extension() {
-                @Override
-                public void onEvent(String device, dev.rollbridge.analysis.Event event) {
-                    cues.onEvent(event);
-                }
-
-                @Override
-                public void close() {
-                    cues.close();
-                }
-            });
-        }
-
-        StopSignals signals = StopSignals.install();
-        EmbeddedBroker brokerToStop = embedded;
-        Radio radioToClose = radio;
+        running.set(daemon);
         Thread hook = new Thread(() -> {
             systemd.ifPresent(SystemdNotifier::close);
-            if (dashboard[0] != null) {
-                dashboard[0].close();
-            }
-            if (feed[0] != null) {
-                feed[0].close();
-            }
-            bridge.stop(Duration.ofSeconds(3));
-            if (radioToClose != null) {
-                radioToClose.close();
-            }
-            store.close();
-            if (brokerToStop != null) {
-                brokerToStop.close();
-            }
+            daemon.stop(Duration.ofSeconds(3));
             out.println("rollbridge stopped");
             out.flush();
         }, "shutdown");
         // For any other way out (SIGHUP, System.exit): the same clean stop.
         Runtime.getRuntime().addShutdownHook(hook);
+        StopSignals signals = StopSignals.install();
 
-        // The device and the rules run at once; events wait in the outbox until the broker answers.
-        bridge.start();
+        boolean simulated = !config.ble().backend().isRadio();
+        List<Bridge.Device> devices = daemon.bridge().devices();
         for (Bridge.Device d : devices) {
-            out.println((radio == null ? "Simulated " : "Bluetooth (" + d.transport().kind() + ") ") + d.profile().name() + " "
+            out.println((simulated ? "Simulated " : "Bluetooth (" + d.transport().kind() + ") ") + d.profile().name() + " "
                     + d.transport().deviceAddress() + " -> device " + d.id()
-                    + (radio == null ? " at " + (sim.speed() == 0 ? "full speed" : sim.speed() + "x") : "")
+                    + (simulated ? " at " + (sim.speed() == 0 ? "full speed" : sim.speed() + "x") : "")
                     + "; events on " + topics.event(d.id()));
         }
+        HistoryStore store = daemon.history().orElseThrow();
         out.println("History: " + store.file() + (store.mode() == HistoryStore.Mode.READ_WRITE ? "" : " (" + store.health().get("state")
                 + ": see the log)") + " (user " + config.user() + "); commands: " + topics.base() + "/<device>/set");
         config.file().ifPresent(f -> out.println("Configuration: " + f));
         systemd.ifPresent(n -> n.status("running " + devices.size() + " device(s); broker " + settings.redactedBrokerUrl()));
         out.println("Ctrl-C to stop.");
         out.flush();
-        if (!sim.repeat() && radio == null) {
+        if (!sim.repeat() && simulated) {
             Thread waiter = new Thread(() -> {
                 try {
-                    bridge.awaitFinished(Duration.ofDays(1));
+                    daemon.awaitFinished(Duration.ofDays(1));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -322,61 +227,21 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<Bridge.Device> simulatedDevices(RollbridgeConfig config) {
-        RollbridgeConfig.Simulator sim = config.simulator();
-        List<Bridge.Device> devices = new ArrayList<>();
-        List<RollbridgeConfig.DeviceConfig> configured = config.devices();
-        for (int i = 0; i < configured.size(); i++) {
-            RollbridgeConfig.DeviceConfig dc = configured.get(i);
-            String address = dc.address().orElse(String.format("C0:FF:EE:00:00:%02X", i + 1));
-            SimulatedRollsense simulator = new SimulatedRollsense(dc.profile(),
-                    HamstringSessionScript.standard(dc.thresholds().pressure().ceilingKpa()),
-                    new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i));
-            devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), simulator));
+    /** The features the configuration turns on. */
+    private static DaemonOptions.Features features(RollbridgeConfig config, PrintStream out) {
+        DaemonOptions.Features features = DaemonOptions.Features.none().withCue(config.audio());
+        if (config.homeAssistant().discovery()) {
+            features = features.withHomeAssistant(config.homeAssistant().prefix());
         }
-        return devices;
-    }
-
-    private static BleCentral openCentral(RollbridgeConfig.Ble ble) throws BleException {
-        return switch (ble.backend()) {
-            case BLUEZ -> new BluezCentral(Optional.empty(), ble.adapter());
-            case TINYB -> TinybCentral.open(ble.adapter());
-            case SIMULATED -> throw new IllegalStateException("not a radio backend");
-        };
-    }
-
-    /** A link per device; devices named by profile only are found by a scan first (an allowlist otherwise). */
-    private static List<Bridge.Device> radioDevices(RollbridgeConfig config, Radio radio, PrintStream out) throws BleException {
-        List<RollbridgeConfig.DeviceConfig> configured = config.devices();
-        List<DeviceProfile> unaddressed = configured.stream().filter(d -> d.address().isEmpty())
-                .map(RollbridgeConfig.DeviceConfig::profile).toList();
-        List<String> found = List.of();
-        if (!unaddressed.isEmpty()) {
-            out.println("Scanning for " + String.join(", ", unaddressed.stream().map(DeviceProfile::name).toList()) + " ...");
-            out.flush();
-            try {
-                // Classify what is nearby against every profile known, not only the wanted ones: a ball
-                // must not pass for a roller because both advertise the same service.
-                List<DeviceProfile> known = new ArrayList<>(unaddressed);
-                for (String name : dev.rollbridge.profile.ProfileLoader.BUILT_IN) {
-                    if (known.stream().noneMatch(p -> p.name().equals(name))) {
-                        known.add(new dev.rollbridge.profile.ProfileLoader().builtIn(name));
-                    }
-                }
-                found = new DeviceFinder(radio, known).assign(unaddressed, java.util.Set.of(), config.ble().policy().scanTime());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BleException("interrupted while scanning");
-            }
+        RollbridgeConfig.Dashboard dash = config.dashboard();
+        if (dash.port() >= 0) {
+            features = features.withDashboard(new DaemonOptions.Dashboard(new DashboardServer.Options(dash.bind(), dash.port(),
+                    dash.token().map(t -> new String(t.reveal())), dash.allowedHosts()), url -> {
+                out.println("Dashboard: " + url);
+                out.flush();
+            }));
         }
-        List<Bridge.Device> devices = new ArrayList<>();
-        int next = 0;
-        for (RollbridgeConfig.DeviceConfig dc : configured) {
-            String address = dc.address().orElse(found.isEmpty() ? null : found.get(next++));
-            BleLink link = new BleLink(radio, dc.profile(), address, config.ble().policy());
-            devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), link));
-        }
-        return devices;
+        return features;
     }
 
     /** The config file (or the defaults), with every option given on the command line on top. */
@@ -391,53 +256,31 @@ final class RunCommand implements Callable<Integer> {
             loaded.warnings().forEach(w -> log.warn("{}", w));
             base = loaded.config();
         } else {
-            base = RollbridgeConfig.defaults(common.profile(profileName), dataDir);
-            if (common.profilesDir != null) {
-                base = new RollbridgeConfig(base.file(), base.mqtt(), base.homeAssistant(), base.ble(), base.devices(),
-                        base.simulator(), Optional.of(common.profilesDir), base.dataDir(), base.user(), base.audio(), base.dashboard());
-            }
+            base = RollbridgeConfig.defaults(common.profile(profileName), dataDir, Optional.ofNullable(common.profilesDir));
         }
-        RollbridgeConfig.Mqtt m = base.mqtt();
-        RollbridgeConfig.Mqtt mqtt = new RollbridgeConfig.Mqtt(
-                given.hasMatchedOption("--broker") ? Optional.of(MqttSettings.withDefaultPort(broker)) : m.broker(),
-                given.hasMatchedOption("--port") ? port : m.embeddedPort(),
-                given.hasMatchedOption("--base-topic") ? common.baseTopic : m.baseTopic(),
-                m.clientId(),
-                given.hasMatchedOption("--keepalive") ? keepAlive : m.keepAliveSeconds(),
-                m.username(), m.password(),
-                given.hasMatchedOption("--broker") && broker.startsWith("ssl://") && m.tls().isEmpty()
-                        ? Optional.of(dev.rollbridge.mqtt.link.TlsSettings.systemTrust()) : m.tls());
-        if (given.hasMatchedOption("--broker") && !broker.startsWith("ssl://") && m.tls().isPresent()) {
-            throw new IllegalArgumentException("--broker " + broker + " is not ssl:// but the configuration sets mqtt.tls");
-        }
-        new Topics(mqtt.baseTopic());
-        RollbridgeConfig.HomeAssistant ha = new RollbridgeConfig.HomeAssistant(
-                given.hasMatchedOption("--ha-discovery") ? haDiscovery : base.homeAssistant().discovery(),
-                given.hasMatchedOption("--ha-prefix") ? haPrefix : base.homeAssistant().prefix());
-        List<RollbridgeConfig.DeviceConfig> devices = configFile != null && given.hasMatchedOption("--profile")
-                ? List.of(RollbridgeConfig.DeviceConfig.of(common.profile(profileName))) : base.devices();
-        RollbridgeConfig.Simulator s = base.simulator();
-        RollbridgeConfig.Simulator simulator = new RollbridgeConfig.Simulator(
-                given.hasMatchedOption("--speed") ? common.speed : s.speed(),
-                given.hasMatchedOption("--mtu") ? mtu : s.mtu(),
-                given.hasMatchedOption("--once") ? !once : s.repeat(),
-                given.hasMatchedOption("--seed") ? seed : s.seed());
-        CueSettings a = base.audio();
-        CueSettings audio = new CueSettings(
-                given.hasMatchedOption("--cue") ? cue : a.enabled(),
-                given.hasMatchedOption("--cue-volume") ? cueVolume : a.volume(),
-                a.events(),
-                given.hasMatchedOption("--speech") ? speech : a.speech(),
-                a.quietFrom(), a.quietTo());
-        if (given.hasMatchedOption("--quiet-hours")) {
-            audio = audio.withQuietHours(quietHours);
-        }
-        RollbridgeConfig.Dashboard d = base.dashboard();
-        RollbridgeConfig.Dashboard dashboard = new RollbridgeConfig.Dashboard(
-                given.hasMatchedOption("--dashboard-port") ? dashboardPort : d.port(), d.bind(), d.token(), d.allowedHosts());
-        return new RollbridgeConfig(base.file(), mqtt, ha, base.ble(), devices, simulator, base.profilesDir(),
-                given.hasMatchedOption("--data-dir") ? dataDir : base.dataDir(),
-                given.hasMatchedOption("--user") ? common.user : base.user(),
-                audio, dashboard);
+        return new Overrides(
+                option(given, "--broker", broker),
+                option(given, "--port", port),
+                option(given, "--base-topic", common.baseTopic),
+                option(given, "--keepalive", keepAlive),
+                option(given, "--ha-discovery", haDiscovery),
+                option(given, "--ha-prefix", haPrefix),
+                configFile != null && given.hasMatchedOption("--profile") ? Optional.of(common.profile(profileName)) : Optional.empty(),
+                option(given, "--speed", common.speed),
+                option(given, "--mtu", mtu),
+                option(given, "--once", !once),
+                option(given, "--seed", seed),
+                option(given, "--cue", cue),
+                option(given, "--cue-volume", cueVolume),
+                option(given, "--speech", speech),
+                option(given, "--quiet-hours", quietHours),
+                option(given, "--dashboard-port", dashboardPort),
+                option(given, "--data-dir", dataDir),
+                option(given, "--user", common.user)).applyTo(base);
+    }
+
+    /** The option's value when it was given on the command line. */
+    private static <T> Optional<T> option(ParseResult given, String name, T value) {
+        return given.hasMatchedOption(name) ? Optional.of(value) : Optional.empty();
     }
 }

@@ -5,21 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.json.Json;
+import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.link.Secret;
 import dev.rollbridge.mqtt.link.TlsSettings;
 import dev.rollbridge.mqtt.link.TlsSocketFactory;
-import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.analysis.Thresholds;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -235,7 +238,7 @@ public final class ConfigLoader {
         }
 
         private boolean isLoopback(String url) {
-            String host = java.net.URI.create(url).getHost();
+            String host = URI.create(url).getHost();
             return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
         }
 
@@ -273,7 +276,7 @@ public final class ConfigLoader {
                     String content;
                     try {
                         content = Files.readString(p, StandardCharsets.UTF_8);
-                    } catch (java.nio.file.NoSuchFileException e) {
+                    } catch (NoSuchFileException e) {
                         c.problem("no such file");
                         return Optional.empty();
                     } catch (IOException e) {
@@ -529,8 +532,8 @@ public final class ConfigLoader {
             int port = (int) n.integer("port", -1, 65535, d.port());
             String bind = n.text("bind").orElse(d.bind());
             try {
-                java.net.InetAddress.getByName(bind);
-            } catch (java.net.UnknownHostException e) {
+                InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
                 n.child("bind").problem("not an address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for every interface)");
             }
             Optional<Secret> token = Optional.empty();
@@ -546,7 +549,7 @@ public final class ConfigLoader {
                         warnIfOthersCanRead(p, "it holds the dashboard token (dashboard.token_file)");
                     }
                 } catch (IOException e) {
-                    n.child("token_file").problem(e instanceof java.nio.file.NoSuchFileException ? "no such file" : "cannot read it: " + e.getMessage());
+                    n.child("token_file").problem(e instanceof NoSuchFileException ? "no such file" : "cannot read it: " + e.getMessage());
                 }
             }
             List<String> allowedHosts = new ArrayList<>();

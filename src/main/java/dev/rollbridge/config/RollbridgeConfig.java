@@ -1,5 +1,6 @@
 package dev.rollbridge.config;
 
+import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.mqtt.link.Credentials;
@@ -7,13 +8,14 @@ import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.link.Secret;
 import dev.rollbridge.mqtt.link.TlsSettings;
 import dev.rollbridge.profile.DeviceProfile;
-import dev.rollbridge.analysis.Thresholds;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Everything the daemon is told: by a YAML file ({@link ConfigLoader}), by command-line options,
@@ -58,7 +60,7 @@ public record RollbridgeConfig(
         SIMULATED, BLUEZ, TINYB;
 
         public String configName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public boolean isRadio() {
@@ -114,13 +116,18 @@ public record RollbridgeConfig(
 
     /** What {@code rollbridge run} does with no file and no options. */
     public static RollbridgeConfig defaults(DeviceProfile profile, Path dataDir) {
+        return defaults(profile, dataDir, Optional.empty());
+    }
+
+    /** The defaults, with profiles looked for in {@code profilesDir} before the built-in ones. */
+    public static RollbridgeConfig defaults(DeviceProfile profile, Path dataDir, Optional<Path> profilesDir) {
         return new RollbridgeConfig(Optional.empty(),
                 new Mqtt(Optional.empty(), 1883, "rollbridge", Optional.empty(), 30, Optional.empty(), Optional.empty(), Optional.empty()),
                 new HomeAssistant(true, "homeassistant"),
                 Ble.simulated(),
                 List.of(DeviceConfig.of(profile)),
                 Simulator.defaults(),
-                Optional.empty(),
+                profilesDir,
                 dataDir,
                 "default",
                 CueSettings.defaults(),
@@ -171,7 +178,7 @@ public record RollbridgeConfig(
             d.address().ifPresent(a -> dm.put("address", a));
             d.id().ifPresent(i -> dm.put("id", i));
             if (!d.thresholdOverrides().isEmpty()) {
-                dm.put("thresholds", new java.util.TreeMap<>(d.thresholdOverrides()));
+                dm.put("thresholds", new TreeMap<>(d.thresholdOverrides()));
             }
             return dm;
         }).toList());

@@ -3,6 +3,7 @@ package dev.rollbridge.cue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Renders a {@link CuePattern} to 16-bit mono PCM, with no sound files: sine tones with a short
@@ -37,11 +38,11 @@ public final class CueSynth {
     public static byte[] wav(byte[] pcm) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(pcm.length + 44);
         ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        h.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + pcm.length)
-                .put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+        h.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + pcm.length)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII))
+                .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
                 .putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * 2).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(pcm.length);
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(pcm.length);
         out.writeBytes(h.array());
         out.writeBytes(pcm);
         return out.toByteArray();

@@ -4,6 +4,7 @@ import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventDetail;
 import dev.rollbridge.analysis.Severity;
+import dev.rollbridge.bridge.Extension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * "release now" and danger, optionally a spoken phrase. Plays on a thread of its own, so the
  * pipeline never waits for a speaker; a stale backlog is dropped rather than played late.
  */
-public final class Cues implements AutoCloseable {
+public final class Cues implements Extension, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cues.class);
 
     /** What to play for an event. */
@@ -68,6 +69,16 @@ public final class Cues implements AutoCloseable {
         });
     }
 
+    @Override
+    public String name() {
+        return "cue";
+    }
+
+    @Override
+    public void onEvent(String deviceId, Event e) {
+        onEvent(e);
+    }
+
     /** Called for every event (on the pipeline thread): never blocks. */
     public void onEvent(Event e) {
         cueFor(e).ifPresent(cue -> worker.execute(() -> {
@@ -85,6 +96,11 @@ public final class Cues implements AutoCloseable {
     private static String spokenSeconds(Event e) {
         long seconds = e.detail() instanceof EventDetail.HoldProgress hold ? Math.round(hold.holdS()) : 30;
         return seconds == 30 ? "Thirty seconds" : seconds == 60 ? "Sixty seconds" : seconds + " seconds";
+    }
+
+    @Override
+    public void stop() {
+        close();
     }
 
     @Override

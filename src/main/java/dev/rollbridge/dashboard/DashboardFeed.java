@@ -5,39 +5,38 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rollbridge.json.Json;
-import dev.rollbridge.mqtt.link.MqttSettings;
-import dev.rollbridge.mqtt.link.PahoThreads;
 import dev.rollbridge.mqtt.contract.Topics;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import dev.rollbridge.mqtt.link.MqttLink;
+import dev.rollbridge.mqtt.link.MqttSettings;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.TimerPingSender;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * The dashboard's own MQTT subscriber: it can run on another machine than the bridge. It keeps
+ * What the dashboard's pages see of the broker: in the daemon over the daemon's own link, or
+ * standing alone (on another machine than the bridge, say) over a link of its own. It keeps
  * what a page that opens late needs (the retained topics, recent events, this session's pressure
  * over time with its holds and alerts) and hands every message on to the open pages.
  *
@@ -74,6 +73,14 @@ public final class DashboardFeed implements AutoCloseable {
     private record Route(Kind kind, String device) {
     }
 
+    private record Incoming(String topic, byte[] payload) {
+    }
+
+    /** What may wait for the feed's thread: a page cannot use more than a few seconds' worth anyway. */
+    static final int INBOX_MESSAGES = 1_024;
+    static final long INBOX_BYTES = 1024 * 1024;
+    static final int COMMANDS_IN_FLIGHT = 2;
+
     /** An alert on the pressure chart. */
     private record Mark(long tMillis, String type, String severity, String state) {
     }
@@ -98,12 +105,22 @@ public final class DashboardFeed implements AutoCloseable {
     }
 
     private final Topics topics;
-    private final MqttSettings settings;
-    private final PahoThreads threads = new PahoThreads();
-    private final MqttAsyncClient client;
+    private final MqttLink link;
+    private final boolean ownsLink;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ignored = new AtomicLong();
     private final boolean inBridge;
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final MqttLink.MessageHandler handler = this::handOver;
+    /**
+     * Messages wait here for the feed's own thread. The link's callback thread also carries the
+     * bridge's commands and acknowledgements, so it only queues: a flood of messages (anyone who
+     * can publish can send one) costs the dashboard messages, never the bridge's connection.
+     */
+    private final BlockingQueue<Incoming> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
+    private final AtomicLong inboxBytes = new AtomicLong();
+    private final AtomicInteger commandsInFlight = new AtomicInteger();
+    private final Thread worker;
     // Guarded by "this". Stored as the lines pages get: {"topic":…,"payload":…}.
     private final Set<String> devices = new LinkedHashSet<>();
     private final Map<String, String> latest = new LinkedHashMap<>();
@@ -112,64 +129,53 @@ public final class DashboardFeed implements AutoCloseable {
     private final Map<String, Deque<Mark>> marks = new LinkedHashMap<>();
     private long eventChars;
 
-    public DashboardFeed(String brokerUrl, Topics topics) throws MqttException {
-        this(MqttSettings.of(brokerUrl, "dashboard", topics.base()), topics, false);
+    /** Standing alone, on a broker with no TLS or login: see {@link #standalone}. */
+    public DashboardFeed(String brokerUrl, Topics topics) {
+        this(new MqttLink(dashboardSettings(MqttSettings.of(brokerUrl, "dashboard", topics.base()))), true, topics, false);
     }
 
     /**
-     * Subscribes with the bridge's own broker settings (TLS, login), under its own client id.
-     *
-     * @param inBridge the feed runs in the daemon, which names its devices ({@link #bridgeDevices});
-     *                 then bridge/info, which anyone who can publish could forge, does not choose
-     *                 them. Standing alone, bridge/info does.
+     * In the daemon, over its own link to the broker: the daemon names its devices
+     * ({@link #bridgeDevices}), so bridge/info, which anyone who can publish could forge, does not
+     * choose them. The link stays the daemon's: {@link #close} only ends the feed's subscriptions.
      */
-    public DashboardFeed(MqttSettings settings, Topics topics, boolean inBridge) throws MqttException {
-        this.topics = topics;
-        this.settings = settings;
-        this.inBridge = inBridge;
-        this.client = new MqttAsyncClient(settings.brokerUrl(), "rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF),
-                new MemoryPersistence(), new TimerPingSender(), threads);
-        client.setCallback(new MqttCallbackExtended() {
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-                // A clean session forgets subscriptions: the bridge's topics, then each known device's.
-                subscribe(topics.bridgeState(), topics.bridgeInfo());
-                List<String> known;
-                synchronized (DashboardFeed.this) {
-                    known = List.copyOf(devices);
-                }
-                known.forEach(DashboardFeed.this::subscribeDevice);
-            }
-
-            @Override
-            public void connectionLost(Throwable cause) {
-                log.warn("dashboard lost the broker ({}); reconnecting", cause == null ? "?" : cause.getMessage());
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                try {
-                    receive(topic, message.getPayload());
-                } catch (Throwable e) {
-                    // Never out to Paho: that would drop the connection.
-                    ignore(topic, e.toString());
-                }
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
+    public static DashboardFeed inBridge(MqttLink daemonLink, Topics topics) {
+        return new DashboardFeed(daemonLink, false, topics, true);
     }
 
-    /** Connects (waiting up to 10 s for the first time) and keeps reconnecting after. */
+    /**
+     * Standing alone (it can run on another machine than the bridge), with the bridge's broker
+     * settings (TLS, login) under a client id of its own; {@code bridge/info} names the devices.
+     * {@link #connect} connects it.
+     */
+    public static DashboardFeed standalone(MqttSettings settings, Topics topics) {
+        return new DashboardFeed(new MqttLink(dashboardSettings(settings)), true, topics, false);
+    }
+
+    private static MqttSettings dashboardSettings(MqttSettings settings) {
+        return settings.withClientId("rollbridge-dashboard-" + Long.toHexString(System.nanoTime() & 0xFFFFFF));
+    }
+
+    private DashboardFeed(MqttLink link, boolean ownsLink, Topics topics, boolean inBridge) {
+        this.topics = topics;
+        this.link = link;
+        this.ownsLink = ownsLink;
+        this.inBridge = inBridge;
+        this.worker = new Thread(this::work, "dashboard-feed");
+        worker.setDaemon(true);
+        worker.start();
+        // The link makes its subscriptions again on every connect (a clean session forgets them).
+        subscribe(topics.bridgeState(), topics.bridgeInfo());
+    }
+
+    /**
+     * Standing alone: connects (waiting up to 10 s for the first time) and keeps reconnecting
+     * after. In the daemon the daemon connects its link.
+     */
     public void connect() throws MqttException {
-        MqttConnectOptions options = settings.connectOptions();
-        options.setCleanSession(true);
-        options.setAutomaticReconnect(true);
-        options.setMaxReconnectDelay(10_000);
-        options.setMaxInflight(64);
-        client.connect(options).waitForCompletion(10_000);
+        if (ownsLink) {
+            link.connect(Duration.ofSeconds(10));
+        }
     }
 
     public Topics topics() {
@@ -214,20 +220,68 @@ public final class DashboardFeed implements AutoCloseable {
         return out;
     }
 
-    /** Sends a command for a device to {@code <base>/<device>/set}. */
-    public void command(String device, JsonNode command) throws MqttException {
-        MqttMessage m = new MqttMessage(Json.write(command).getBytes(StandardCharsets.UTF_8));
-        m.setQos(1);
-        client.publish(topics.device(device) + "/set", m);
+    /**
+     * Sends a command for a device to {@code <base>/<device>/set} (QoS 1). At most
+     * {@value #COMMANDS_IN_FLIGHT} wait for the broker at a time: in the daemon they share its
+     * link's in-flight window, most of which the events' outbox holds.
+     *
+     * @throws IllegalStateException when the broker is not connected, the command was refused by
+     *                               the link, or earlier commands still wait for the broker
+     */
+    public void command(String device, JsonNode command) {
+        if (!link.isConnected()) {
+            throw new IllegalStateException("not connected to the MQTT broker at " + link.settings().redactedBrokerUrl());
+        }
+        if (commandsInFlight.incrementAndGet() > COMMANDS_IN_FLIGHT) {
+            commandsInFlight.decrementAndGet();
+            throw new IllegalStateException("earlier commands still wait for the MQTT broker; try again");
+        }
+        CompletableFuture<Void> sent = link.publish(topics.device(device) + "/set",
+                Json.write(command).getBytes(StandardCharsets.UTF_8), 1, false);
+        sent.whenComplete((ok, err) -> commandsInFlight.decrementAndGet());
+        if (sent.isCompletedExceptionally()) {
+            throw new IllegalStateException("the MQTT client refused the command: " + sent.handle((ok, err) -> String.valueOf(
+                    err.getMessage())).join());
+        }
     }
 
     private void subscribe(String... filters) {
+        for (String filter : filters) {
+            subscribed.add(filter);
+            link.subscribe(filter, handler);
+        }
+    }
+
+    /** On the link's thread: queue, or drop and count; never wait. */
+    void handOver(String topic, byte[] payload) {
+        if (payload.length > Kind.BRIDGE_INFO.maxBytes) {
+            ignore(topic, payload.length + " bytes, more than any topic of the contract may carry");
+            return;
+        }
+        if (inboxBytes.addAndGet(payload.length) > INBOX_BYTES || !inbox.offer(new Incoming(topic, payload))) {
+            inboxBytes.addAndGet(-payload.length);
+            ignore(topic, "the dashboard is behind (" + inbox.size() + " messages waiting)");
+        }
+    }
+
+    private void work() {
         try {
-            int[] qos = new int[filters.length];
-            Arrays.fill(qos, 1);
-            client.subscribe(filters, qos);
-        } catch (MqttException e) {
-            log.warn("dashboard cannot subscribe to {}: {}", String.join(", ", filters), e.getMessage());
+            while (true) {
+                Incoming m = inbox.take();
+                inboxBytes.addAndGet(-m.payload().length);
+                receiveSafely(m.topic(), m.payload());
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    private void receiveSafely(String topic, byte[] payload) {
+        try {
+            receive(topic, payload);
+        } catch (RuntimeException | Error e) {
+            // The feed's thread must outlive any one message (a deep tree's StackOverflowError included).
+            ignore(topic, e.toString());
         }
     }
 
@@ -350,10 +404,9 @@ public final class DashboardFeed implements AutoCloseable {
     }
 
     private void forget(String device) {
-        try {
-            client.unsubscribe(deviceTopics(device));
-        } catch (MqttException e) {
-            log.debug("dashboard unsubscribe from {}: {}", device, e.getMessage());
+        for (String t : deviceTopics(device)) {
+            subscribed.remove(t);
+            link.unsubscribe(t, handler);
         }
         for (String t : deviceTopics(device)) {
             latest.remove(t);
@@ -434,16 +487,17 @@ public final class DashboardFeed implements AutoCloseable {
         return Json.write(m);
     }
 
+    /** Ends the feed's subscriptions; a link of its own is closed too. */
     @Override
     public void close() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(1_000).waitForCompletion(2_000);
+        if (ownsLink) {
+            link.close();
+        } else {
+            for (String filter : List.copyOf(subscribed)) {
+                link.unsubscribe(filter, handler);
             }
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("closing the dashboard's MQTT client: {}", e.getMessage());
+            subscribed.clear();
         }
-        threads.shutdown();
+        worker.interrupt();
     }
 }

@@ -91,6 +91,13 @@ public final class DashboardServer implements AutoCloseable {
         public Options {
             allowedHosts = List.copyOf(allowedHosts);
         }
+
+        /** Never the token: options end up in logs and exception messages. */
+        @Override
+        public String toString() {
+            return "Options[host=" + host + ", port=" + port + ", token=" + token.map(t -> "<redacted>").orElse("none")
+                    + ", allowedHosts=" + allowedHosts + "]";
+        }
     }
 
     private final WebServer http;
@@ -329,7 +336,7 @@ public final class DashboardServer implements AutoCloseable {
             feed.command(device, command);
             send(response, 202, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", true)));
         } catch (Exception e) {
-            send(response, 503, "application/json", error("broker not reachable: " + e.getMessage()));
+            send(response, 503, "application/json", error("command not sent: " + e.getMessage()));
         }
     }
 

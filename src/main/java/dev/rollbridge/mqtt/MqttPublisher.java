@@ -1,13 +1,13 @@
 package dev.rollbridge.mqtt;
 
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.mqtt.contract.Payloads;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttLink;
 import dev.rollbridge.mqtt.outbox.EventOutbox;
 import dev.rollbridge.mqtt.outbox.OutboxJournal;
-import dev.rollbridge.analysis.DeviceState;
-import dev.rollbridge.analysis.Event;
-import dev.rollbridge.analysis.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ public final class MqttPublisher implements AutoCloseable {
     private final SplittableRandom eventIds = new SplittableRandom(new SecureRandom().nextLong());
     private final Map<String, String> sessionIds = new ConcurrentHashMap<>();
     private final Map<String, LatestState> states = new ConcurrentHashMap<>();
+    private volatile boolean started;
 
     private static final class LatestState {
         volatile DeviceState state;
@@ -93,6 +95,7 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     public void start() {
+        started = true;
         link.setListener(new MqttLink.Listener() {
             @Override
             public void connected(boolean reconnect) {
@@ -114,11 +117,17 @@ public final class MqttPublisher implements AutoCloseable {
         stateTimer.scheduleAtFixedRate(this::publishChangedStates, STATE_INTERVAL_MS, STATE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
-    private final java.util.List<Runnable> onConnect = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onConnect = new CopyOnWriteArrayList<>();
 
-    /** Something else to publish (retained) on every connect, after the bridge's own topics: discovery. */
+    /**
+     * Something else to publish (retained) on every connect, after the bridge's own topics:
+     * discovery. Added once publishing has started on a connected link, it is published at once too.
+     */
     public void alsoOnConnect(Runnable publish) {
         onConnect.add(publish);
+        if (started && link.isConnected()) {
+            publish.run();
+        }
     }
 
     private void publishRetained() {

@@ -3,6 +3,7 @@ package dev.rollbridge.profile;
 import dev.rollbridge.analysis.Thresholds;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,6 +57,6 @@ public record DeviceProfile(
 
     /** MQTT device id from a BLE address: {@code rollsense_c0ffee000001}. */
     public String deviceIdFor(String bleAddress) {
-        return deviceIdPrefix + "_" + bleAddress.replace(":", "").toLowerCase(java.util.Locale.ROOT);
+        return deviceIdPrefix + "_" + bleAddress.replace(":", "").toLowerCase(Locale.ROOT);
     }
 }

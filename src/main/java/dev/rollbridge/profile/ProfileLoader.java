@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -47,7 +49,7 @@ public final class ProfileLoader {
                 throw new ProfileException(name + ".yaml", "",
                         "no such built-in profile (known: " + String.join(", ", BUILT_IN) + ")");
             }
-            return parse(name + ".yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return parse(name + ".yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -246,7 +248,7 @@ public final class ProfileLoader {
             Map<String, FieldSpec> specs = new TreeMap<>();
             for (String key : n.keys()) {
                 if (!allowed.contains(key)) {
-                    throw n.child(key).error("unknown field (expected one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                    throw n.child(key).error("unknown field (expected one of " + String.join(", ", new TreeSet<>(allowed)) + ")");
                 }
                 FieldSpec spec = field(key, n.child(key));
                 if (spec.end() > size) {

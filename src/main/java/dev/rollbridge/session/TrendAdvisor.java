@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -52,13 +53,13 @@ public final class TrendAdvisor {
         return advice;
     }
 
-    private java.util.Optional<Event> frequency(HistoryStore store, String device, String leg, Instant now, long tMillis, int session) {
+    private Optional<Event> frequency(HistoryStore store, String device, String leg, Instant now, long tMillis, int session) {
         if (leg.equals("unknown") || !due(store, device, "frequency:" + leg, now)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<SessionRecord> all = store.sessions(device, Instant.EPOCH).stream().filter(s -> s.leg().equals(leg)).toList();
         if (all.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long lastWeek = all.stream().filter(s -> !s.ended().isBefore(now.minus(WEEK))).count();
         boolean weekOfHistory = !all.get(0).ended().isAfter(now.minus(WEEK));
@@ -71,14 +72,14 @@ public final class TrendAdvisor {
                     + "plenty even for persistent stiffness.";
         }
         if (message == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         store.recordAdvice(device, "frequency:" + leg, now);
-        return java.util.Optional.of(Event.of(EventType.FREQUENCY_ADVISED, AlertState.INSTANT, tMillis, session, message,
+        return Optional.of(Event.of(EventType.FREQUENCY_ADVISED, AlertState.INSTANT, tMillis, session, message,
                 data("leg", leg, "sessions_last_7_days", lastWeek)));
     }
 
-    private java.util.Optional<Event> painTrend(HistoryStore store, String device, Instant now, long tMillis, int session) {
+    private Optional<Event> painTrend(HistoryStore store, String device, Instant now, long tMillis, int session) {
         Map<LocalDate, double[]> byDay = new TreeMap<>();
         for (HistoryStore.PainReport p : store.pains(device, now.minus(PAIN_WINDOW))) {
             double[] sumCount = byDay.computeIfAbsent(p.ts().atZone(zone).toLocalDate(), d -> new double[2]);
@@ -86,17 +87,17 @@ public final class TrendAdvisor {
             sumCount[1]++;
         }
         if (byDay.size() < MIN_PAIN_DAYS || !due(store, device, "pain_trend", now)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<Map.Entry<LocalDate, double[]>> days = new ArrayList<>(byDay.entrySet());
         double first = days.get(0).getValue()[0] / days.get(0).getValue()[1];
         double last = days.get(days.size() - 1).getValue()[0] / days.get(days.size() - 1).getValue()[1];
         if (last < first) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         store.recordAdvice(device, "pain_trend", now);
         String how = last > first ? "worse" : "not improving";
-        return java.util.Optional.of(Event.of(EventType.SEEK_PROFESSIONAL, AlertState.INSTANT, tMillis, session,
+        return Optional.of(Event.of(EventType.SEEK_PROFESSIONAL, AlertState.INSTANT, tMillis, session,
                 String.format(Locale.ROOT, "Hamstring pain is %s over %d days of self-care (%.1f/10 then, %.1f/10 now): "
                         + "see a physical therapist to find the root cause.", how, days.size(), first, last),
                 data("days", days.size(), "first_day_pain", round(first), "last_day_pain", round(last), "trend", how)));

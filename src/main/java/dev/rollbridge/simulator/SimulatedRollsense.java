@@ -1,11 +1,11 @@
 package dev.rollbridge.simulator;
 
-import dev.rollbridge.stream.Frame;
-import dev.rollbridge.stream.FrameSink;
-import dev.rollbridge.stream.PlaybackTransport;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.PlaybackTransport;
 import dev.rollbridge.stream.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -163,7 +164,7 @@ public final class SimulatedRollsense extends PlaybackTransport {
         }
     }
 
-    private void deliver(FrameSink sink, byte[] bytes, java.util.UUID characteristic, long simMicros)
+    private void deliver(FrameSink sink, byte[] bytes, UUID characteristic, long simMicros)
             throws InterruptedException {
         sink.put(new Frame(options.address(), characteristic, bytes, simMicros));
     }

@@ -6,6 +6,7 @@ package dev.rollbridge.stream;
  */
 public abstract class PlaybackTransport implements Transport {
     private volatile boolean running;
+    private volatile long startedNanos;
     private Thread thread;
 
     /** Sends frames to the sink until done or until {@link #running()} turns false. */
@@ -21,6 +22,7 @@ public abstract class PlaybackTransport implements Transport {
             throw new IllegalStateException(kind() + " " + deviceAddress() + " already started");
         }
         running = true;
+        startedNanos = System.nanoTime();
         thread = new Thread(() -> {
             try {
                 play(sink);
@@ -30,6 +32,11 @@ public abstract class PlaybackTransport implements Transport {
         }, kind() + "-" + deviceAddress());
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** {@link System#nanoTime} when it was last started (0: never): how long a playback took is measured from here. */
+    public final long startedNanos() {
+        return startedNanos;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.rollbridge.stream;
 
+import java.util.Map;
+
 /**
  * The port every source of frames implements: a BLE backend, the simulator or a recording.
  * One transport serves one device. {@link #start} returns at once; frames then flow to the sink
@@ -16,8 +18,8 @@ public interface Transport extends AutoCloseable {
     void start(FrameSink sink);
 
     /** Counters of the link for {@code bridge/health} (connects, drops, reconnect ladder); empty when it has none. */
-    default java.util.Map<String, Object> health() {
-        return java.util.Map.of();
+    default Map<String, Object> health() {
+        return Map.of();
     }
 
     /** Stops delivering frames and releases the device; idempotent. */

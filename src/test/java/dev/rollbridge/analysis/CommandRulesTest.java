@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,7 +176,7 @@ class CommandRulesTest {
     void aStoredCalibrationIsInForceFromTheFirstSample() {
         List<Event> out = new ArrayList<>();
         Analyzer calibrated = new Analyzer(ball.thresholds(), ball.contactRadiusCm(),
-                java.util.Optional.of(new Calibration(60, 100, 150)), out::add);
+                Optional.of(new Calibration(60, 100, 150)), out::add);
         for (long ms = 0; ms <= 300; ms += 10) {
             calibrated.onSample(Sample.withoutAccel(ms, ms / 10, 140, 50, 0, 0));
         }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +28,7 @@ class ThresholdsTest {
         Thresholds t = Thresholds.defaults(2.5, 60);
         assertThat(Thresholds.fromFlat(t, Map.of())).isEqualTo(t);
         assertThat(Thresholds.fromFlat(Thresholds.defaults(1, 1), t.flat().entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Number) e.getValue())))).isEqualTo(t);
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> (Number) e.getValue())))).isEqualTo(t);
     }
 
     @Test

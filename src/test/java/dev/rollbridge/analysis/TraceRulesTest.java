@@ -1,11 +1,11 @@
 package dev.rollbridge.analysis;
 
-import dev.rollbridge.stream.Frame;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
 import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.stream.SampleView;
 import dev.rollbridge.replay.TraceReader;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.SampleView;
 import dev.rollbridge.testing.Recorder;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,7 +71,7 @@ class TraceRulesTest {
         Result result = analyse(trace);
         List<Event> events = result.events();
         // "!counter N" lines: decoder counters the trace must produce (0 when not named).
-        Map<String, Long> counters = new java.util.HashMap<>(Map.of("lost_samples", 0L, "malformed", 0L));
+        Map<String, Long> counters = new HashMap<>(Map.of("lost_samples", 0L, "malformed", 0L));
         lines.stream().filter(l -> l.startsWith("!")).map(l -> l.substring(1).trim().split("\\s+"))
                 .forEach(kv -> counters.put(kv[0], Long.parseLong(kv[1])));
         assertThat(result.stats().lostSamples()).as("lost samples in %s", trace.getFileName()).isEqualTo(counters.get("lost_samples"));

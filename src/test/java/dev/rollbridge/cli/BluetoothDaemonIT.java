@@ -1,12 +1,12 @@
 package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rollbridge.DevicePipeline;
 import dev.rollbridge.analysis.Event;
-import dev.rollbridge.simulator.HamstringSessionScript;
-import dev.rollbridge.simulator.SimulatedRollsense;
+import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.simulator.HamstringSessionScript;
+import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.Recorder;
@@ -115,8 +115,12 @@ class BluetoothDaemonIT extends WithMosquitto {
             daemon.awaitLine("the device line", Duration.ofSeconds(30), l -> l.startsWith("Bluetooth (" + backend + ") rollsense-ball " + LISTED));
             probe.await("leg target", Duration.ofSeconds(60), r -> r.topic().equals("same-" + backend + "/rollsense_c0ffee000001/event")
                     && r.json().path("type").asText().equals("leg_target_reached"));
-            List<JsonNode> got = probe.on("same-" + backend + "/rollsense_c0ffee000001/event").stream().map(MqttProbe.Received::json).toList()
-                    .subList(0, 16);
+            List<JsonNode> all = probe.on("same-" + backend + "/rollsense_c0ffee000001/event").stream().map(MqttProbe.Received::json).toList();
+            assertThat(all).as("the events up to leg_target_reached: %s (the daemon said: %s)",
+                            all.stream().map(e -> story(e.path("type").asText(), e.path("state").asText()) + "@" + e.path("t_ms").asLong()).toList(),
+                            daemon.stderr())
+                    .hasSizeGreaterThanOrEqualTo(16);
+            List<JsonNode> got = all.subList(0, 16);
             assertThat(got).extracting(e -> story(e.path("type").asText(), e.path("state").asText()))
                     .containsExactlyElementsOf(expected.stream().map(e -> story(e.type().wireName(), e.state().name().toLowerCase())).toList());
             // Sample times match too, up to the simulator's first frame arriving one period (10 ms) later than t=0.

@@ -3,8 +3,8 @@ package dev.rollbridge.cli;
 import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventType;
-import dev.rollbridge.mqtt.outbox.EventOutbox;
 import dev.rollbridge.mqtt.contract.Payloads;
+import dev.rollbridge.mqtt.outbox.EventOutbox;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -25,8 +25,8 @@ class ConsolePrinterTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ConsolePrinter printer = new ConsolePrinter(new PrintStream(out, true, StandardCharsets.UTF_8), false);
 
-        printer.delivered(new EventOutbox.Message("rb/ball-1/event", payload, false, true, "ball-1", 7, "warning", 0));
-        printer.delivered(new EventOutbox.Message("rb/ball-1/session", "{}".getBytes(StandardCharsets.UTF_8), true, false,
+        printer.onDelivered(new EventOutbox.Message("rb/ball-1/event", payload, false, true, "ball-1", 7, "warning", 0));
+        printer.onDelivered(new EventOutbox.Message("rb/ball-1/session", "{}".getBytes(StandardCharsets.UTF_8), true, false,
                 "ball-1", -1, "info", 0));
 
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ball-1  warning  14:03:09 t=61.3s pressure_too_high (raised)  Pressing too hard (190 kPa, ceiling 180 kPa, about 7/10): ease off now."

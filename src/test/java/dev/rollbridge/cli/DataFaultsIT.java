@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +33,7 @@ class DataFaultsIT extends WithMosquitto {
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "data-");
         Files.write(data.resolve("history.db"), "this is not a database, it was a disk error".repeat(200).getBytes(StandardCharsets.UTF_8));
         try (MqttProbe probe = new MqttProbe(broker.url(), "rollbridge/#");
-             Daemon daemon = Daemon.shipped(java.util.Map.of(), "run", "--broker", broker.url(), "--speed", "40", "--no-cue",
+             Daemon daemon = Daemon.shipped(Map.of(), "run", "--broker", broker.url(), "--speed", "40", "--no-cue",
                      "--dashboard-port", "-1", "--data-dir", data.toString())) {
             probe.await("an alert goes out", Duration.ofSeconds(40), m -> m.topic().equals("rollbridge/" + DEVICE + "/event")
                     && m.json().path("type").asText().equals("hold_target_reached"));
@@ -49,7 +50,7 @@ class DataFaultsIT extends WithMosquitto {
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
             assertThat(daemon.stderr()).contains("running without history").doesNotContain("Exception");
         }
-        try (Daemon history = Daemon.shipped(java.util.Map.of(), "history", "--data-dir", data.toString())) {
+        try (Daemon history = Daemon.shipped(Map.of(), "history", "--data-dir", data.toString())) {
             assertThat(history.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(history.stderr()).contains("rollbridge history: cannot read the history database").contains("not a database")
                     .doesNotContain("Exception").doesNotContain("\tat ");
@@ -80,7 +81,7 @@ class DataFaultsIT extends WithMosquitto {
         }
         Files.write(data.resolve("outbox.journal"), journal.toByteArray());
         try (MqttProbe probe = new MqttProbe(broker.url(), "rollbridge/" + DEVICE + "/event");
-             Daemon daemon = Daemon.shipped(java.util.Map.of(), "run", "--broker", broker.url(), "--speed", "1", "--no-cue",
+             Daemon daemon = Daemon.shipped(Map.of(), "run", "--broker", broker.url(), "--speed", "1", "--no-cue",
                      "--dashboard-port", "-1", "--data-dir", data.toString())) {
             for (int seq = 1; seq <= 3; seq++) {
                 String id = "pending-" + seq;
@@ -109,7 +110,7 @@ class DataFaultsIT extends WithMosquitto {
         }
         for (String file : new String[]{big.toString(), "/dev/zero", "/dev/urandom"}) {
             for (String command : new String[]{"check-config", "run"}) {
-                try (Daemon daemon = Daemon.shipped(java.util.Map.of(), command.equals("run") ? new String[]{"run", "--config", file}
+                try (Daemon daemon = Daemon.shipped(Map.of(), command.equals("run") ? new String[]{"run", "--config", file}
                         : new String[]{"check-config", file})) {
                     int exit = daemon.waitFor(Duration.ofSeconds(60));
                     String said = daemon.stderr() + String.join("\n", daemon.stdout());

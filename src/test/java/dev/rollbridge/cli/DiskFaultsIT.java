@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,7 +121,7 @@ class DiskFaultsIT extends WithMosquitto {
         run("mount", "-o", "remount,ro", mount.toString());
 
         try (MqttProbe probe = new MqttProbe(broker.url(), "rollbridge/" + device + "/event");
-             Daemon daemon = Daemon.shipped(java.util.Map.of(), "run", "--broker", broker.url(), "--speed", "1", "--no-cue",
+             Daemon daemon = Daemon.shipped(Map.of(), "run", "--broker", broker.url(), "--speed", "1", "--no-cue",
                      "--dashboard-port", "-1", "--data-dir", data.toString())) {
             probe.await("read-only-1", Duration.ofSeconds(30), m -> m.json().path("id").asText().equals("read-only-1"));
             probe.await("read-only-2", Duration.ofSeconds(30), m -> m.json().path("id").asText().equals("read-only-2"));

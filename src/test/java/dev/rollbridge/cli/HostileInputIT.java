@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +36,7 @@ class HostileInputIT extends WithMosquitto {
     private static final String DEVICE = "rollsense_c0ffee000001";
 
     private Daemon start() throws IOException {
-        return Daemon.shipped(java.util.Map.of(), "run", "--broker", broker.url(), "--no-cue", "--dashboard-port", "0");
+        return Daemon.shipped(Map.of(), "run", "--broker", broker.url(), "--no-cue", "--dashboard-port", "0");
     }
 
     private static MqttClient publisher(String url) throws Exception {

@@ -2,13 +2,14 @@ package dev.rollbridge.cue;
 
 import org.junit.jupiter.api.Test;
 
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,8 +93,8 @@ class CueSynthTest {
     void volumeScalesTheAmplitude() {
         double[] loud = samples(CueSynth.render(CuePattern.CHIME, 1.0));
         double[] soft = samples(CueSynth.render(CuePattern.CHIME, 0.25));
-        double peakLoud = java.util.Arrays.stream(loud).map(Math::abs).max().orElseThrow();
-        double peakSoft = java.util.Arrays.stream(soft).map(Math::abs).max().orElseThrow();
+        double peakLoud = Arrays.stream(loud).map(Math::abs).max().orElseThrow();
+        double peakSoft = Arrays.stream(soft).map(Math::abs).max().orElseThrow();
         assertThat(peakSoft / peakLoud).isBetween(0.24, 0.26);
         assertThat(peakLoud).isLessThan(1.0);
     }

@@ -6,12 +6,13 @@ import dev.rollbridge.analysis.EventDetail;
 import dev.rollbridge.analysis.EventType;
 import org.junit.jupiter.api.Test;
 
-import javax.sound.sampled.LineUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sound.sampled.LineUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -49,8 +50,8 @@ class CuesTest {
         Cues cues = new Cues(quiet, mock(CuePlayer.class), NOON);
         assertThat(cues.cueFor(event(EventType.HOLD_TARGET_REACHED, Map.of()))).isEmpty();
         assertThat(cues.cueFor(event(EventType.STOP_AND_SEEK_CARE, Map.of()))).isPresent();
-        assertThat(CueSettings.defaults().withQuietHours("22:00-07:00").quietAt(java.time.LocalTime.of(2, 0))).isTrue();
-        assertThat(CueSettings.defaults().withQuietHours("22:00-07:00").quietAt(java.time.LocalTime.of(12, 0))).isFalse();
+        assertThat(CueSettings.defaults().withQuietHours("22:00-07:00").quietAt(LocalTime.of(2, 0))).isTrue();
+        assertThat(CueSettings.defaults().withQuietHours("22:00-07:00").quietAt(LocalTime.of(12, 0))).isFalse();
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.rollbridge.install;
 
+import dev.rollbridge.bench.ProcessBench;
+import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.testing.bluez.DbusDaemon;
+import dev.rollbridge.testing.bluez.FakeBluez;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -7,7 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InstallPiIT {
 
-    private static String run(Path dir, List<String> command, java.util.Map<String, String> env) throws Exception {
+    private static String run(Path dir, List<String> command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -32,7 +40,7 @@ class InstallPiIT {
         Path repo = Path.of("").toAbsolutePath();
         Path root = Files.createTempDirectory(repo.resolve("target"), "piroot-");
         String out = run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar"),
-                java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
+                Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
         assertThat(out).contains("enabled rollbridge.service").contains("with the embedded broker's, which the configuration runs");
 
         assertThat(root.resolve("opt/rollbridge/rollbridge.jar")).exists();
@@ -46,7 +54,7 @@ class InstallPiIT {
 
         // The installed configuration is valid as written.
         run(repo, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                root.resolve("opt/rollbridge/rollbridge.jar").toString(), "check-config", config.toString()), java.util.Map.of());
+                root.resolve("opt/rollbridge/rollbridge.jar").toString(), "check-config", config.toString()), Map.of());
 
         String unit = Files.readString(root.resolve("etc/systemd/system/rollbridge.service"));
         for (String line : List.of("DynamicUser=yes", "SupplementaryGroups=bluetooth audio", "ProtectSystem=strict",
@@ -70,16 +78,16 @@ class InstallPiIT {
                 root.resolve("etc/systemd/system/rollbridge.service").toString()).redirectErrorStream(true).start();
         String score = new String(security.getInputStream().readAllBytes());
         security.waitFor(60, TimeUnit.SECONDS);
-        java.util.regex.Matcher level = java.util.regex.Pattern.compile("Overall exposure level for rollbridge.service: ([0-9.]+)").matcher(score);
+        Matcher level = Pattern.compile("Overall exposure level for rollbridge.service: ([0-9.]+)").matcher(score);
         assertThat(level.find()).as(score).isTrue();
         assertThat(Double.parseDouble(level.group(1))).as("exposure").isLessThanOrEqualTo(4.0);
 
         // The archive works with the unit's java and flags: -Xshare:on refuses to start otherwise.
-        List<String> withArchive = new java.util.ArrayList<>(List.of("/usr/bin/java"));
-        withArchive.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS); // = the unit's (BenchCommandTest checks)
+        List<String> withArchive = new ArrayList<>(List.of("/usr/bin/java"));
+        withArchive.addAll(ProcessBench.UNIT_FLAGS); // = the unit's (BenchCommandIT checks)
         withArchive.addAll(List.of("-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:on",
                 "-Xlog:cds=info", "-Xlog:class+load=info", "-jar", root.resolve("opt/rollbridge/rollbridge.jar").toString(), "--version"));
-        String share = run(repo, withArchive, java.util.Map.of());
+        String share = run(repo, withArchive, Map.of());
         assertThat(share).contains("rollbridge ");
         assertThat(share).contains("dev.rollbridge.cli.Main source: shared objects file");
 
@@ -94,7 +102,7 @@ class InstallPiIT {
         Path config = root.resolve("external.yaml");
         Files.writeString(config, "mqtt:\n  broker: tcp://127.0.0.1:1883\nble:\n  backend: bluez\ndevices:\n  - profile: rollsense-ball\n");
         String out = run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar", "--config", config.toString()),
-                java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
+                Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
         assertThat(out).contains("enabled rollbridge.service").contains("the embedded broker's left out");
         assertThat(Files.readString(root.resolve("etc/rollbridge/config.yaml"))).contains("broker: tcp://127.0.0.1:1883");
 
@@ -111,22 +119,22 @@ class InstallPiIT {
         Path repo = Path.of("").toAbsolutePath();
         Path root = Files.createTempDirectory(repo.resolve("target"), "piroot-");
         run(repo, List.of("bash", "scripts/install-pi.sh", "--jar", "target/rollbridge.jar"),
-                java.util.Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
+                Map.of("ROLLBRIDGE_ROOT", root.toString(), "SYSTEMD_OFFLINE", "1"));
         Path jar = root.resolve("opt/rollbridge/rollbridge.jar");
-        try (dev.rollbridge.testing.bluez.DbusDaemon bus = dev.rollbridge.testing.bluez.DbusDaemon.start();
-             dev.rollbridge.testing.bluez.FakeBluez bluez = dev.rollbridge.testing.bluez.FakeBluez.start(bus.address())) {
-            bluez.addDevice(new dev.rollbridge.profile.ProfileLoader().builtIn("rollsense-ball"), "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1);
+        try (DbusDaemon bus = DbusDaemon.start();
+             FakeBluez bluez = FakeBluez.start(bus.address())) {
+            bluez.addDevice(new ProfileLoader().builtIn("rollsense-ball"), "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1);
             for (String backend : List.of("bluez", "tinyb")) {
                 List<String> scan = new ArrayList<>(List.of("/usr/bin/java"));
-                scan.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+                scan.addAll(ProcessBench.UNIT_FLAGS);
                 scan.addAll(List.of("-XX:SharedArchiveFile=" + root.resolve("opt/rollbridge/rollbridge.jsa"), "-Xshare:auto",
                         "-jar", jar.toString(), "scan", "--backend", backend, "--seconds", "1"));
-                String out = run(repo, scan, java.util.Map.of("DBUS_SYSTEM_BUS_ADDRESS", bus.address()));
+                String out = run(repo, scan, Map.of("DBUS_SYSTEM_BUS_ADDRESS", bus.address()));
                 assertThat(out).as(backend).contains("C0:FF:EE:00:00:01    -58  RollSense Ball            rollsense-ball")
                         .contains("1 device(s).");
             }
         }
-        try (java.util.jar.JarFile shipped = new java.util.jar.JarFile(jar.toFile())) {
+        try (JarFile shipped = new JarFile(jar.toFile())) {
             assertThat(shipped.getManifest().getAttributes("tinyb/").getValue("Specification-Version")).startsWith("0.5.0");
         }
     }
@@ -136,7 +144,7 @@ class InstallPiIT {
     void benchMakesTheArchiveTheWayTheInstallerDoes() throws Exception {
         Path jar = Path.of("target/rollbridge.jar").toAbsolutePath();
         Path archive = Files.createTempDirectory(Path.of("target"), "bench-cds-").resolve("rollbridge.jsa");
-        dev.rollbridge.bench.ProcessBench bench = new dev.rollbridge.bench.ProcessBench(
+        ProcessBench bench = new ProcessBench(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of("-jar", jar.toString()), "tcp://127.0.0.1:1");
 
         List<String> flags = bench.appCds(archive, List.of());
@@ -151,10 +159,10 @@ class InstallPiIT {
      */
     private static void assertServiceArchive(Path archive, Path jar, boolean embeddedBroker) throws Exception {
         List<String> print = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        print.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+        print.addAll(ProcessBench.UNIT_FLAGS);
         print.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit", "-XX:+PrintSharedDictionary",
                 "-cp", jar.toString()));
-        String dictionary = run(Path.of("").toAbsolutePath(), print, java.util.Map.of());
+        String dictionary = run(Path.of("").toAbsolutePath(), print, Map.of());
         assertThat(dictionary).contains("archive is valid", "Static archive name: " + archive);
         for (String used : List.of("java.lang.Object ", "dev.rollbridge.cli.Main ", "dev.rollbridge.analysis.Analyzer ",
                 "org.eclipse.paho.client.mqttv3.MqttAsyncClient ")) {

@@ -15,11 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -111,7 +111,7 @@ class JsonTest {
     @Test
     void aThousandLevelsOnAServiceSizedStackAreAParseErrorNotAStackOverflow() throws Exception {
         byte[] command = ("{\"transaction\":" + "[".repeat(999) + "]".repeat(999) + ",\"pain\":5}").getBytes(StandardCharsets.UTF_8);
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread small = new Thread(null, () -> {
             try {
                 Json.read(command);

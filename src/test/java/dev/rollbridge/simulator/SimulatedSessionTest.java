@@ -1,9 +1,9 @@
 package dev.rollbridge.simulator;
 
-import dev.rollbridge.DevicePipeline;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.Phase;
+import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.testing.Recorder;

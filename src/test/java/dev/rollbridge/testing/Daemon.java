@@ -1,5 +1,8 @@
 package dev.rollbridge.testing;
 
+import dev.rollbridge.bench.ProcessBench;
+import org.awaitility.Awaitility;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,11 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import org.awaitility.Awaitility;
 
 /** The rollbridge command line in its own JVM, as a user runs it, with stdout captured line by line. */
 public final class Daemon implements AutoCloseable {
@@ -39,11 +41,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(String... args) throws IOException {
-        return start(java.util.Map.of(), args);
+        return start(Map.of(), args);
     }
 
     /** With these variables added to its environment. */
-    public static Daemon start(java.util.Map<String, String> environment, String... args) throws IOException {
+    public static Daemon start(Map<String, String> environment, String... args) throws IOException {
         Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -66,7 +68,7 @@ public final class Daemon implements AutoCloseable {
      * The jar users get ({@code target/rollbridge.jar}, made by {@code package}: integration tests
      * only) in a JVM with the systemd unit's flags and environment, as the service runs it.
      */
-    public static Daemon shipped(java.util.Map<String, String> environment, String... args) throws IOException {
+    public static Daemon shipped(Map<String, String> environment, String... args) throws IOException {
         // -Drollbridge.jar=FILE runs another build (an earlier one, to show a test fails before its fix).
         Path jar = Path.of(System.getProperty("rollbridge.jar", "target/rollbridge.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
@@ -74,7 +76,7 @@ public final class Daemon implements AutoCloseable {
         }
         Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(dev.rollbridge.bench.ProcessBench.UNIT_FLAGS);
+        command.addAll(ProcessBench.UNIT_FLAGS);
         command.add("-XX:ErrorFile=" + Path.of("target").toAbsolutePath().resolve("hs_err_pid%p.log"));
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));

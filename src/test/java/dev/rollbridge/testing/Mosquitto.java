@@ -1,12 +1,14 @@
 package dev.rollbridge.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -100,7 +102,7 @@ public final class Mosquitto implements AutoCloseable {
 
     private void launch() throws IOException, InterruptedException {
         Path conf = dir.resolve("mosquitto.conf");
-        List<String> lines = new java.util.ArrayList<>(leadingConfig);
+        List<String> lines = new ArrayList<>(leadingConfig);
         lines.addAll(List.of(
                 "listener " + port + " 127.0.0.1",
                 // Started as root, mosquitto would drop to its own user, which may not reach this
@@ -173,7 +175,7 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -1,10 +1,10 @@
 package dev.rollbridge.testing;
 
-import dev.rollbridge.DevicePipeline;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
-import dev.rollbridge.stream.Frame;
+import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.Sample;
 import dev.rollbridge.stream.SampleView;
 

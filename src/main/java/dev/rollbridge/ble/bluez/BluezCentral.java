@@ -18,6 +18,7 @@ import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -356,7 +357,7 @@ public final class BluezCentral implements BleCentral {
         }
         try {
             bus.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.debug("closing D-Bus: {}", e.getMessage());
         }
     }

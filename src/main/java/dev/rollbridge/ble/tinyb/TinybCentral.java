@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -342,7 +343,7 @@ public final class TinybCentral implements BleCentral {
     public void subscribe(String address, UUID service, UUID characteristic, Consumer<byte[]> onValue) throws BleException {
         BluetoothGattCharacteristic c = characteristic(address, service, characteristic);
         AtomicBoolean on = new AtomicBoolean(true);
-        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(on);
+        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(on);
         try {
             c.enableValueNotifications(value -> {
                 if (on.get()) {

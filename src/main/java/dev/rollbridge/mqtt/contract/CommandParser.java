@@ -6,8 +6,11 @@ import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.Symptom;
 import dev.rollbridge.json.Json;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +50,7 @@ public final class CommandParser {
             root = Json.read(payload, MAX_DEPTH);
         } catch (JsonProcessingException e) {
             throw new BadCommand("invalid JSON: " + Json.excerpt(String.valueOf(e.getOriginalMessage()), 2 * SHOWN));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadCommand("unreadable payload: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
@@ -96,7 +99,7 @@ public final class CommandParser {
                 return null; // an answer never repeats more than a short tag back
             }
             return t.isNumber() ? t.numberValue() : t.asText();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -147,9 +150,9 @@ public final class CommandParser {
     }
 
     private static void allowOnly(JsonNode root, String... keys) throws BadCommand {
-        Set<String> allowed = new java.util.HashSet<>(Arrays.asList(keys));
+        Set<String> allowed = new HashSet<>(Arrays.asList(keys));
         allowed.add("transaction");
-        for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
                 throw new BadCommand("unknown key '" + Json.excerpt(k, SHOWN) + "' (with " + keys[0] + " only " + String.join(", ", keys)

@@ -1,20 +1,26 @@
 package dev.rollbridge.mqtt.homeassistant;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.bridge.Bridge;
+import dev.rollbridge.bridge.BridgeContext;
+import dev.rollbridge.bridge.Extension;
+import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.contract.Payloads;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttLink;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.rollbridge.analysis.EventType;
-import dev.rollbridge.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -30,19 +36,19 @@ import java.util.concurrent.TimeUnit;
  * after Home Assistant announces {@code <prefix>/status} = {@code online}, and a device that left
  * the configuration gets an empty retained config so Home Assistant removes it.
  */
-public final class HomeAssistantDiscovery implements AutoCloseable {
+public final class HomeAssistantDiscovery implements Extension {
     private static final Logger log = LoggerFactory.getLogger(HomeAssistantDiscovery.class);
 
     /** What discovery needs to know of a device. */
     public record Device(String id, String address, String profile, String description) {
     }
 
-    private final MqttLink link;
-    private final Topics topics;
     private final String prefix;
-    private final String version;
-    private final List<Device> devices;
     private final Optional<Path> stateFile;
+    private final String version = Bridge.version();
+    private MqttLink link;
+    private Topics topics;
+    private List<Device> devices = List.of();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ha-discovery");
         t.setDaemon(true);
@@ -50,27 +56,38 @@ public final class HomeAssistantDiscovery implements AutoCloseable {
     });
 
     /** @param stateFile remembers which devices were announced, so removed ones can be withdrawn */
-    public HomeAssistantDiscovery(MqttLink link, Topics topics, String prefix, String version, List<Device> devices,
-                                  Optional<Path> stateFile) {
+    public HomeAssistantDiscovery(String prefix, Optional<Path> stateFile) {
         if (prefix.isBlank() || prefix.contains("#") || prefix.contains("+")) {
             throw new IllegalArgumentException("discovery prefix '" + prefix + "' must be non-empty and without wildcards");
         }
-        this.link = link;
-        this.topics = topics;
         this.prefix = prefix;
-        this.version = version;
-        this.devices = List.copyOf(devices);
         this.stateFile = stateFile;
+    }
+
+    @Override
+    public String name() {
+        return "home-assistant";
     }
 
     public String configTopic(String deviceId) {
         return prefix + "/device/rollbridge_" + deviceId + "/config";
     }
 
-    /** Listens for Home Assistant coming online. Publishing itself happens on each connect ({@link #publishAll}). */
-    public void start() {
+    /**
+     * Announces the bridge's devices on every connect ({@link #publishAll}), and again when Home
+     * Assistant comes online.
+     */
+    @Override
+    public void start(BridgeContext context) {
+        this.link = context.link();
+        this.topics = context.topics();
+        this.devices = context.devices().stream()
+                .map(d -> new Device(d.id(), d.transport().deviceAddress(), d.profile().name(),
+                        d.profile().description().replaceAll(" \\(.*\\)$", "")))
+                .toList();
+        context.publisher().alsoOnConnect(this::publishAll);
         link.subscribe(prefix + "/status", (topic, payload) -> {
-            if ("online".equals(new String(payload, java.nio.charset.StandardCharsets.UTF_8).strip())) {
+            if ("online".equals(new String(payload, StandardCharsets.UTF_8).strip())) {
                 long delay = ThreadLocalRandom.current().nextLong(500, 3_000);
                 timer.schedule(this::publishAll, delay, TimeUnit.MILLISECONDS);
             }
@@ -91,10 +108,10 @@ public final class HomeAssistantDiscovery implements AutoCloseable {
 
     /** The discovery payload of one device. */
     public Map<String, Object> config(Device d) {
-        String uid = "rollbridge_" + d.address().replace(":", "").toLowerCase(java.util.Locale.ROOT);
+        String uid = "rollbridge_" + d.address().replace(":", "").toLowerCase(Locale.ROOT);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dev", map("ids", List.of(uid), "name", d.description() + " " + d.address(), "mf", "RollSense",
-                "mdl", d.profile(), "sw", version, "cns", List.of(List.of("bluetooth", d.address().toLowerCase(java.util.Locale.ROOT)))));
+                "mdl", d.profile(), "sw", version, "cns", List.of(List.of("bluetooth", d.address().toLowerCase(Locale.ROOT)))));
         m.put("o", map("name", "rollbridge", "sw", version));
         m.put("avty", List.of(map("t", topics.bridgeState(), "val_tpl", "{{ value_json.state }}"),
                 map("t", topics.availability(d.id()), "val_tpl", "{{ value_json.state }}")));
@@ -155,7 +172,7 @@ public final class HomeAssistantDiscovery implements AutoCloseable {
             if (!ids.isArray()) {
                 throw new IOException("expected a JSON list of device ids");
             }
-            List<String> before = new java.util.ArrayList<>();
+            List<String> before = new ArrayList<>();
             ids.forEach(id -> before.add(id.asText()));
             List<String> now = devices.stream().map(Device::id).toList();
             return before.stream().filter(id -> !now.contains(id)).toList();
@@ -177,7 +194,7 @@ public final class HomeAssistantDiscovery implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void stop() {
         timer.shutdownNow();
     }
 }

@@ -10,16 +10,20 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.TimerPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,9 +61,13 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final Set<CompletableFuture<Void>> outstanding = ConcurrentHashMap.newKeySet();
-    private final java.util.Map<String, MessageHandler> subscriptions = new ConcurrentHashMap<>();
+    /** Each filter with its handlers: the bridge and its extensions share the one connection. */
+    private final Map<String, List<MessageHandler>> subscriptions = new ConcurrentHashMap<>();
+    /** The filters above with a wildcard; a message is looked up by topic among the others. */
+    private final Set<String> wildcardFilters = new CopyOnWriteArraySet<>();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    private volatile boolean closed;
     private volatile Listener listener = new Listener() {
         @Override
         public void connected(boolean reconnect) {
@@ -70,7 +78,16 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
         }
     };
 
+    /** A link with no last will: a client that watches and commands, and whose going away means nothing. */
+    public MqttLink(MqttSettings settings) {
+        this(settings, Optional.empty());
+    }
+
     public MqttLink(MqttSettings settings, Will will) {
+        this(settings, Optional.of(will));
+    }
+
+    private MqttLink(MqttSettings settings, Optional<Will> will) {
         this.settings = settings;
         try {
             this.client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence(),
@@ -85,7 +102,7 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
         // A broker that accepts TCP but never answers (stopped, overloaded) must not hold a reconnect for long.
         options.setConnectionTimeout(Math.max(2, Math.min(10, settings.keepAliveSeconds())));
         options.setMaxInflight(settings.maxInflight());
-        options.setWill(will.topic(), will.payload(), 1, true);
+        will.ifPresent(w -> options.setWill(w.topic(), w.payload(), 1, true));
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
@@ -108,18 +125,17 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                subscriptions.forEach((filter, handler) -> {
-                    if (MqttTopic.isMatched(filter, topic)) {
-                        try {
-                            handler.handle(topic, message.getPayload());
-                        } catch (Throwable e) {
-                            // Whatever a message does to its handler, it must never reach Paho: an exception
-                            // (an Error too) thrown out of messageArrived drops the connection, and the
-                            // broker then publishes the bridge's last will. Anyone who can publish could do that.
-                            handlerFailed(topic, e);
-                        }
+                // A topic a broker sends has no wildcards; one that has is matched by no exact filter.
+                List<MessageHandler> exact = TopicFilter.hasWildcard(topic) ? null : subscriptions.get(topic);
+                if (exact != null) {
+                    deliver(exact, topic, message.getPayload());
+                }
+                for (String filter : wildcardFilters) {
+                    List<MessageHandler> handlers = subscriptions.get(filter);
+                    if (handlers != null && TopicFilter.matches(filter, topic)) {
+                        deliver(handlers, topic, message.getPayload());
                     }
-                });
+                }
             }
 
             @Override
@@ -127,6 +143,19 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
                 // Completion is tracked per publish through its action listener.
             }
         });
+    }
+
+    private void deliver(List<MessageHandler> handlers, String topic, byte[] payload) {
+        for (MessageHandler handler : handlers) {
+            try {
+                handler.handle(topic, payload);
+            } catch (Throwable e) {
+                // Whatever a message does to its handler, it must never reach Paho: an exception
+                // (an Error too) thrown out of messageArrived drops the connection, and the
+                // broker then publishes the bridge's last will. Anyone who can publish could do that.
+                handlerFailed(topic, e);
+            }
+        }
     }
 
     private void handlerFailed(String topic, Throwable e) {
@@ -163,19 +192,48 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
         log.info("MQTT connected to {} as {}", settings.redactedBrokerUrl(), settings.clientId());
     }
 
-    /** Subscribes at QoS 1, now if connected and again after every reconnect. */
+    /**
+     * Subscribes at QoS 1, now if connected and again after every reconnect. Another handler of
+     * the same filter is kept: each gets the messages.
+     */
     public void subscribe(String filter, MessageHandler handler) {
-        subscriptions.put(filter, handler);
+        synchronized (subscriptions) {
+            subscriptions.computeIfAbsent(filter, f -> new CopyOnWriteArrayList<>()).add(handler);
+            if (TopicFilter.hasWildcard(filter)) {
+                wildcardFilters.add(filter);
+            }
+        }
         if (client.isConnected()) {
             subscribeNow(filter);
+        }
+    }
+
+    /** Ends what {@link #subscribe} began for this handler; the broker is told once no handler is left. */
+    public void unsubscribe(String filter, MessageHandler handler) {
+        boolean last = false;
+        synchronized (subscriptions) {
+            List<MessageHandler> handlers = subscriptions.get(filter);
+            if (handlers != null && handlers.remove(handler) && handlers.isEmpty()) {
+                subscriptions.remove(filter);
+                wildcardFilters.remove(filter);
+                last = true;
+            }
+        }
+        if (last && client.isConnected()) {
+            try {
+                client.unsubscribe(filter);
+            } catch (MqttException e) {
+                log.debug("cannot unsubscribe from {}: {}", filter, e.getMessage());
+            }
         }
     }
 
     private void subscribeNow(String filter) {
         try {
             client.subscribe(filter, 1);
-        } catch (MqttException e) {
-            log.warn("cannot subscribe to {}: {}", filter, e.getMessage());
+        } catch (MqttException | RuntimeException e) {
+            // Also on the reconnect path: one bad filter must not keep the others from being made again.
+            log.warn("cannot subscribe to {}: {}", Json.excerpt(filter, 100), e.getMessage());
         }
     }
 
@@ -272,8 +330,14 @@ public final class MqttLink implements OutboxLink, AutoCloseable {
         }
     }
 
+    /** Whether {@link #close} was called: the link never connects again. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         disconnect(Duration.ofSeconds(2));
         try {
             client.close(true);

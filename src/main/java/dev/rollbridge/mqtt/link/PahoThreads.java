@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -58,7 +59,7 @@ public final class PahoThreads extends AbstractExecutorService implements Schedu
     private final Function<Runnable, BooleanSupplier> loops;
     private final String sleeperPackage;
     private final Set<Thread> live = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicInteger loopsWatched = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger loopsWatched = new AtomicInteger();
     private volatile boolean shutdown;
     private ScheduledThreadPoolExecutor timer;
 

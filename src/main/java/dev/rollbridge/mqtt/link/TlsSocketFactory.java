@@ -1,9 +1,5 @@
 package dev.rollbridge.mqtt.link;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,10 +7,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -30,6 +28,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS sockets for Paho built from PEM files (what Mosquitto and every broker guide hand out), with
@@ -154,7 +156,7 @@ public final class TlsSocketFactory extends SSLSocketFactory {
         for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448")) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (InvalidKeySpecException | java.security.NoSuchAlgorithmException tryNext) {
+            } catch (InvalidKeySpecException | NoSuchAlgorithmException tryNext) {
                 // The DER names its algorithm; KeyFactory only tells us by refusing the others.
             }
         }
@@ -217,7 +219,7 @@ public final class TlsSocketFactory extends SSLSocketFactory {
     private static byte[] read(Path file) throws TlsFileException {
         try {
             return Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new TlsFileException(file, "does not exist");
         } catch (IOException e) {
             throw new TlsFileException(file, "cannot be read: " + e.getMessage());

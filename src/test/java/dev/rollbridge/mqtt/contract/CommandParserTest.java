@@ -2,11 +2,12 @@ package dev.rollbridge.mqtt.contract;
 
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.Symptom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,7 +81,7 @@ class CommandParserTest {
     @Test
     void aCommandNestedAThousandDeepIsABadCommandEvenOnTheServicesStack() throws Exception {
         byte[] deep = ("{\"pain\":1,\"transaction\":" + "[".repeat(1_000) + "]".repeat(1_000) + "}").getBytes(StandardCharsets.UTF_8);
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread small = new Thread(null, () -> {
             try {
                 CommandParser.parse(deep);

@@ -3,15 +3,20 @@ package dev.rollbridge.mqtt.outbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,8 +29,8 @@ class OutboxJournalTest {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("offline"));
+        public CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
+            return CompletableFuture.failedFuture(new IllegalStateException("offline"));
         }
     };
 
@@ -50,7 +55,7 @@ class OutboxJournalTest {
         // A crash mid-write leaves a torn last line: it is skipped.
         try {
             Files.writeString(dir.resolve("outbox.journal"), "{\"op\":\"put\",\"ord", StandardOpenOption.APPEND);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         try (OutboxJournal j = OutboxJournal.open(dir)) {
@@ -80,7 +85,7 @@ class OutboxJournalTest {
     @Test
     void anFsyncIsAskedForOnceAfterWritesAndNeverWhileIdle() {
         try (OutboxJournal j = OutboxJournal.open(dir)) {
-            java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger requests = new AtomicInteger();
             j.onSyncWanted(requests::incrementAndGet);
             j.sync();
             assertThat(requests).as("nothing written").hasValue(0);
@@ -149,7 +154,7 @@ class OutboxJournalTest {
         }
     }
 
-    private static String line(Path file, int index) throws java.io.IOException {
+    private static String line(Path file, int index) throws IOException {
         return Files.readAllLines(file, StandardCharsets.ISO_8859_1).get(index);
     }
 
@@ -167,7 +172,7 @@ class OutboxJournalTest {
             }
             j.acknowledged(0);
         }
-        java.util.List<byte[]> lines = new java.util.ArrayList<>();
+        List<byte[]> lines = new ArrayList<>();
         for (String l : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
             lines.add(l.getBytes(StandardCharsets.ISO_8859_1));
         }
@@ -178,7 +183,7 @@ class OutboxJournalTest {
                 .replaceFirst("\"payload\":\"[^\"]*\"", "\"payload\":\"!!not base64!!\"").getBytes(StandardCharsets.ISO_8859_1));
         lines.add(4, "{\"op\":\"put\"".getBytes(StandardCharsets.ISO_8859_1));           // not JSON
         lines.add(5, "{\"op\":\"explode\",\"order\":99}".getBytes(StandardCharsets.ISO_8859_1));
-        java.io.ByteArrayOutputStream damaged = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream damaged = new ByteArrayOutputStream();
         for (byte[] l : lines) {
             damaged.write(l);
             damaged.write('\n');
@@ -251,7 +256,7 @@ class OutboxJournalTest {
         OutboxJournal full = OutboxJournal.open(dir);
         EventOutbox outbox = new EventOutbox(offline, 16, m -> { }, Optional.of(full), EventOutbox.Bounds.defaults(),
                 Clock.systemUTC(), () -> { });
-        java.util.List<Long> numbers = new java.util.ArrayList<>();
+        List<Long> numbers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             numbers.add(outbox.submitEvent("dev", seq -> List.of(message(seq, "warning"))));
         }

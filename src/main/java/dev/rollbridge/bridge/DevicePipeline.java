@@ -1,0 +1,341 @@
+package dev.rollbridge.bridge;
+
+import dev.rollbridge.analysis.AlertState;
+import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.analysis.Calibration;
+import dev.rollbridge.analysis.Command;
+import dev.rollbridge.analysis.DeviceState;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.analysis.Thresholds;
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import dev.rollbridge.stream.SampleView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One device's path from frames to events: a bounded queue that the transport fills without
+ * blocking its radio thread, drained by one thread that decodes (profile) and analyses. Bad
+ * frames are counted and skipped; nothing a device sends can stop the pipeline.
+ */
+public final class DevicePipeline implements FrameSink, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DevicePipeline.class);
+    /** How often (in sample time) a fresh state snapshot is handed on. */
+    private static final long STATE_EVERY_MS = 100;
+
+    /** Where the pipeline's results go; called on the pipeline thread. */
+    public interface Listener {
+        void onEvent(String deviceId, Event event);
+
+        void onState(String deviceId, DeviceState state);
+
+        void onLink(String deviceId, boolean up);
+    }
+
+    /** Health counters. */
+    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder) {
+    }
+
+    private record LinkChange(boolean up) {
+    }
+
+    private record EndOfStream() {
+    }
+
+    /** The bridge is stopping: end what is open (a hold, the session) and leave the loop. */
+    private record Shutdown() {
+    }
+
+    private record RestoreCalibration(Calibration calibration) {
+    }
+
+    private record PendingCommand(Command command, Consumer<Command.Result> done) {
+    }
+
+    private final String deviceId;
+    private final DeviceProfile profile;
+    private final Listener listener;
+    private final BlockingQueue<Object> queue;
+    private final FrameDecoder decoder;
+    private final Analyzer analyzer;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean stopping;
+    private volatile Optional<Calibration> calibration;
+    private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
+    private int framesSinceStats;
+    private long lastStateMillis = Long.MIN_VALUE / 2; // far past, without overflow when subtracted
+
+    public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, int queueCapacity, Listener listener) {
+        this(deviceId, profile, thresholds, Optional.empty(), queueCapacity, listener);
+    }
+
+    /** @param calibration the person's stored calibration for this device, if any */
+    public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, Optional<Calibration> calibration,
+                          int queueCapacity, Listener listener) {
+        this.deviceId = deviceId;
+        this.profile = profile;
+        this.listener = listener;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), calibration, e -> listener.onEvent(deviceId, e));
+        this.calibration = calibration;
+        this.decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
+            @Override
+            public void onSample(SampleView sample) {
+                analyzer.onSample(sample);
+                if (sample.tMillis() - lastStateMillis >= STATE_EVERY_MS) {
+                    lastStateMillis = sample.tMillis();
+                    listener.onState(deviceId, analyzer.state());
+                }
+            }
+
+            @Override
+            public void onBattery(long tMillis, int percent) {
+                analyzer.onBattery(percent);
+            }
+
+            @Override
+            public void onMalformed(Frame frame, String reason) {
+                long n = decoder.stats().malformed();
+                if (n <= 3 || n % 1000 == 0) {
+                    log.warn("{}: skipped a malformed frame ({} so far): {}", deviceId, n, reason);
+                }
+            }
+        });
+        this.thread = new Thread(this::drain, "pipeline-" + deviceId);
+        this.thread.setDaemon(true);
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public DeviceProfile profile() {
+        return profile;
+    }
+
+    public Thresholds thresholds() {
+        return analyzer.thresholds();
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** False once the pipeline thread has ended: analysis for this device has stopped. */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public boolean offer(Frame frame) {
+        if (queue.offer(frame)) {
+            return true;
+        }
+        long n = dropped.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn("{}: pipeline saturated, dropped {} frame(s) so far", deviceId, n);
+        }
+        return false;
+    }
+
+    @Override
+    public void put(Frame frame) throws InterruptedException {
+        queue.put(frame);
+    }
+
+    @Override
+    public void linkChanged(boolean up) {
+        enqueueControl(new LinkChange(up));
+    }
+
+    @Override
+    public void endOfStream() {
+        enqueueControl(new EndOfStream());
+    }
+
+    private void enqueueControl(Object item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands a person's command to the analysis, in order with the samples; {@code done} gets the
+     * result on the pipeline thread. Never blocks: a saturated pipeline refuses the command.
+     */
+    public void submit(Command command, Consumer<Command.Result> done) {
+        if (stopping) {
+            done.accept(Command.Result.refused("the bridge is stopping"));
+            return;
+        }
+        if (!queue.offer(new PendingCommand(command, done))) {
+            done.accept(Command.Result.refused("the bridge is busy with this device; try again"));
+        }
+    }
+
+    /**
+     * The person's stored calibration: in force from the next item on, so restored before the
+     * device starts it holds for the first sample. Shown at once in {@link #calibration}.
+     */
+    public void restoreCalibration(Calibration stored) {
+        calibration = Optional.of(stored);
+        enqueueControl(new RestoreCalibration(stored));
+    }
+
+    /** The calibration in force (stored, or made in this run). */
+    public Optional<Calibration> calibration() {
+        return calibration;
+    }
+
+    /** Waits until a finite source's frames have all been analysed. */
+    public boolean awaitEndOfStream(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Stats stats() {
+        return new Stats(queue.size(), dropped.get(), decoderStats);
+    }
+
+    private void drain() {
+        while (running) {
+            Object item;
+            try {
+                item = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (item == null) {
+                publishStats(); // idle: let the health report catch up
+                continue;
+            }
+            if (item instanceof Shutdown) {
+                finish();
+                return;
+            }
+            try {
+                handle(item);
+            } catch (RuntimeException | StackOverflowError e) {
+                // A bug in a rule must not take the device down: log it (rate-limited) and keep going.
+                long n = failures.incrementAndGet();
+                if (n <= 3 || n % 1000 == 0) {
+                    log.error("{}: pipeline failed on {} ({} failure(s) so far); continuing", deviceId, item, n, e);
+                }
+            }
+        }
+    }
+
+    private void handle(Object item) {
+        if (item instanceof Frame frame) {
+            decoder.decode(frame);
+            // A snapshot every 32 frames and at every other item or idle moment: not one object per frame.
+            if (++framesSinceStats >= 32) {
+                publishStats();
+            }
+            return;
+        }
+        publishStats();
+        if (item instanceof LinkChange change) {
+            if (!change.up()) {
+                analyzer.interrupt("link_lost");
+                // Resync here, at the drop, not when the link says it is up again: real BlueZ turns the
+                // kept notification sessions back on by itself at a reconnection, and a device may stream
+                // at once, so frames of the new connection can reach the queue before the "up" does.
+                decoder.resync();
+            }
+            long t = analyzer.state().tMillis();
+            listener.onLink(deviceId, change.up());
+            listener.onEvent(deviceId, change.up()
+                    ? Event.of(EventType.DEVICE_CONNECTED, AlertState.INSTANT, t, analyzer.state().session(),
+                    "Connected to " + profile.description() + ".", Map.of("profile", profile.name()))
+                    : Event.of(EventType.DEVICE_DISCONNECTED, AlertState.INSTANT, t, analyzer.state().session(),
+                    "Lost the link to " + profile.description() + ".", Map.of("profile", profile.name())));
+        } else if (item instanceof RestoreCalibration restore) {
+            analyzer.restoreCalibration(restore.calibration());
+            calibration = analyzer.calibration();
+        } else if (item instanceof PendingCommand pending) {
+            Command.Result result = analyzer.onCommand(pending.command());
+            calibration = analyzer.calibration();
+            listener.onState(deviceId, analyzer.state());
+            pending.done().accept(result);
+        } else if (item instanceof EndOfStream) {
+            analyzer.interrupt("end_of_stream");
+            listener.onState(deviceId, analyzer.state());
+            ended.countDown();
+        }
+    }
+
+    /** At a stop, whatever is open ends now, so its summary is published and recorded before going offline. */
+    private void finish() {
+        try {
+            publishStats();
+            analyzer.interrupt("bridge_stopped");
+            listener.onState(deviceId, analyzer.state());
+        } catch (RuntimeException e) {
+            log.error("{}: ending the open session at shutdown failed", deviceId, e);
+        }
+        // Whatever came after the stop gets an answer, not silence.
+        for (Object item; (item = queue.poll()) != null; ) {
+            if (item instanceof PendingCommand pending) {
+                pending.done().accept(Command.Result.refused("the bridge is stopping"));
+            }
+        }
+    }
+
+    private void publishStats() {
+        if (framesSinceStats > 0) {
+            framesSinceStats = 0;
+            decoderStats = decoder.stats();
+        }
+    }
+
+    /**
+     * Stops after what is already queued has been handled, ending any open session (reason
+     * {@code bridge_stopped}) on the way. The thread is asked to stop by a last queue item, not
+     * interrupted: an interrupt that lands in a journal write would close the outbox's file.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        if (!thread.isAlive()) {
+            running = false;
+            return;
+        }
+        try {
+            if (queue.offer(new Shutdown(), 1, TimeUnit.SECONDS)) {
+                thread.join(3_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{}: the pipeline did not stop within 4 s; interrupting it", deviceId);
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        running = false;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.rollbridge.session;
+
+import dev.rollbridge.analysis.Calibration;
+import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventDetail;
+import dev.rollbridge.bridge.Bridge;
+import dev.rollbridge.bridge.BridgeContext;
+import dev.rollbridge.bridge.Extension;
+import dev.rollbridge.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What outlives a session: each finished session, pain report and calibration written to the
+ * {@link HistoryStore} (off the pipeline threads), the person's stored calibration restored at
+ * start, and the advice the {@link TrendAdvisor} draws from the history after a session, published
+ * as events of the device. Adds {@code history} to {@code bridge/health}.
+ */
+public final class SessionHistory implements Extension {
+    private static final Logger log = LoggerFactory.getLogger(SessionHistory.class);
+
+    private final HistoryStore store;
+    private final String user;
+    private final AtomicLong failures = new AtomicLong();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "history");
+        t.setDaemon(true);
+        return t;
+    });
+    private BridgeContext bridge;
+    private TrendAdvisor advisor;
+
+    /** @param user whose calibration and history these are */
+    public SessionHistory(HistoryStore store, String user) {
+        this.store = store;
+        this.user = user;
+    }
+
+    @Override
+    public String name() {
+        return "history";
+    }
+
+    @Override
+    public void start(BridgeContext context) {
+        this.bridge = context;
+        this.advisor = new TrendAdvisor(context.clock());
+        context.health("history", store::health);
+        for (Bridge.Device d : context.devices()) {
+            storedCalibration(d.id()).ifPresent(c -> {
+                context.pipeline(d.id()).orElseThrow().restoreCalibration(c);
+                log.info("device {}: calibrated ceiling {} kPa for user {}", d.id(), c.ceilingKpa(), user);
+            });
+        }
+    }
+
+    /** The person's stored calibration; none when the history cannot be read (the profile's ceiling holds). */
+    private Optional<Calibration> storedCalibration(String deviceId) {
+        try {
+            return store.calibration(user, deviceId);
+        } catch (RuntimeException e) {
+            log.warn("device {}: cannot read the stored calibration ({}); the profile's pressure ceiling applies", deviceId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void onEvent(String deviceId, Event event) {
+        EventDetail detail = event.detail();
+        if (detail instanceof EventDetail.PainReport || detail instanceof EventDetail.CalibrationDone
+                || detail instanceof EventDetail.SessionSummary) {
+            // The session id is taken now, in event order, on the pipeline thread.
+            String sessionId = bridge.publisher().sessionId(deviceId, event.session());
+            worker.execute(() -> remember(deviceId, sessionId, event));
+        }
+    }
+
+    /** Keeps what history needs from an event; runs on the history thread. */
+    private void remember(String deviceId, String sessionId, Event event) {
+        try {
+            EventDetail detail = event.detail();
+            if (detail instanceof EventDetail.PainReport pain) {
+                store.recordPain(deviceId, bridge.clock().instant(), pain.pain());
+            } else if (detail instanceof EventDetail.CalibrationDone done) {
+                store.saveCalibration(user, deviceId, done.calibration(), bridge.clock().instant());
+            } else if (detail instanceof EventDetail.SessionSummary s) {
+                store.recordSession(new SessionRecord(deviceId, sessionId, s.leg(), bridge.clock().instant(), s.reason(),
+                        s.durationS(), s.activeS(), s.holds(), s.holdsMetTarget(), s.meanPressureKpa(), s.maxPressureKpa(),
+                        s.tooFastS(), s.frictionS(), s.maxPain(), new String(Json.bytes(s.alerts()), StandardCharsets.UTF_8)));
+                for (Event advice : advisor.afterSession(store, deviceId, s.leg(), event.tMillis(), event.session())) {
+                    bridge.publisher().event(deviceId, advice);
+                }
+            }
+        } catch (RuntimeException e) {
+            long n = failures.incrementAndGet();
+            if (n <= 3 || n % 100 == 0) {
+                log.warn("{}: could not update the history for {} ({} failure(s) so far): {}", deviceId, event.type().wireName(), n,
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public boolean drain(Duration timeout) throws InterruptedException {
+        try {
+            worker.submit(() -> { }).get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Lets the last session be recorded (and its advice queued) before the bridge goes offline. */
+    @Override
+    public void stop() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("the history was still being written 5 s after the devices stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

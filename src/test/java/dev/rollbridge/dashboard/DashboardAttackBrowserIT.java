@@ -1,0 +1,238 @@
+package dev.rollbridge.dashboard;
+
+import dev.rollbridge.mqtt.contract.Topics;
+import dev.rollbridge.testing.Chromium;
+import dev.rollbridge.testing.MqttProbe;
+import dev.rollbridge.testing.WithMosquitto;
+import org.awaitility.Awaitility;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard attacked in a real headless Chromium: a page on another site that posts commands
+ * (CSRF), a site that rebinds its own name to 127.0.0.1 to read the dashboard (DNS rebinding), and
+ * anyone who can publish to the broker planting script in retained messages (stored XSS).
+ */
+class DashboardAttackBrowserIT extends WithMosquitto {
+    private static final String BASE = "attack";
+    private static final String DEVICE = "dev1";
+
+    private MqttClient bridge;
+    private DashboardFeed feed;
+    private WebDriver page;
+
+    @BeforeEach
+    void aBridgeWithOneDevice() throws Exception {
+        bridge = new MqttClient(broker.url(), "fake-bridge-" + System.nanoTime());
+        bridge.connect();
+        retain(BASE + "/bridge/state", "{\"state\":\"online\"}");
+        retain(BASE + "/bridge/info", "{\"devices\":[{\"id\":\"" + DEVICE + "\",\"profile\":\"rollsense-ball\",\"thresholds\":{\"speed_limit_cm_s\":7.5}}]}");
+        feed = new DashboardFeed(broker.url(), new Topics(BASE));
+        feed.connect();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> feed.knows(DEVICE));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (page != null) {
+            page.quit();
+        }
+        feed.close();
+        for (String t : List.of("/bridge/state", "/bridge/info", "/" + DEVICE, "/" + DEVICE + "/session")) {
+            retain(BASE + t, "");
+        }
+        bridge.disconnect();
+        bridge.close();
+    }
+
+    private void retain(String topic, String payload) throws Exception {
+        bridge.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true);
+    }
+
+    /**
+     * Values from MQTT went into innerHTML: a retained session summary whose leg was an img tag
+     * with an onerror ran script, which sent commands with the page's rights.
+     */
+    @Test
+    void scriptInRetainedMessagesIsShownAsTextAndNeverRuns() throws Exception {
+        String payloadScript = "window.pwned=(window.pwned||0)+1;fetch('/api/command',{method:'POST',headers:{'Content-Type':'application/json'},"
+                + "body:JSON.stringify({device:'" + DEVICE + "',command:{symptom:'numbness'}})})";
+        String img = "<img src=x onerror=\\\"" + payloadScript + "\\\">";
+        retain(BASE + "/" + DEVICE + "/session", "{\"leg\":\"" + img + "\",\"duration_s\":\"<b>60</b>\",\"active_s\":60,\"holds\":1,"
+                + "\"holds_met_target\":\"<i>1</i>\",\"mean_pressure_kpa\":80,\"max_pressure_kpa\":90,\"too_fast_s\":0,\"friction_s\":0,"
+                + "\"reason\":\"" + img + "\",\"ts\":\"2026-11-30T10:00:00Z\"}");
+        retain(BASE + "/" + DEVICE, "{\"pressure_kpa\":\"<svg onload=\\\"" + payloadScript + "\\\">\",\"speed_cm_s\":1,\"phase\":\"<b>hold</b>\","
+                + "\"hold_s\":5,\"leg\":\"" + img + "\",\"leg_active_s\":10,\"battery\":\"<img src=y onerror=alert(1)>\",\"t_ms\":1000}");
+        try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null);
+             MqttProbe probe = new MqttProbe(broker.url(), BASE + "/+/set")) {
+            page = Chromium.start();
+            page.get(server.url());
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+            wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + DEVICE + "'] .summary td")).isEmpty());
+            // Live events too: a message, type, id and severity made to break out of their places.
+            bridge.publish(BASE + "/" + DEVICE + "/event", ("{\"id\":\"x\\\"] , img[src=x\",\"type\":\"hold_ended\",\"severity\":\"info\\\" onclick=\\\"x\","
+                    + "\"state\":\"instant\",\"t_ms\":2000,\"message\":\"" + img + "\",\"data\":{}}").getBytes(StandardCharsets.UTF_8), 1, false);
+            bridge.publish(BASE + "/" + DEVICE + "/event", ("{\"id\":\"e2\",\"type\":\"x\\\" onmouseover=\\\"alert(1)\",\"severity\":\"warning\","
+                    + "\"state\":\"instant\",\"t_ms\":2000,\"message\":\"m\",\"data\":{}}").getBytes(StandardCharsets.UTF_8), 1, false);
+            WebElement card = page.findElement(By.cssSelector("section.device[data-device='" + DEVICE + "']"));
+            wait.until(d -> card.findElement(By.cssSelector(".alerts")).getText().contains("<img src=x onerror="));
+            Thread.sleep(1_000); // time for any script that was going to run
+
+            Object pwned = ((JavascriptExecutor) page).executeScript("return window.pwned === undefined ? null : window.pwned;");
+            assertThat(pwned).as("script from MQTT ran").isNull();
+            assertThat(page.findElements(By.cssSelector("img, [onerror], [onload], [onclick], [onmouseover]"))).as("elements planted by MQTT values").isEmpty();
+            assertThat(card.findElement(By.cssSelector(".summary")).getText()).contains("<img src=x onerror=").contains("–");
+            assertThat(card.findElement(By.cssSelector(".leg")).getText()).startsWith("<img");
+            assertThat(card.findElement(By.cssSelector(".phase")).getText()).as("an unknown phase").isEqualTo("idle");
+            assertThat(card.findElement(By.cssSelector(".alerts")).getText()).doesNotContain("onmouseover");
+            assertThat(card.findElements(By.cssSelector("li.alert")).get(0).getAttribute("class")).isEqualTo("alert severity-info state-instant");
+            assertThat(probe.messages()).as("commands sent by planted script").isEmpty();
+        }
+    }
+
+    /**
+     * A page on another site could post a command to the dashboard (a no-cors fetch with
+     * text/plain, or a form): one forged {"calibrate":"start"} switched the pressure ceiling off.
+     */
+    @Test
+    void anotherSitesPageCannotSendACommand() throws Exception {
+        try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null);
+             MqttProbe probe = new MqttProbe(broker.url(), BASE + "/+/set")) {
+            String target = server.url() + "api/command";
+            String body = "{\"device\":\"" + DEVICE + "\",\"command\":{\"calibrate\":\"start\"}}";
+            String attack = "<!doctype html><title>cute cats</title><pre id=out></pre>"
+                    + "<form id=f method=post enctype=text/plain action='" + target + "' target=sink>"
+                    + "<input name='{\"device\":\"" + DEVICE + "\",\"command\":{\"calibrate\":\"start\"},\"x\":\"' value='\"}'></form>"
+                    + "<iframe name=sink></iframe><script>"
+                    + "const out=document.getElementById('out');const log=t=>out.textContent+=t+'\\n';"
+                    + "const body='" + body + "';"
+                    + "fetch('" + target + "',{method:'POST',mode:'no-cors',headers:{'Content-Type':'text/plain'},body}).then(()=>log('no-cors sent'),e=>log('no-cors '+e));"
+                    + "fetch('" + target + "',{method:'POST',headers:{'Content-Type':'application/json'},body}).then(r=>log('cors '+r.status),e=>log('cors blocked'));"
+                    + "document.getElementById('f').submit();log('form sent');"
+                    + "</script>";
+            try (AttackSite site = new AttackSite(0, attack)) {
+                page = Chromium.start();
+                page.get("http://localhost:" + site.port() + "/");
+                WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+                wait.until(d -> {
+                    String log = d.findElement(By.id("out")).getText();
+                    return log.contains("no-cors") && log.contains("cors ") && log.contains("form sent");
+                });
+                Thread.sleep(1_500);
+                assertThat(page.findElement(By.id("out")).getText()).contains("cors blocked");
+            }
+            assertThat(probe.messages()).as("commands from another site's page").isEmpty();
+            assertThat(server.refusedCount()).as("the forged posts reached the dashboard and were refused").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /**
+     * A site that answers with its own page and then points its name at 127.0.0.1 makes the
+     * browser treat the dashboard as part of that site: it could read the config and the event
+     * stream and send commands. The dashboard answers only to its own names.
+     */
+    @Test
+    void aSiteThatRebindsItsNameTo127001GetsNothing() throws Exception {
+        int port;
+        try (ServerSocket probePort = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probePort.getLocalPort();
+        }
+        String attack = "<!doctype html><title>rebind</title><pre id=out></pre><script>"
+                + "const out=document.getElementById('out');const log=t=>out.textContent+=t+'\\n';"
+                + "async function go(){"
+                + "  let key='';"
+                + "  try{const r=await fetch('/api/config',{cache:'no-store'});const t=await r.text();log('config '+r.status+' '+t);"
+                + "      try{key=JSON.parse(t).csrf||''}catch(e){}}catch(e){log('config error')}"
+                + "  try{const r=await fetch('/events',{cache:'no-store'});log('events '+r.status)}catch(e){log('events error')}"
+                + "  try{const r=await fetch('/api/command',{method:'POST',headers:{'Content-Type':'application/json','X-Rollbridge-Csrf':key},"
+                + "      body:JSON.stringify({device:'" + DEVICE + "',command:{calibrate:'start'}})});log('command '+r.status)}catch(e){log('command error')}"
+                + "  log('done')}"
+                + "window.addEventListener('message',go);"
+                + "</script>";
+        try (MqttProbe probe = new MqttProbe(broker.url(), BASE + "/+/set")) {
+            page = Chromium.start("--host-resolver-rules=MAP evil.test 127.0.0.1");
+            try (AttackSite site = new AttackSite(port, attack)) {
+                page.get("http://evil.test:" + port + "/");
+                assertThat(page.getTitle()).isEqualTo("rebind");
+            }
+            // The name now leads to the dashboard, on the same port: same origin, as far as the browser knows.
+            try (DashboardServer server = DashboardServer.start(feed, new DashboardServer.Options("127.0.0.1", port, Optional.empty(), List.of()))) {
+                assertThat(server.port()).isEqualTo(port);
+                ((JavascriptExecutor) page).executeScript("window.postMessage('go', '*');");
+                WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+                wait.until(d -> d.findElement(By.id("out")).getText().contains("done"));
+                String log = page.findElement(By.id("out")).getText();
+                assertThat(log).contains("config 421").contains("events 421").contains("command 421").doesNotContain("csrf");
+            }
+            Thread.sleep(500);
+            assertThat(probe.messages()).as("commands through a rebound name").isEmpty();
+        }
+    }
+
+    /** A web site of the attacker's: answers every request with one page, then closes the connection. */
+    private static final class AttackSite implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Thread thread;
+
+        AttackSite(int port, String html) throws IOException {
+            socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            byte[] body = html.getBytes(StandardCharsets.UTF_8);
+            thread = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket c = socket.accept()) {
+                        c.setSoTimeout(2_000);
+                        InputStream in = c.getInputStream();
+                        // Read the request head; the page needs nothing from it.
+                        int matched = 0;
+                        while (matched < 4) {
+                            int b = in.read();
+                            if (b == -1) {
+                                break;
+                            }
+                            matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+                        }
+                        c.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n"
+                                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        c.getOutputStream().write(body);
+                    } catch (IOException e) {
+                        // closed, or a client that went away
+                    }
+                }
+            }, "attack-site");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            thread.join(2_000);
+        }
+    }
+}
