@@ -1,10 +1,10 @@
 package dev.rollbridge.analysis;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Every number the guide's rules use (design §4), grouped by the rule that uses it, with units
@@ -109,64 +109,67 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
                 friction, tightening, painReduceAbove, calibration);
     }
 
-    /** One number by its outside name: how to read it, and whether it is a whole number. */
-    private record Name(String name, Function<Thresholds, Number> get, boolean whole) {
+    /**
+     * The numbers by their outside names, in {@link #names()} order: Double, Long (Integer for the
+     * pain scale). Written out, not a table of accessor lambdas: each lambda is a class the
+     * service would load and keep.
+     */
+    public Map<String, Object> flat() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("contact_kpa", contact.kpa());
+        out.put("contact_release_ms", contact.releaseMs());
+        out.put("hold_still_cm_s", hold.stillCmS());
+        out.put("hold_start_ms", hold.startMs());
+        out.put("hold_move_cm_s", hold.moveCmS());
+        out.put("hold_move_ms", hold.moveMs());
+        out.put("hold_target_ms", hold.targetMs());
+        out.put("hold_max_ms", hold.maxMs());
+        out.put("speed_window_ms", speed.windowMs());
+        out.put("speed_limit_cm_s", speed.limitCmS());
+        out.put("speed_limit_ms", speed.limitMs());
+        out.put("speed_rearm_cm_s", speed.rearmCmS());
+        out.put("pressure_ceiling_kpa", pressure.ceilingKpa());
+        out.put("pressure_clear_kpa", pressure.clearKpa());
+        out.put("pressure_dwell_ms", pressure.dwellMs());
+        out.put("rolling_min_cm_s", warmup.rollingMinCmS());
+        out.put("warmup_rolling_ms", warmup.rollingMs());
+        out.put("session_idle_ms", sessions.idleMs());
+        out.put("leg_target_ms", sessions.legTargetMs());
+        out.put("leg_limit_ms", sessions.legLimitMs());
+        out.put("friction_reversal_cm_s", friction.reversalCmS());
+        out.put("friction_stroke_min_ms", friction.strokeMinMs());
+        out.put("friction_stroke_max_ms", friction.strokeMaxMs());
+        out.put("friction_stroke_min_cm", friction.strokeMinCm());
+        out.put("friction_stroke_max_cm", friction.strokeMaxCm());
+        out.put("friction_area_cm", friction.areaCm());
+        out.put("friction_limit_ms", friction.limitMs());
+        out.put("tightening_baseline_ms", tightening.baselineMs());
+        out.put("tightening_window_ms", tightening.windowMs());
+        out.put("tightening_factor", tightening.factor());
+        out.put("tightening_floor_kpa", tightening.floorKpa());
+        out.put("tightening_sustain_ms", tightening.sustainMs());
+        out.put("pain_reduce_above", painReduceAbove);
+        out.put("calibration_timeout_ms", calibration.timeoutMs());
+        return out;
     }
 
-    private static final List<Name> NAMES = List.of(
-            new Name("contact_kpa", t -> t.contact.kpa(), false),
-            new Name("contact_release_ms", t -> t.contact.releaseMs(), true),
-            new Name("hold_still_cm_s", t -> t.hold.stillCmS(), false),
-            new Name("hold_start_ms", t -> t.hold.startMs(), true),
-            new Name("hold_move_cm_s", t -> t.hold.moveCmS(), false),
-            new Name("hold_move_ms", t -> t.hold.moveMs(), true),
-            new Name("hold_target_ms", t -> t.hold.targetMs(), true),
-            new Name("hold_max_ms", t -> t.hold.maxMs(), true),
-            new Name("speed_window_ms", t -> t.speed.windowMs(), true),
-            new Name("speed_limit_cm_s", t -> t.speed.limitCmS(), false),
-            new Name("speed_limit_ms", t -> t.speed.limitMs(), true),
-            new Name("speed_rearm_cm_s", t -> t.speed.rearmCmS(), false),
-            new Name("pressure_ceiling_kpa", t -> t.pressure.ceilingKpa(), false),
-            new Name("pressure_clear_kpa", t -> t.pressure.clearKpa(), false),
-            new Name("pressure_dwell_ms", t -> t.pressure.dwellMs(), true),
-            new Name("rolling_min_cm_s", t -> t.warmup.rollingMinCmS(), false),
-            new Name("warmup_rolling_ms", t -> t.warmup.rollingMs(), true),
-            new Name("session_idle_ms", t -> t.sessions.idleMs(), true),
-            new Name("leg_target_ms", t -> t.sessions.legTargetMs(), true),
-            new Name("leg_limit_ms", t -> t.sessions.legLimitMs(), true),
-            new Name("friction_reversal_cm_s", t -> t.friction.reversalCmS(), false),
-            new Name("friction_stroke_min_ms", t -> t.friction.strokeMinMs(), true),
-            new Name("friction_stroke_max_ms", t -> t.friction.strokeMaxMs(), true),
-            new Name("friction_stroke_min_cm", t -> t.friction.strokeMinCm(), false),
-            new Name("friction_stroke_max_cm", t -> t.friction.strokeMaxCm(), false),
-            new Name("friction_area_cm", t -> t.friction.areaCm(), false),
-            new Name("friction_limit_ms", t -> t.friction.limitMs(), true),
-            new Name("tightening_baseline_ms", t -> t.tightening.baselineMs(), true),
-            new Name("tightening_window_ms", t -> t.tightening.windowMs(), true),
-            new Name("tightening_factor", t -> t.tightening.factor(), false),
-            new Name("tightening_floor_kpa", t -> t.tightening.floorKpa(), false),
-            new Name("tightening_sustain_ms", t -> t.tightening.sustainMs(), true),
-            new Name("pain_reduce_above", t -> t.painReduceAbove, true),
-            new Name("calibration_timeout_ms", t -> t.calibration.timeoutMs(), true));
+    /** The outside names in their documented order, each with whether it is a whole number. */
+    private static final Map<String, Boolean> NAMES = namesOf(defaults(1, 100));
+
+    private static Map<String, Boolean> namesOf(Thresholds any) {
+        Map<String, Boolean> names = new LinkedHashMap<>();
+        any.flat().forEach((name, value) -> names.put(name, !(value instanceof Double)));
+        return Collections.unmodifiableMap(names);
+    }
 
     /** The outside names of every number, in their documented order. */
     public static List<String> names() {
-        return NAMES.stream().map(Name::name).toList();
+        return List.copyOf(NAMES.keySet());
     }
 
     /** Whether the number of this name is a whole number (milliseconds, the pain scale). */
     public static boolean isWhole(String name) {
-        return NAMES.stream().anyMatch(n -> n.name().equals(name) && n.whole());
-    }
-
-    /** The numbers by their outside names, in {@link #names()} order: Double, Long (Integer for the pain scale). */
-    public Map<String, Object> flat() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Name n : NAMES) {
-            Number v = n.get().apply(this);
-            out.put(n.name(), v);
-        }
-        return out;
+        return NAMES.getOrDefault(name, false);
     }
 
     /**
