@@ -138,9 +138,10 @@ public final class MqttPublisher implements AutoCloseable {
         onConnect.forEach(Runnable::run);
     }
 
+    /** A device's availability (retained); before {@link #start} only noted, then published after bridge/state and info. */
     public void availability(String deviceId, boolean up) {
         availability.put(deviceId, up);
-        if (link.isConnected()) {
+        if (started && link.isConnected()) {
             link.publish(topics.availability(deviceId), up ? Payloads.online() : Payloads.offline(), 1, true);
         }
     }

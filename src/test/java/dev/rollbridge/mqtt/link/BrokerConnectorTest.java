@@ -2,6 +2,7 @@ package dev.rollbridge.mqtt.link;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -10,14 +11,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The background first connect ends with its link (no broker needed: a loopback port nothing listens on). */
 class BrokerConnectorTest {
 
-    @Test
-    void retryingEndsOnceTheLinkIsClosedEvenWhenNoInterruptArrives() throws Exception {
-        String url;
+    private static MqttLink linkToNobody() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
-            url = "tcp://127.0.0.1:" + s.getLocalPort();
+            return new MqttLink(MqttSettings.of("tcp://127.0.0.1:" + s.getLocalPort(), "retry-" + System.nanoTime(), "rb"));
         }
-        MqttLink link = new MqttLink(MqttSettings.of(url, "retry-" + System.nanoTime(), "rb"));
-        AtomicReference<Throwable> ended = new AtomicReference<>();
+    }
+
+    /** Retries in the background as the daemon does; {@code ended} gets what it ended with. */
+    private static Thread retrying(MqttLink link, AtomicReference<Throwable> ended) throws InterruptedException {
         Thread connector = new Thread(() -> {
             try {
                 BrokerConnector.connectWithRetry(link);
@@ -27,6 +28,14 @@ class BrokerConnectorTest {
         }, "connector-under-test");
         connector.start();
         Thread.sleep(300); // the first attempt has been refused; the connector waits to try again
+        return connector;
+    }
+
+    @Test
+    void retryingEndsOnceTheLinkIsClosedEvenWhenNoInterruptArrives() throws Exception {
+        MqttLink link = linkToNobody();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread connector = retrying(link, ended);
 
         link.close();
         connector.join(10_000);
@@ -38,21 +47,9 @@ class BrokerConnectorTest {
 
     @Test
     void anInterruptEndsTheRetrying() throws Exception {
-        String url;
-        try (ServerSocket s = new ServerSocket(0)) {
-            url = "tcp://127.0.0.1:" + s.getLocalPort();
-        }
-        try (MqttLink link = new MqttLink(MqttSettings.of(url, "retry-" + System.nanoTime(), "rb"))) {
+        try (MqttLink link = linkToNobody()) {
             AtomicReference<Throwable> ended = new AtomicReference<>();
-            Thread connector = new Thread(() -> {
-                try {
-                    BrokerConnector.connectWithRetry(link);
-                } catch (Throwable e) {
-                    ended.set(e);
-                }
-            }, "connector-under-test");
-            connector.start();
-            Thread.sleep(300);
+            Thread connector = retrying(link, ended);
             connector.interrupt();
             connector.join(10_000);
             assertThat(connector.isAlive()).isFalse();
