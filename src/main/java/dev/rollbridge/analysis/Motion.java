@@ -57,6 +57,12 @@ final class Motion {
     long tMillis;
     /** Sample time since the previous sample, capped so a gap does not count as activity. */
     long stepMillis;
+    /**
+     * Contact time since the previous sample: the whole gap when the tool was loaded on both
+     * sides of it and the gap is at most {@code contact_gap_ms} (frames lost on the way), nothing
+     * for a longer gap (no data), otherwise {@link #stepMillis}.
+     */
+    long contactStepMillis;
     double pressureKpa;
     /** Speed of this sample alone, cm/s. */
     double instantSpeedCmS;
@@ -82,7 +88,9 @@ final class Motion {
     }
 
     void update(SampleView s) {
-        stepMillis = first ? 0 : Math.max(0, Math.min(MAX_STEP_MS, s.tMillis() - tMillis));
+        long gapMillis = first ? 0 : Math.max(0, s.tMillis() - tMillis);
+        boolean wasLoaded = !first && contact && !releasePending;
+        stepMillis = Math.min(MAX_STEP_MS, gapMillis);
         first = false;
         if (stepMillis != alphaStepMillis) {
             // The step is almost always the sample period: the filters' divisions are done once for it.
@@ -93,6 +101,11 @@ final class Motion {
         tMillis = s.tMillis();
         pressureKpa = s.pressureKpa();
         updateContact();
+        if (wasLoaded && contact && !releasePending) {
+            contactStepMillis = gapMillis <= thresholds.contact().gapMs() ? gapMillis : 0;
+        } else {
+            contactStepMillis = stepMillis;
+        }
         instantSpeedCmS = speedOf(s);
         speeds.add(tMillis, instantSpeedCmS, thresholds.speed().windowMs());
         speedCmS = Math.max(0, speeds.mean());

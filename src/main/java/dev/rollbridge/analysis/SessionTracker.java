@@ -88,14 +88,15 @@ final class SessionTracker {
         }
         frictionMillis = frictionTotalMillis;
         if (loaded) {
-            // Active time is time under load: the release debounce and the step into the session do not count.
-            activeMillis += m.tMillis == startMillis ? 0 : m.stepMillis;
+            // Active time is time under load: the release debounce and the step into the session do not
+            // count; frames lost between two loaded samples do (the stream's clock says the tool was in use).
+            activeMillis += m.tMillis == startMillis ? 0 : m.contactStepMillis;
             pressureSum += m.pressureKpa;
             pressureCount++;
             pressureMax = Math.max(pressureMax, m.pressureKpa);
         }
         if (tooFast) {
-            tooFastMillis += m.stepMillis;
+            tooFastMillis += m.contactStepMillis;
         }
         if (!targetReached && activeMillis >= t.sessions().legTargetMs()) {
             reachedTarget(m.tMillis, out);

@@ -21,8 +21,17 @@ import java.util.Map;
 public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure pressure, Warmup warmup, Sessions sessions,
                          Friction friction, Tightening tightening, int painReduceAbove, Calibrating calibration) {
 
-    /** Contact: the tool is loaded; released after {@code releaseMs} below it. */
-    public record Contact(double kpa, long releaseMs) {
+    /**
+     * Contact: the tool is loaded; released after {@code releaseMs} below it. A gap in the stream
+     * of at most {@code gapMs} between two loaded samples (lost frames) counts as contact time; a
+     * longer one is no data and counts as nothing.
+     */
+    public record Contact(double kpa, long releaseMs, long gapMs) {
+        public Contact {
+            if (gapMs < 0 || gapMs > 60_000) {
+                throw new IllegalArgumentException("contact_gap_ms " + gapMs + " is out of range [0, 60000]");
+            }
+        }
     }
 
     /** Holds: "approximately 30 to 60 seconds". */
@@ -91,7 +100,7 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
     /** The design's defaults for a tool with the given contact level and pressure ceiling. */
     public static Thresholds defaults(double contactKpa, double pressureCeilingKpa) {
         return new Thresholds(
-                new Contact(contactKpa, 100),
+                new Contact(contactKpa, 100, 2_000),
                 new Hold(0.5, 2_000, 1.0, 1_000, 30_000, 60_000),
                 new Speed(500, 7.5, 1_000, 6.0),
                 new Pressure(pressureCeilingKpa, pressureCeilingKpa * 0.9, 200),
@@ -150,6 +159,8 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
         out.put("tightening_sustain_ms", tightening.sustainMs());
         out.put("pain_reduce_above", painReduceAbove);
         out.put("calibration_timeout_ms", calibration.timeoutMs());
+        // Newer numbers go last: consumers of bridge/info may read the map in order.
+        out.put("contact_gap_ms", contact.gapMs());
         return out;
     }
 
@@ -201,7 +212,7 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
             throw new IllegalArgumentException("unknown threshold " + unknown.get(0) + " (known: " + String.join(", ", names()) + ")");
         }
         return new Thresholds(
-                new Contact(d(v, "contact_kpa"), l(v, "contact_release_ms")),
+                new Contact(d(v, "contact_kpa"), l(v, "contact_release_ms"), l(v, "contact_gap_ms")),
                 new Hold(d(v, "hold_still_cm_s"), l(v, "hold_start_ms"), d(v, "hold_move_cm_s"), l(v, "hold_move_ms"),
                         l(v, "hold_target_ms"), l(v, "hold_max_ms")),
                 new Speed(l(v, "speed_window_ms"), d(v, "speed_limit_cm_s"), l(v, "speed_limit_ms"), d(v, "speed_rearm_cm_s")),

@@ -25,9 +25,9 @@ final class WarmupRule {
     }
 
     void onSample(Motion m, boolean holdStartedNow, boolean friction, int session, EventSink out) {
-        // Friction is not the broad, long strokes that warm the tissue.
+        // Friction is not the broad, long strokes that warm the tissue. Frames lost while rolling are rolling time.
         if (m.contact && !friction && m.speedCmS >= t.warmup().rollingMinCmS()) {
-            rollingMillis += m.stepMillis;
+            rollingMillis += m.contactStepMillis;
         }
         if (holdStartedNow && !advised && rollingMillis < t.warmup().rollingMs()) {
             advised = true;

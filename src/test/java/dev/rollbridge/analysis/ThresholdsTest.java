@@ -24,7 +24,7 @@ class ThresholdsTest {
                 + "\"leg_target_ms\":300000,\"leg_limit_ms\":600000,\"friction_reversal_cm_s\":0.3,\"friction_stroke_min_ms\":150,"
                 + "\"friction_stroke_max_ms\":1000,\"friction_stroke_min_cm\":0.5,\"friction_stroke_max_cm\":8.0,\"friction_area_cm\":5.0,"
                 + "\"friction_limit_ms\":60000,\"tightening_baseline_ms\":3000,\"tightening_window_ms\":300,\"tightening_factor\":4.0,"
-                + "\"tightening_floor_kpa\":4.0,\"tightening_sustain_ms\":150,\"pain_reduce_above\":7,\"calibration_timeout_ms\":120000}");
+                + "\"tightening_floor_kpa\":4.0,\"tightening_sustain_ms\":150,\"pain_reduce_above\":7,\"calibration_timeout_ms\":120000,\"contact_gap_ms\":2000}");
         Thresholds t = Thresholds.defaults(2.5, 60);
         assertThat(Thresholds.fromFlat(t, Map.of())).isEqualTo(t);
         assertThat(Thresholds.fromFlat(Thresholds.defaults(1, 1), t.flat().entrySet().stream()
@@ -42,6 +42,8 @@ class ThresholdsTest {
         assertThatThrownBy(() -> Thresholds.fromFlat(base, Map.of("hold_target_ms", 1.5))).hasMessageContaining("hold_target_ms")
                 .hasMessageContaining("whole number");
         assertThatThrownBy(() -> Thresholds.fromFlat(base, Map.of("pain_reduce_above", 11))).hasMessageContaining("pain_reduce_above");
+        assertThatThrownBy(() -> Thresholds.fromFlat(base, Map.of("contact_gap_ms", -1))).hasMessageContaining("contact_gap_ms");
+        assertThatThrownBy(() -> Thresholds.fromFlat(base, Map.of("contact_gap_ms", 60_001))).hasMessageContaining("contact_gap_ms");
         assertThatThrownBy(() -> Thresholds.fromFlat(base, Map.of("hold_tagret_ms", 1))).hasMessageContaining("unknown threshold hold_tagret_ms");
         assertThatThrownBy(() -> new Thresholds.Friction(0.3, 2_000, 1_000, 0.5, 8, 5, 60_000))
                 .hasMessageContaining("friction_stroke_min_* must not exceed friction_stroke_max_*");
