@@ -32,7 +32,10 @@ import java.util.function.Function;
  * three times: a third of the daemon's start-up, and of every reconnect after a broker restart.
  * Here, once a loop reports running, a short-lived watcher wakes the starter from that nap with an
  * interrupt, which Paho's loop catches and answers by checking again. Only a starter that is still
- * sleeping inside Paho is woken; anything else is left alone.
+ * sleeping inside Paho is woken; anything else is left alone. The check and the interrupt are two
+ * steps, so a wake can land just after the starter woke by itself: Paho's starter is its own
+ * connect thread (a task of this executor), which only hands the CONNECT packet over and ends,
+ * so the flag goes with it.
  *
  * <p>Give one to each {@code MqttAsyncClient} (with a {@code TimerPingSender}, as Paho's default)
  * and shut it down after closing the client.
