@@ -15,9 +15,18 @@ package dev.rollbridge.analysis;
  * never tightening: while the window's mean pressure is well below the hold's level (a 3 s moving
  * average; "well" is twice the threshold or 10 % of the level) nothing counts, nor does the moment
  * the hold is ending (the tool moving off).
+ *
+ * <p>Glitches: one sample far from both its neighbours (an ADC error, a flipped bit) is not a
+ * reflex: no muscle twitch lasts one sample of 10 ms. Where the neighbours are at most
+ * {@value #GLITCH_SPAN_MS} ms apart, a sample more than {@code tightening_floor_kpa} from the
+ * median of itself and its neighbours is replaced by that median (a median-of-3 that touches only
+ * outliers: a tremor's peaks move less than the floor). The window so runs one sample behind;
+ * at lower rates (a sample may then be a real 50 ms event) nothing is replaced.
  */
 final class TighteningRule {
     private static final int CAPACITY = 4096;
+    /** Widest span of a sample's two neighbours for it to count as a possible one-sample glitch. */
+    static final long GLITCH_SPAN_MS = 60;
 
     private final Thresholds t;
     private final SlidingWindow pressures = SlidingWindow.forLineFit(CAPACITY);
@@ -30,6 +39,13 @@ final class TighteningRule {
     private long aboveSince = -1;
     private long calmSince = -1;
     private boolean armed;
+    // The two samples before this one (the window takes the middle one once the next has come).
+    private int samplesHeld;
+    private long prevT;
+    private double prevKpa;
+    private long prevPrevT;
+    private double prevPrevKpa;
+    private long glitches;
 
     TighteningRule(Thresholds thresholds) {
         this.t = thresholds;
@@ -39,18 +55,48 @@ final class TighteningRule {
         if (!holding || !m.contact || m.releasePending) {
             inHold = false;
             pressures.clear();
+            samplesHeld = 0;
             return;
         }
         if (!inHold || holdStartMillis != holdStart) {
             newHold(holdStartMillis);
         }
-        pressures.add(m.tMillis, m.pressureKpa, t.tightening().windowMs());
-        levelKpa = Double.isNaN(levelKpa) ? m.pressureKpa
-                : levelKpa + m.stepMillis / (LEVEL_TIME_CONSTANT_MS + m.stepMillis) * (m.pressureKpa - levelKpa);
+        if (samplesHeld > 0) {
+            double middle = samplesHeld > 1 ? deglitched(m.tMillis, m.pressureKpa) : prevKpa;
+            pressures.add(prevT, middle, t.tightening().windowMs());
+            levelKpa = Double.isNaN(levelKpa) ? middle
+                    : levelKpa + m.stepMillis / (LEVEL_TIME_CONSTANT_MS + m.stepMillis) * (middle - levelKpa);
+        }
+        prevPrevT = prevT;
+        prevPrevKpa = prevKpa;
+        prevT = m.tMillis;
+        prevKpa = m.pressureKpa;
+        samplesHeld = Math.min(2, samplesHeld + 1);
+        if (pressures.size() == 0) {
+            return;
+        }
         if (m.tMillis - pressures.oldestTime() < t.tightening().windowMs() * 9 / 10) {
             return; // not a full window yet
         }
         judge(m, ending, session, out);
+    }
+
+    /** The previous sample, or the median of it and its neighbours when it stands alone far from both. */
+    private double deglitched(long nextT, double nextKpa) {
+        if (nextT - prevPrevT > GLITCH_SPAN_MS) {
+            return prevKpa;
+        }
+        double median = Math.max(Math.min(prevPrevKpa, nextKpa), Math.min(Math.max(prevPrevKpa, nextKpa), prevKpa));
+        if (Math.abs(prevKpa - median) <= t.tightening().floorKpa()) {
+            return prevKpa;
+        }
+        glitches++;
+        return median;
+    }
+
+    /** Samples replaced as one-sample glitches since the rule was made. */
+    long glitches() {
+        return glitches;
     }
 
     /** A full window: learn the baseline, or compare the roughness with it. */
@@ -97,6 +143,7 @@ final class TighteningRule {
         calmSince = -1;
         armed = true;
         levelKpa = Double.NaN;
+        samplesHeld = 0;
     }
 
     private void easeOff(Motion m, double roughness, double threshold, int session, EventSink out) {

@@ -75,4 +75,52 @@ class TighteningDetectorTest {
         }
         return out;
     }
+
+    /**
+     * Single-sample outliers of 20–35 % (an ADC glitch, a flipped bit) on calm holds never raise
+     * {@code ease_off} (before: 150 ms after the glitch), while a real twitch of three samples
+     * (30 ms) repeated at 8 Hz still does, within half a second.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rollsense-ball", "rollsense-roller"})
+    void oneSampleGlitchesAreNotReflexesButThreeSampleTwitchesAre(String profileName) {
+        DeviceProfile profile = new ProfileLoader().builtIn(profileName);
+        double holdKpa = profile.thresholds().pressure().ceilingKpa() * 0.55;
+        Random rnd = new Random(17);
+        int falseAlarms = 0;
+        int detected = 0;
+        for (int i = 0; i < HOLDS; i++) {
+            double noise = holdKpa * (0.002 + 0.008 * rnd.nextDouble());
+            double breath = holdKpa * (0.01 + 0.04 * rnd.nextDouble());
+            double breathPeriod = 3 + 3 * rnd.nextDouble();
+            DoubleUnaryOperator calm = s -> holdKpa + breath * Math.sin(2 * Math.PI * s / breathPeriod);
+            // Five glitches in the hold, each one 10 ms sample, up or down.
+            long[] glitchAt = new long[5];
+            double[] glitchSize = new double[5];
+            for (int g = 0; g < glitchAt.length; g++) {
+                glitchAt[g] = 6_000 + g * 7_000 + 10L * rnd.nextInt(300);
+                glitchSize[g] = holdKpa * (0.20 + 0.15 * rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1);
+            }
+            DoubleUnaryOperator glitched = s -> {
+                long t = Math.round(s * 1000);
+                for (int g = 0; g < glitchAt.length; g++) {
+                    if (t == glitchAt[g]) {
+                        return calm.applyAsDouble(s) + glitchSize[g];
+                    }
+                }
+                return calm.applyAsDouble(s);
+            };
+            if (!events(profile, glitched, noise, rnd.nextLong()).isEmpty()) {
+                falseAlarms++;
+            }
+            double twitch = holdKpa * (0.20 + 0.15 * rnd.nextDouble());
+            DoubleUnaryOperator twitches = s -> calm.applyAsDouble(s) + (s >= 20 && s < 22 && ((s - 20) % 0.125) < 0.0295 ? twitch : 0);
+            List<Event> easeOff = events(profile, twitches, noise, rnd.nextLong());
+            if (!easeOff.isEmpty() && easeOff.get(0).tMillis() >= 20_000 && easeOff.get(0).tMillis() <= 20_500) {
+                detected++;
+            }
+        }
+        assertThat(falseAlarms).as("ease_off from one-sample glitches").isZero();
+        assertThat(detected).as("three-sample twitches detected within 500 ms").isEqualTo(HOLDS);
+    }
 }
