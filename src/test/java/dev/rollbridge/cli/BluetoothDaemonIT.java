@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -78,7 +77,9 @@ class BluetoothDaemonIT extends WithMosquitto {
         Path config = Files.createTempFile(Path.of("target").toAbsolutePath(), "ble-", ".yaml");
         Files.writeString(config, String.join("\n",
                 "mqtt: {broker: '" + broker.url() + "', base_topic: " + baseTopic + "}",
-                "ble: {backend: " + backend + ", watchdog_s: 2, scan_s: 2}",
+                // No test here is about the watchdog (BluezLinkIT is): every drop these tests make is one BlueZ
+                // signals, and data that stops for good (TinyB's collected characteristics) trips it at 10 s too.
+                "ble: {backend: " + backend + ", watchdog_s: 10, scan_s: 2}",
                 "devices:",
                 "  - {profile: rollsense-ball, address: '" + LISTED + "'}",
                 "audio: {enabled: false}",
@@ -118,33 +119,23 @@ class BluetoothDaemonIT extends WithMosquitto {
                     && r.json().path("type").asText().equals("leg_target_reached"));
             List<JsonNode> all = probe.on("same-" + backend + "/rollsense_c0ffee000001/event").stream().map(MqttProbe.Received::json).toList();
             String seen = all.stream().map(e -> story(e.path("type").asText(), e.path("state").asText()) + "@" + e.path("t_ms").asLong())
-                    .toList() + " (the daemon said: " + daemon.stderr() + ")";
-            // Under a loaded machine TinyB's link has once dropped and come back before the session began
-            // (cause not yet found: see the daemon's words in a failure). The session's own story must not
-            // change for that; its sample times are compared only when the link stayed up.
-            List<JsonNode> sessionEvents = new ArrayList<>(all.subList(0, 1));
-            all.stream().skip(1).filter(e -> !e.path("type").asText().startsWith("device_")).forEach(sessionEvents::add);
-            boolean stayedUp = sessionEvents.size() == all.size();
-            assertThat(sessionEvents).as("the events up to leg_target_reached: %s", seen).hasSizeGreaterThanOrEqualTo(16);
-            List<JsonNode> got = sessionEvents.subList(0, 16);
+                    .toList() + " (the fake device: " + listed.streamReport() + "; the daemon said: " + daemon.stderr() + ")";
+            // The link stays up the whole time: TinyB's characteristics were once let go to the garbage collector
+            // while streaming, and with the unit's small young generation notifications stopped within a second.
+            assertThat(all).as("the events up to leg_target_reached: %s", seen).hasSizeGreaterThanOrEqualTo(16);
+            List<JsonNode> got = all.subList(0, 16);
             assertThat(got).as("the events up to leg_target_reached: %s", seen).extracting(e -> story(e.path("type").asText(), e.path("state").asText()))
                     .containsExactlyElementsOf(expected.stream().map(e -> story(e.type().wireName(), e.state().name().toLowerCase())).toList());
-            if (stayedUp) {
-                // Sample times match too, up to the simulator's first frame arriving one period (10 ms) later than t=0.
-                long offset = expected.get(1).tMillis() - got.get(1).path("t_ms").asLong();
-                assertThat(offset).isBetween(0L, 10L);
-                for (int i = 1; i < 16; i++) {
-                    assertThat(expected.get(i).tMillis() - got.get(i).path("t_ms").asLong()).as("event %d", i).isEqualTo(offset);
-                }
+            // Sample times match too, up to the simulator's first frame arriving one period (10 ms) later than t=0.
+            long offset = expected.get(1).tMillis() - got.get(1).path("t_ms").asLong();
+            assertThat(offset).isBetween(0L, 10L);
+            for (int i = 1; i < 16; i++) {
+                assertThat(expected.get(i).tMillis() - got.get(i).path("t_ms").asLong()).as("event %d", i).isEqualTo(offset);
             }
             JsonNode info = probe.await("info", Duration.ofSeconds(5), r -> r.topic().equals("same-" + backend + "/bridge/info")).json();
             assertThat(info.path("devices").get(0).path("transport").asText()).isEqualTo(backend);
             assertThat(info.path("config").path("ble").path("backend").asText()).isEqualTo(backend);
-            if (stayedUp) {
-                assertThat(listed.connectCalls()).isEqualTo(1);
-            } else {
-                assertThat(listed.connectCalls()).as("connected again after the drop").isGreaterThanOrEqualTo(2);
-            }
+            assertThat(listed.connectCalls()).as("%s", seen).isEqualTo(1);
             assertThat(stranger.connectCalls()).as("a device not on the allowlist").isZero();
             daemon.terminate(Duration.ofSeconds(20));
             assertThat(daemon.stderr()).doesNotContain("Exception");
@@ -159,13 +150,23 @@ class BluetoothDaemonIT extends WithMosquitto {
         String events = "drop-" + backend + "/rollsense_c0ffee000001/event";
         String availability = "drop-" + backend + "/rollsense_c0ffee000001/availability";
         try (MqttProbe probe = new MqttProbe(broker.url(), "drop-" + backend + "/#"); Daemon daemon = daemon(backend, "drop-" + backend)) {
-            JsonNode holdStarted = probe.await("a hold", Duration.ofSeconds(60), r -> r.topic().equals(events)
-                    && r.json().path("type").asText().equals("hold_started")).json();
+            // At 20x a hold lasts about 2 s of wall clock, and a loaded machine's bridge can be that far behind
+            // the stream: the ball itself goes out of range in the middle of its first hold (80.4-122.2 s).
+            ball.goOutOfRangeAt(100_000);
+            JsonNode holdStarted;
+            try {
+                holdStarted = probe.await("a hold", Duration.ofSeconds(60), r -> r.topic().equals(events)
+                        && r.json().path("type").asText().equals("hold_started")).json();
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no hold: " + probe.on(events).stream()
+                        .map(r -> r.json().path("type").asText() + "@" + r.json().path("t_ms").asLong()).toList()
+                        + "; the fake device: " + ball.streamReport() + "; the daemon said: " + daemon.stderr(), e);
+            }
             probe.await("online", Duration.ofSeconds(5), r -> r.topic().equals(availability) && r.payload().contains("online"));
-            ball.goOutOfRange();
             JsonNode holdEnded = probe.await("hold ended by the drop", Duration.ofSeconds(10), r -> r.topic().equals(events)
                     && r.json().path("type").asText().equals("hold_ended")).json();
-            assertThat(holdEnded.path("data").path("reason").asText()).isEqualTo("link_lost");
+            assertThat(holdEnded.path("data").path("reason").asText()).as("%s; the fake device: %s", probe.on(events).stream()
+                    .map(r -> r.json().path("type").asText() + "@" + r.json().path("t_ms").asLong()).toList(), ball.streamReport()).isEqualTo("link_lost");
             probe.await("disconnected", Duration.ofSeconds(10), r -> r.topic().equals(events)
                     && r.json().path("type").asText().equals("device_disconnected"));
             probe.await("offline", Duration.ofSeconds(10), r -> r.topic().equals(availability) && r.payload().contains("offline"));
@@ -184,12 +185,18 @@ class BluetoothDaemonIT extends WithMosquitto {
             JsonNode health = healthCheck("drop-" + backend);
             JsonNode device = health.path("data").path("devices").path("rollsense_c0ffee000001");
             assertThat(device.path("decode_errors").asLong()).isGreaterThanOrEqualTo(5);
-            assertThat(device.path("link").path("drops").asLong()).isEqualTo(1);
+            assertThat(device.path("link").path("drops").asLong()).as("%s; the daemon said: %s", ball.streamReport(), daemon.stderr()).isEqualTo(1);
             assertThat(device.path("link").path("connects").asLong()).isEqualTo(2);
             assertThat(device.path("link").path("state").asText()).isEqualTo("streaming");
             // The looping script's next hold can be most of a loop away (~30 s at 20x); a loaded machine slows it further.
-            probe.await("the session goes on after the garbage", Duration.ofSeconds(90), r -> r.topic().equals(events)
-                    && r.json().path("type").asText().equals("hold_started") && r.json().path("seq").asLong() > reconnected.path("seq").asLong());
+            try {
+                probe.await("the session goes on after the garbage", Duration.ofSeconds(90), r -> r.topic().equals(events)
+                        && r.json().path("type").asText().equals("hold_started") && r.json().path("seq").asLong() > reconnected.path("seq").asLong());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no hold after the garbage: " + probe.on(events).stream()
+                        .map(r -> r.json().path("type").asText() + "@" + r.json().path("t_ms").asLong()).toList()
+                        + "; the fake device: " + ball.streamReport() + "; the daemon said: " + daemon.stderr(), e);
+            }
             daemon.terminate(Duration.ofSeconds(20));
         }
     }

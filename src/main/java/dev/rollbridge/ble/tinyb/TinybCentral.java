@@ -44,14 +44,21 @@ public final class TinybCentral implements BleCentral {
     private final Optional<String> adapterName;
     private final Map<String, BluetoothDevice> connected = new ConcurrentHashMap<>();
     /**
-     * Switches of the value callbacks of each connected device. TinyB frees a notification callback
-     * ({@code disableValueNotifications}) while its GLib thread may be inside it: the JVM then
-     * crashes (SIGSEGV in {@code search_class}, seen at every few stops while a device streamed).
-     * So a callback is never taken back from TinyB, only switched off; once the device is
-     * disconnected no more notifications come for it, and the characteristic (with its callback)
-     * is let go to the garbage collector.
+     * The notifying characteristics of each connected device, each with its callback's switch.
+     * TinyB's Java objects free their native object when collected, and with it the notification
+     * callback: a characteristic nobody holds stops notifying at the next garbage collection (with
+     * the unit's 2 MB young generation, within a second of streaming: the watchdog then reconnected
+     * every few seconds). So they are held here while the device is connected. TinyB also frees a
+     * callback ({@code disableValueNotifications}) while its GLib thread may be inside it: the JVM
+     * then crashes (SIGSEGV in {@code search_class}, seen at every few stops while a device
+     * streamed). So a callback is never taken back from TinyB, only switched off; once the device
+     * is disconnected no more notifications come for it, and the characteristic is let go.
      */
-    private final Map<String, List<AtomicBoolean>> notifying = new ConcurrentHashMap<>();
+    private final Map<String, List<Subscription>> notifying = new ConcurrentHashMap<>();
+
+    private record Subscription(AtomicBoolean on, BluetoothGattCharacteristic characteristic) {
+    }
+
     private volatile Listener listener = address -> {
     };
 
@@ -294,9 +301,9 @@ public final class TinybCentral implements BleCentral {
         }
     }
 
-    private static void switchOff(List<AtomicBoolean> callbacks) {
-        if (callbacks != null) {
-            callbacks.forEach(on -> on.set(false));
+    private static void switchOff(List<Subscription> subscriptions) {
+        if (subscriptions != null) {
+            subscriptions.forEach(s -> s.on().set(false));
         }
     }
 
@@ -343,7 +350,7 @@ public final class TinybCentral implements BleCentral {
     public void subscribe(String address, UUID service, UUID characteristic, Consumer<byte[]> onValue) throws BleException {
         BluetoothGattCharacteristic c = characteristic(address, service, characteristic);
         AtomicBoolean on = new AtomicBoolean(true);
-        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(on);
+        notifying.computeIfAbsent(address.toUpperCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(new Subscription(on, c));
         try {
             c.enableValueNotifications(value -> {
                 if (on.get()) {

@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A RollSense ball or roller behind the fake BlueZ. Once connected, notifying and told "start"
@@ -59,11 +60,17 @@ public final class FakeDevice extends FakeNode implements Device1 {
     private final AtomicInteger connectCalls = new AtomicInteger();
     private final AtomicInteger refusals = new AtomicInteger();
     private final List<byte[]> controlWrites = new CopyOnWriteArrayList<>();
+    private final AtomicLong framesNotified = new AtomicLong();
+    private final AtomicLong notifyFailures = new AtomicLong();
+    private volatile String lastNotifyFailure = "none";
+    private final List<String> linkLog = new CopyOnWriteArrayList<>();
+    private final long createdNanos = System.nanoTime();
     private volatile boolean known;
     private volatile boolean gattExported;
     private volatile boolean disconnecting;
     private volatile boolean inRange = true;
     private volatile boolean silent;
+    private volatile long outOfRangeAtMicros = -1;
     private volatile boolean streamOnNotify;
     private volatile boolean keepCountersOverDrops;
     private volatile boolean lossless;
@@ -124,6 +131,12 @@ public final class FakeDevice extends FakeNode implements Device1 {
         return connectCalls.get();
     }
 
+    /** What the device's stream did, for a failing test to show: frames sent as signals, and sends that failed. */
+    public String streamReport() {
+        return "frames notified " + framesNotified.get() + ", failed sends " + notifyFailures.get() + " (last: " + lastNotifyFailure
+                + "), streams started " + streams + ", connect calls " + connectCalls.get() + ", link " + linkLog;
+    }
+
     public List<byte[]> controlWrites() {
         return List.copyOf(controlWrites);
     }
@@ -149,6 +162,15 @@ public final class FakeDevice extends FakeNode implements Device1 {
     public void goOutOfRange() {
         inRange = false;
         linkLost(true);
+    }
+
+    /**
+     * Goes out of range when its own session reaches {@code sampleMillis} (the stream's sample time),
+     * however far behind the bridge is: a test that means "a drop mid-hold" gets one on a loaded
+     * machine too.
+     */
+    public void goOutOfRangeAt(long sampleMillis) {
+        outOfRangeAtMicros = sampleMillis * 1000;
     }
 
     public void backInRange() {
@@ -264,6 +286,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
     @Override
     public void Connect() throws BluezFailedException {
         connectCalls.incrementAndGet();
+        note("Connect");
         if (!known) {
             throw new BluezFailedException("Device not available");
         }
@@ -322,6 +345,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
             throw new BluezNotConnectedException("Not Connected");
         }
         disconnecting = true;
+        note("Disconnect");
         try {
             sleep(bluez.behaviour.disconnectReplyAfter().toMillis());
             linkLost(true);
@@ -331,7 +355,14 @@ public final class FakeDevice extends FakeNode implements Device1 {
     }
 
     /** The link is gone: the stream stops (or runs on unheard), and (when {@code tell}) clients see Connected go false. */
+    private void note(String what) {
+        if (linkLog.size() < 100) {
+            linkLog.add((System.nanoTime() - createdNanos) / 1_000_000 + " ms " + what);
+        }
+    }
+
     synchronized void linkLost(boolean tell) {
+        note("link lost" + (tell ? ", told" : ""));
         if (keepCountersOverDrops && stream != null) {
             // The device goes on sampling; nothing reaches anyone while the link is down.
         } else {
@@ -403,9 +434,21 @@ public final class FakeDevice extends FakeNode implements Device1 {
     }
 
     private void deliver(Frame frame) {
+        if (outOfRangeAtMicros >= 0 && frame.receivedMicros() >= outOfRangeAtMicros) {
+            outOfRangeAtMicros = -1;
+            goOutOfRange();
+            return;
+        }
         FakeCharacteristic c = characteristics.get(frame.characteristic());
         if (c != null && !silent && connected()) {
-            c.notifyValue(frame.bytes());
+            try {
+                c.notifyValue(frame.bytes());
+                framesNotified.incrementAndGet();
+            } catch (RuntimeException e) {
+                // A radio drops a notification now and then; the device itself streams on.
+                notifyFailures.incrementAndGet();
+                lastNotifyFailure = String.valueOf(e);
+            }
         }
     }
 
