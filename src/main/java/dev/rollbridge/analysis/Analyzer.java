@@ -171,6 +171,11 @@ public final class Analyzer {
         pressure.finish(last, session, out);
     }
 
+    /** The gyro offset learned so far; safe to call from any thread. */
+    public GyroOffset gyroOffset() {
+        return motion.gyroBias.snapshot();
+    }
+
     /** Current state, for the state topic. */
     public DeviceState state() {
         Phase phase = hold.inHold() ? Phase.HOLD : friction.active() ? Phase.FRICTION : motion.contact ? Phase.ROLLING : Phase.IDLE;

@@ -1,10 +1,7 @@
 package dev.rollbridge.analysis;
 
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.Arrays;
 
 /**
  * Cross-fibre friction: "short, firm strokes ... for short periods, usually no more than one
@@ -16,11 +13,13 @@ import java.util.Set;
  * {@code friction_stroke_max_ms} (back-and-forth at roughly 0.5–3 Hz) and covers
  * {@code friction_stroke_min_cm} to {@code friction_stroke_max_cm}. Two friction strokes in a row
  * start friction; each further one adds its duration; a stroke that runs too long or too far, or
- * lift-off, ends it. Time is credited stroke by stroke, so only finished strokes count, to the
- * area ({@code friction_area_cm} bins of position along the muscle) where the run of friction
- * began, so a spot on a bin edge is not split in two.
- * {@code friction_limit_reached} comes once per area and session, at the reversal that takes the
- * area to {@code friction_limit_ms}.
+ * lift-off, ends it. Time is credited stroke by stroke, so only finished strokes count, to a spot:
+ * where the strokes are centred along the muscle (the middle of each stroke's start and end). A
+ * run of friction goes to the spot whose centre is within half of {@code friction_area_cm} of
+ * where its first strokes were centred, or starts a new spot there; a spot's centre is the mean of
+ * what was credited to it, time-weighted, so it follows the work and not a fixed grid: a spot
+ * worked in several bouts is one spot wherever it lies. {@code friction_limit_reached} comes once
+ * per spot and session, at the reversal that takes it to {@code friction_limit_ms}.
  */
 final class FrictionRule {
 
@@ -29,12 +28,16 @@ final class FrictionRule {
         private int direction;
         private long start;
         private double length;
+        private double startPositionCm;
         private int inRow;
         private long firstInRowDuration;
-        private long runArea;
+        private double firstInRowCentreCm;
+        /** Where the stroke that just closed was centred along the muscle. */
+        private double closedCentreCm;
+        private int runSpot = -1;
 
         /** Returns the duration of the stroke that just closed as a friction stroke, or -1. */
-        long update(long t, long stepMillis, double speedCmS) {
+        long update(long t, long stepMillis, double speedCmS, double positionCm) {
             length += Math.abs(speedCmS) * stepMillis / 1000.0;
             int now = speedCmS > thresholds.friction().reversalCmS() ? 1 : speedCmS < -thresholds.friction().reversalCmS() ? -1 : 0;
             long closed = -1;
@@ -45,8 +48,10 @@ final class FrictionRule {
                             && length >= thresholds.friction().strokeMinCm() && length <= thresholds.friction().strokeMaxCm();
                     if (friction) {
                         inRow++;
+                        closedCentreCm = (startPositionCm + positionCm) / 2;
                         if (inRow == 1) {
                             firstInRowDuration = duration;
+                            firstInRowCentreCm = closedCentreCm;
                         }
                         closed = duration;
                     } else {
@@ -55,6 +60,7 @@ final class FrictionRule {
                 }
                 direction = now;
                 start = t;
+                startPositionCm = positionCm;
                 length = 0;
             } else if (direction != 0 && (t - start > thresholds.friction().strokeMaxMs() || length > thresholds.friction().strokeMaxCm())) {
                 inRow = 0; // too long or too far: not friction (any more)
@@ -76,8 +82,11 @@ final class FrictionRule {
     private final Thresholds thresholds;
     private final Strokes across = new Strokes();
     private final Strokes along = new Strokes();
-    private final Map<Long, Long> millisByArea = new HashMap<>();
-    private final Set<Long> alerted = new HashSet<>();
+    // Spots of this session: centre (time-weighted mean of credited stroke centres), time, alerted.
+    private double[] spotCentreCm = new double[8];
+    private long[] spotMillis = new long[8];
+    private boolean[] spotAlerted = new boolean[8];
+    private int spots;
     private long totalMillis;
 
     FrictionRule(Thresholds thresholds) {
@@ -94,9 +103,10 @@ final class FrictionRule {
     }
 
     void newSession() {
-        millisByArea.clear();
-        alerted.clear();
+        spots = 0;
         totalMillis = 0;
+        across.runSpot = -1;
+        along.runSpot = -1;
     }
 
     void onSample(Motion m, int session, EventSink out) {
@@ -105,8 +115,8 @@ final class FrictionRule {
             along.reset();
             return;
         }
-        credit(m, across, across.update(m.tMillis, m.stepMillis, m.crossCmS), "across", session, out);
-        credit(m, along, along.update(m.tMillis, m.stepMillis, m.alongCmS), "along", session, out);
+        credit(m, across, across.update(m.tMillis, m.stepMillis, m.crossCmS, m.positionCm), "across", session, out);
+        credit(m, along, along.update(m.tMillis, m.stepMillis, m.alongCmS, m.positionCm), "along", session, out);
     }
 
     private void credit(Motion m, Strokes strokes, long closedMillis, String axis, int session, EventSink out) {
@@ -114,20 +124,52 @@ final class FrictionRule {
             return;
         }
         long millis = closedMillis;
+        double centreMillisCm = strokes.closedCentreCm * closedMillis;
         if (strokes.inRow == 2) {
             // The stroke that started friction is credited together with the one that confirmed it.
             millis += strokes.firstInRowDuration;
-            strokes.runArea = (long) Math.floor(m.positionCm / thresholds.friction().areaCm());
+            centreMillisCm += strokes.firstInRowCentreCm * strokes.firstInRowDuration;
+            strokes.runSpot = spotNear(centreMillisCm / millis);
+        } else if (strokes.runSpot < 0) {
+            strokes.runSpot = spotNear(strokes.closedCentreCm); // a run going on into a new session
         }
-        long area = strokes.runArea;
-        long inArea = millisByArea.merge(area, millis, Long::sum);
+        int spot = strokes.runSpot;
+        spotCentreCm[spot] = (spotCentreCm[spot] * spotMillis[spot] + centreMillisCm) / (spotMillis[spot] + millis);
+        spotMillis[spot] += millis;
         totalMillis += millis;
-        if (inArea >= thresholds.friction().limitMs() && alerted.add(area)) {
-            double from = area * thresholds.friction().areaCm();
+        long inSpot = spotMillis[spot];
+        if (inSpot >= thresholds.friction().limitMs() && !spotAlerted[spot]) {
+            spotAlerted[spot] = true;
+            double from = spotCentreCm[spot] - thresholds.friction().areaCm() / 2;
             out.emit(Event.of(EventType.FRICTION_LIMIT_REACHED, AlertState.INSTANT, m.tMillis, session,
                     "A minute of cross-fibre friction on this spot: move to another area or stop the friction.",
                     HoldRule.data("area_from_cm", Rounding.r1(from), "area_to_cm", Rounding.r1(from + thresholds.friction().areaCm()),
-                            "friction_s", Rounding.seconds(inArea), "axis", axis)));
+                            "friction_s", Rounding.seconds(inSpot), "axis", axis)));
         }
+    }
+
+    /** The spot within half an area of {@code centreCm} (the nearest), or a new one there. */
+    private int spotNear(double centreCm) {
+        int nearest = -1;
+        double best = thresholds.friction().areaCm() / 2;
+        for (int i = 0; i < spots; i++) {
+            double d = Math.abs(spotCentreCm[i] - centreCm);
+            if (d <= best) {
+                best = d;
+                nearest = i;
+            }
+        }
+        if (nearest >= 0) {
+            return nearest;
+        }
+        if (spots == spotCentreCm.length) {
+            spotCentreCm = Arrays.copyOf(spotCentreCm, spots * 2);
+            spotMillis = Arrays.copyOf(spotMillis, spots * 2);
+            spotAlerted = Arrays.copyOf(spotAlerted, spots * 2);
+        }
+        spotCentreCm[spots] = centreCm;
+        spotMillis[spots] = 0;
+        spotAlerted[spots] = false;
+        return spots++;
     }
 }

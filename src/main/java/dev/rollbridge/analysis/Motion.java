@@ -17,8 +17,12 @@ import dev.rollbridge.stream.SampleView;
  * rotation axis of a stroke along the muscle, in the sensor's frame). Per sample the signed speed
  * along the muscle is {@code (ω⊥·a)·r} and across the fibres {@code (ω⊥·b)·r} with
  * {@code b = n × a} (n the contact normal, or the sensor's z axis when there is no accelerometer).
- * Position along the muscle integrates the signed speed, stays within ±{@value #MAX_POSITION_CM} cm
- * so drift is bounded, and resets with the axis when the tool is lifted.
+ * Position along the muscle integrates the signed speed while the tool moves (not while it is
+ * still: a zero-velocity update), stays within ±{@value #MAX_POSITION_CM} cm so drift is bounded,
+ * and resets with the axis when the tool is lifted.
+ *
+ * <p>Every gyro reading has the gyro's zero-rate offset taken off first ({@link GyroBias}, learned
+ * while the tool is still), so a biased gyro reads neither speed nor drift.
  */
 final class Motion {
     private static final double NORMAL_TIME_CONSTANT_MS = 300;
@@ -31,6 +35,8 @@ final class Motion {
 
     private final Thresholds thresholds;
     private final double radiusCm;
+    /** The gyro's zero-rate offset, learned while the tool is still and taken off every reading. */
+    final GyroBias gyroBias;
 
     /** Smoothing window over sample time of the instant speeds. */
     private final SlidingWindow speeds = SlidingWindow.forMean(4096);
@@ -85,6 +91,7 @@ final class Motion {
     Motion(Thresholds thresholds, double radiusCm) {
         this.thresholds = thresholds;
         this.radiusCm = radiusCm;
+        this.gyroBias = new GyroBias(thresholds.hold().stillCmS(), radiusCm);
     }
 
     void update(SampleView s) {
@@ -144,7 +151,10 @@ final class Motion {
         double bn = Math.sqrt(bx * bx + by * by + bz * bz);
         alongCmS = (wpx * axX + wpy * axY + wpz * axZ) * radiusCm;
         crossCmS = bn < 1e-9 ? 0 : (wpx * bx + wpy * by + wpz * bz) * (radiusCm / bn);
-        positionCm = Math.max(-MAX_POSITION_CM, Math.min(MAX_POSITION_CM, positionCm + alongCmS * stepMillis / 1000.0));
+        if (speedCmS >= thresholds.hold().stillCmS()) {
+            // Zero-velocity update: a tool that is still (holding) does not move, whatever the gyro's noise says.
+            positionCm = Math.max(-MAX_POSITION_CM, Math.min(MAX_POSITION_CM, positionCm + alongCmS * stepMillis / 1000.0));
+        }
     }
 
     /** A rolling sample: the first fixes the stroke axis, later ones close to it refine it. */
@@ -189,9 +199,10 @@ final class Motion {
     }
 
     private double speedOf(SampleView s) {
-        double wx = Math.toRadians(s.gxDps());
-        double wy = Math.toRadians(s.gyDps());
-        double wz = Math.toRadians(s.gzDps());
+        double wx = Math.toRadians(s.gxDps() - gyroBias.x());
+        double wy = Math.toRadians(s.gyDps() - gyroBias.y());
+        double wz = Math.toRadians(s.gzDps() - gyroBias.z());
+        gyroBias.add(s.tMillis(), pressureKpa >= thresholds.contact().kpa(), s.gxDps(), s.gyDps(), s.gzDps());
         updateNormal(s.axG(), s.ayG(), s.azG());
         if (haveNormal) {
             double spin = wx * nx + wy * ny + wz * nz;

@@ -3,6 +3,7 @@ package dev.rollbridge.bridge;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.rollbridge.analysis.GyroOffset;
 import dev.rollbridge.json.Json;
 import dev.rollbridge.mqtt.MqttPublisher;
 import dev.rollbridge.mqtt.contract.Payloads;
@@ -92,6 +93,14 @@ public final class BridgeApi implements Extension {
             d.put("decode_errors", s.decoder().malformed());
             d.put("queue_depth", s.queueDepth());
             d.put("queue_dropped", s.queueDropped());
+            GyroOffset gyro = s.gyroOffset();
+            Map<String, Object> offset = new LinkedHashMap<>();
+            offset.put("learned", gyro.learned());
+            offset.put("x", gyro.xDps());
+            offset.put("y", gyro.yDps());
+            offset.put("z", gyro.zDps());
+            offset.put("still_s", gyro.stillSeconds());
+            d.put("gyro_offset_dps", offset);
             Bridge.Device device = devices.get(pipeline.deviceId());
             if (device != null && !device.transport().health().isEmpty()) {
                 d.put("link", device.transport().health());

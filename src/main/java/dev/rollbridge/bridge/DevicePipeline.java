@@ -2,6 +2,7 @@ package dev.rollbridge.bridge;
 
 import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.analysis.GyroOffset;
 import dev.rollbridge.analysis.Calibration;
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
@@ -46,7 +47,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     /** Health counters. */
-    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder) {
+    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder, GyroOffset gyroOffset) {
     }
 
     private record LinkChange(boolean up) {
@@ -212,7 +213,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(queue.size(), dropped.get(), decoderStats);
+        return new Stats(queue.size(), dropped.get(), decoderStats, analyzer.gyroOffset());
     }
 
     private void drain() {

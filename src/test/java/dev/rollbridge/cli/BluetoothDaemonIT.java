@@ -188,6 +188,13 @@ class BluetoothDaemonIT extends WithMosquitto {
             assertThat(device.path("link").path("drops").asLong()).as("%s; the daemon said: %s", ball.streamReport(), daemon.stderr()).isEqualTo(1);
             assertThat(device.path("link").path("connects").asLong()).isEqualTo(2);
             assertThat(device.path("link").path("state").asText()).isEqualTo("streaming");
+            // The simulated ball's gyro has no offset; a hold has been seen, so one has been learned: about zero.
+            JsonNode gyro = device.path("gyro_offset_dps");
+            assertThat(gyro.path("learned").asBoolean()).as("%s", gyro).isTrue();
+            assertThat(gyro.path("still_s").asDouble()).isPositive();
+            for (String axis : List.of("x", "y", "z")) {
+                assertThat(Math.abs(gyro.path(axis).asDouble())).as("%s", gyro).isLessThan(0.3);
+            }
             // The looping script's next hold can be most of a loop away (~30 s at 20x); a loaded machine slows it further.
             try {
                 probe.await("the session goes on after the garbage", Duration.ofSeconds(90), r -> r.topic().equals(events)

@@ -1,0 +1,202 @@
+package dev.rollbridge.analysis;
+
+import dev.rollbridge.stream.Sample;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Realistic sessions with their ground truth, from three parts a reader can see:
+ * <ul>
+ * <li>the <b>person</b> ({@link Act}s): resting the tool, holds with breathing and small weight
+ * shifts, strokes along the muscle with a human speed profile, cross-fibre friction, lifting;</li>
+ * <li>the <b>tool and sensor</b> ({@link Tool}): radius, the gyro's axes at any angle to the rolling
+ * axis (the orientation is integrated as the tool turns), gyro offset and its drift, noise,
+ * pressure offset and noise, quantisation, single-sample glitches;</li>
+ * <li>the <b>link</b> ({@link Link}): sample rate, samples per frame, bursts of lost frames.</li>
+ * </ul>
+ * Ground truth is what the person did ({@link Truth}), never what the program makes of it.
+ */
+final class SessionModel {
+
+    /** What the person does, in order. */
+    sealed interface Act permits Rest, Hold, Roll, Friction {
+        long ms();
+    }
+
+    /** The tool lies unloaded and still. */
+    record Rest(long ms) implements Act {
+    }
+
+    /** Static pressure on one spot: breathing ({@code breathFraction} of the pressure) and the tool still. */
+    record Hold(long ms, double kpa, double breathFraction) implements Act {
+    }
+
+    /** Strokes along the muscle: each {@code strokeCm} long, peak speed {@code peakCmS} (its sign: which way first), there and back. */
+    record Roll(long ms, double kpa, double peakCmS, double strokeCm) implements Act {
+    }
+
+    /** Short strokes across the fibres on one spot, {@code hz} back-and-forth cycles a second. */
+    record Friction(long ms, double kpa, double strokeCm, double hz) implements Act {
+    }
+
+    /**
+     * The tool and its sensor.
+     *
+     * @param normal       gravity (the contact normal) in the sensor's frame at the start, any direction
+     * @param angleDeg     the rolling axis's angle about the normal, from an arbitrary reference
+     * @param biasDps      the gyro's zero-rate offset per axis
+     * @param driftDpsPerMin how fast each axis's offset wanders (temperature)
+     */
+    record Tool(double radiusCm, double[] normal, double angleDeg, double[] biasDps, double[] driftDpsPerMin,
+                double gyroNoiseDps, double pressureOffsetKpa, double pressureNoiseKpa, double pressureStepKpa,
+                double glitchesPerMinute) {
+        static Tool clean(double radiusCm) {
+            return new Tool(radiusCm, new double[]{0, 0, 1}, 0, new double[3], new double[3], 0.3, 0, 0.2, 0, 0);
+        }
+
+        Tool withBias(double x, double y, double z) {
+            return new Tool(radiusCm, normal, angleDeg, new double[]{x, y, z}, driftDpsPerMin, gyroNoiseDps, pressureOffsetKpa,
+                    pressureNoiseKpa, pressureStepKpa, glitchesPerMinute);
+        }
+
+        Tool withDrift(double x, double y, double z) {
+            return new Tool(radiusCm, normal, angleDeg, biasDps, new double[]{x, y, z}, gyroNoiseDps, pressureOffsetKpa,
+                    pressureNoiseKpa, pressureStepKpa, glitchesPerMinute);
+        }
+
+        Tool oriented(double[] normal, double angleDeg) {
+            return new Tool(radiusCm, normal, angleDeg, biasDps, driftDpsPerMin, gyroNoiseDps, pressureOffsetKpa, pressureNoiseKpa,
+                    pressureStepKpa, glitchesPerMinute);
+        }
+    }
+
+    /** The radio: sample period, samples per frame, and bursts of lost frames (Gilbert–Elliott). */
+    record Link(long periodMs, int samplesPerFrame, double enterBurst, double leaveBurst) {
+        static Link clean(long periodMs) {
+            return new Link(periodMs, 1, 0, 1);
+        }
+    }
+
+    /** One stretch of what the person did, in true sample time. */
+    record Span(Act act, long fromMs, long toMs) {
+    }
+
+    /** What really happened, and the samples the bridge receives. */
+    record Truth(List<Span> spans, List<Sample> samples, int samplesLost) {
+        List<Span> of(Class<? extends Act> kind) {
+            return spans.stream().filter(s -> kind.isInstance(s.act())).toList();
+        }
+    }
+
+    private SessionModel() {
+    }
+
+    static Truth generate(List<Act> acts, Tool tool, Link link, long seed) {
+        Random rnd = new Random(seed);
+        double[] n = unit(tool.normal());
+        // The rolling axis: perpendicular to the normal, at angleDeg about it; the cross axis completes the frame.
+        double[] ref = Math.abs(n[0]) < 0.9 ? new double[]{1, 0, 0} : new double[]{0, 1, 0};
+        double[] u = unit(cross(n, ref));
+        double[] v = cross(n, u);
+        double angle = Math.toRadians(tool.angleDeg());
+        double[] axis = unit(add(scale(u, Math.cos(angle)), scale(v, Math.sin(angle))));
+        List<Span> spans = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        long t = 0;
+        long seq = 0;
+        int lost = 0;
+        boolean inBurst = false;
+        int inFrame = 0;
+        boolean frameLost = false;
+        double dt = link.periodMs() / 1000.0;
+        for (Act act : acts) {
+            long from = t;
+            long end = t + act.ms();
+            double breathPeriod = 3.5 + rnd.nextDouble() * 2;
+            double shift = (rnd.nextDouble() - 0.5) * 0.1;
+            for (; t < end; t += link.periodMs()) {
+                double local = (t - from) / 1000.0;
+                double kpa = 0;
+                double along = 0;
+                double across = 0;
+                if (act instanceof Hold h) {
+                    kpa = h.kpa() * (1 + h.breathFraction() * Math.sin(2 * Math.PI * local / breathPeriod) + shift * local / (h.ms() / 1000.0));
+                } else if (act instanceof Roll r) {
+                    kpa = r.kpa() * (1 + 0.05 * Math.sin(2 * Math.PI * local / breathPeriod));
+                    // Strokes of strokeCm with a sine speed profile: each direction takes pi * strokeCm / (2 * peak).
+                    double half = Math.PI * r.strokeCm() / (2 * Math.abs(r.peakCmS()));
+                    along = r.peakCmS() * Math.sin(Math.PI * local / half);
+                } else if (act instanceof Friction f) {
+                    kpa = f.kpa() * (1 + 0.05 * Math.sin(2 * Math.PI * local / breathPeriod));
+                    // Displacement (strokeCm/2) sin(2 pi hz t): peak speed pi hz strokeCm.
+                    across = Math.PI * f.hz() * f.strokeCm() * Math.cos(2 * Math.PI * f.hz() * local);
+                }
+                // Angular velocity in the world: along the muscle turns about the axis, across about n x axis.
+                double[] across_axis = cross(n, axis);
+                double[] w = add(scale(axis, along / tool.radiusCm()), scale(across_axis, across / tool.radiusCm()));
+                // The sensor turns with the tool: world directions turn against it.
+                n = unit(sub(n, scale(cross(w, n), dt)));
+                axis = unit(sub(axis, scale(cross(w, axis), dt)));
+                double minutes = t / 60_000.0;
+                double[] gyro = new double[3];
+                for (int k = 0; k < 3; k++) {
+                    gyro[k] = Math.toDegrees(w[k]) + tool.biasDps()[k] + tool.driftDpsPerMin()[k] * minutes + rnd.nextGaussian() * tool.gyroNoiseDps();
+                }
+                double pressure = kpa > 0 ? kpa + tool.pressureOffsetKpa() + rnd.nextGaussian() * tool.pressureNoiseKpa()
+                        : Math.abs(rnd.nextGaussian() * tool.pressureNoiseKpa());
+                if (tool.glitchesPerMinute() > 0 && kpa > 0 && rnd.nextDouble() < tool.glitchesPerMinute() * dt / 60) {
+                    pressure *= 1 + (rnd.nextBoolean() ? 1 : -1) * (0.2 + 0.15 * rnd.nextDouble());
+                }
+                if (tool.pressureStepKpa() > 0) {
+                    pressure = Math.round(pressure / tool.pressureStepKpa()) * tool.pressureStepKpa();
+                }
+                double[] accel = {n[0] + rnd.nextGaussian() * 0.01, n[1] + rnd.nextGaussian() * 0.01, n[2] + rnd.nextGaussian() * 0.01};
+                if (inFrame == 0) {
+                    inBurst = inBurst ? rnd.nextDouble() >= link.leaveBurst() : rnd.nextDouble() < link.enterBurst();
+                    frameLost = inBurst;
+                }
+                inFrame = (inFrame + 1) % link.samplesPerFrame();
+                if (frameLost) {
+                    lost++;
+                } else {
+                    samples.add(new Sample(t, seq, Math.max(0, pressure), gyro[0], gyro[1], gyro[2], accel[0], accel[1], accel[2]));
+                }
+                seq++;
+            }
+            spans.add(new Span(act, from, end));
+        }
+        return new Truth(List.copyOf(spans), samples, lost);
+    }
+
+    /** Runs the rules over the samples; the events in order. */
+    static List<Event> analyse(Thresholds thresholds, double radiusCm, List<Sample> samples) {
+        List<Event> events = new ArrayList<>();
+        Analyzer analyzer = new Analyzer(thresholds, radiusCm, events::add);
+        samples.forEach(analyzer::onSample);
+        analyzer.interrupt("end_of_stream");
+        return events;
+    }
+
+    static double[] unit(double[] a) {
+        double l = Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+        return new double[]{a[0] / l, a[1] / l, a[2] / l};
+    }
+
+    static double[] cross(double[] a, double[] b) {
+        return new double[]{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        return new double[]{a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+    }
+
+    private static double[] sub(double[] a, double[] b) {
+        return new double[]{a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+    }
+
+    private static double[] scale(double[] a, double s) {
+        return new double[]{a[0] * s, a[1] * s, a[2] * s};
+    }
+}
