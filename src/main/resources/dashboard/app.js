@@ -9,6 +9,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const SEVERITIES = ["info", "cue", "warning", "danger"];
 const STATES = ["instant", "raised", "cleared"];
+const FAULTS = ["pressure_stuck", "pressure_pinned", "gyro_saturated", "data_loss"];
 const PHASES = ["idle", "rolling", "hold", "friction"];
 const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -132,6 +133,10 @@ function showState(id, s) {
   $(el, ".leg-active").textContent = (legS / 60).toFixed(1);
   $(el, ".leg-bar").style.width = Math.min(100, 100 * legS / 600) + "%";
   $(el, ".battery").textContent = num(s.battery) == null ? "–" : num(s.battery) + " %";
+  $(el, ".battery").classList.toggle("low", num(s.battery) != null && num(s.battery) <= 15);
+  const fault = FAULTS.includes(s.sensor_fault) ? s.sensor_fault : null;
+  $(el, ".sensor-fault").textContent = fault ? "sensor fault: " + fault.replace("_", " ") : "";
+  $(el, ".sensor-fault").hidden = !fault;
   $(el, ".last-seen").textContent = typeof s.last_seen === "string" ? new Date(s.last_seen).toLocaleTimeString() : "–";
   if (phase !== "hold") $(el, ".cue-indicator").classList.remove("fired");
   if (num(s.t_ms) != null) d.series.push([s.t_ms, pressure]);

@@ -25,6 +25,7 @@ public final class Analyzer {
     private final TighteningRule tightening;
     private final SessionTracker sessions;
     private final CalibrationRule calibrating;
+    private final DeviceHealthRule health;
     private Calibration calibration;
     private int battery = -1;
     private boolean any;
@@ -35,6 +36,14 @@ public final class Analyzer {
 
     /** @param calibration the person's stored calibration, if any: its ceiling replaces the profile's */
     public Analyzer(Thresholds thresholds, double contactRadiusCm, Optional<Calibration> calibration, EventSink out) {
+        this(thresholds, contactRadiusCm, SensorRange.UNKNOWN, calibration, out);
+    }
+
+    /**
+     * @param range       what the device's fields can carry at most, so a pinned reading is seen
+     * @param calibration the person's stored calibration, if any: its ceiling replaces the profile's
+     */
+    public Analyzer(Thresholds thresholds, double contactRadiusCm, SensorRange range, Optional<Calibration> calibration, EventSink out) {
         this.thresholds = thresholds;
         this.sessions = new SessionTracker(thresholds);
         this.out = e -> {
@@ -49,6 +58,7 @@ public final class Analyzer {
         this.friction = new FrictionRule(thresholds);
         this.tightening = new TighteningRule(thresholds);
         this.calibrating = new CalibrationRule(thresholds.calibration().timeoutMs());
+        this.health = new DeviceHealthRule(thresholds, range);
         calibration.ifPresent(this::apply);
     }
 
@@ -80,10 +90,22 @@ public final class Analyzer {
         warmup.onSample(motion, hold.startedNow(), frictionBefore || friction.active(), session, out);
         speed.onSample(motion, session, out);
         sessions.afterRules(motion, speed.raised(), friction.totalMillis(), out);
+        health.onSample(motion, sample.seq(), sample.gxDps(), sample.gyDps(), sample.gzDps(), sessions.number(), out);
     }
 
     public void onBattery(int percent) {
         battery = percent;
+        health.onBattery(percent, motion.tMillis, sessions.number(), out);
+    }
+
+    /** A frame of this device failed to decode (counted toward {@code sensor_fault} of kind {@code data_loss}). */
+    public void onMalformedFrame() {
+        health.onMalformedFrame();
+    }
+
+    /** Share of samples missing from the device's count in the last 5 s of sample time; safe from any thread. */
+    public double lossRate() {
+        return health.lossRate();
     }
 
     /** Carries out a command at the current sample time. Never throws for a bad request: refuses it. */
@@ -169,6 +191,7 @@ public final class Analyzer {
         hold.finish(last, reason, session, out);
         speed.finish(last, session, out);
         pressure.finish(last, session, out);
+        health.finish(last, session, out);
     }
 
     /** The gyro offset learned so far; safe to call from any thread. */
@@ -185,6 +208,6 @@ public final class Analyzer {
                 Rounding.r1(sessions.activeMillis() / 1000.0), battery, sessions.number(), ceiling,
                 calibration != null ? calibration.bandLowKpa() : Double.NaN,
                 calibration != null ? calibration.bandHighKpa() : Double.NaN,
-                Rounding.r1(motion.positionCm));
+                Rounding.r1(motion.positionCm), health.activeFault());
     }
 }

@@ -6,8 +6,9 @@ package dev.rollbridge.analysis;
  * @param battery     percent, or -1 when not known yet
  * @param ceilingKpa  the pressure ceiling in force (the profile's, or the calibrated one)
  * @param bandLowKpa  the calibrated target band (4–6 out of 10), NaN without calibration
+ * @param sensorFault the kind of the raised {@code sensor_fault} (the first, if several), or null
  */
 public record DeviceState(long tMillis, double pressureKpa, double speedCmS, Phase phase, double holdS,
                           String leg, double legActiveS, int battery, int session,
-                          double ceilingKpa, double bandLowKpa, double bandHighKpa, double positionCm) {
+                          double ceilingKpa, double bandLowKpa, double bandHighKpa, double positionCm, String sensorFault) {
 }

@@ -27,7 +27,9 @@ public enum EventType {
     FREQUENCY_ADVISED(Severity.INFO),
     SEEK_PROFESSIONAL(Severity.WARNING),
     DEVICE_CONNECTED(Severity.INFO),
-    DEVICE_DISCONNECTED(Severity.WARNING);
+    DEVICE_DISCONNECTED(Severity.WARNING),
+    BATTERY_LOW(Severity.WARNING),
+    SENSOR_FAULT(Severity.WARNING);
 
     private final Severity severity;
 

@@ -91,6 +91,7 @@ public final class BridgeApi implements Extension {
             d.put("samples", s.decoder().samples());
             d.put("lost_samples", s.decoder().lostSamples());
             d.put("decode_errors", s.decoder().malformed());
+            d.put("loss_rate", Math.round(s.lossRate() * 1000) / 1000.0);
             d.put("queue_depth", s.queueDepth());
             d.put("queue_dropped", s.queueDropped());
             GyroOffset gyro = s.gyroOffset();

@@ -47,7 +47,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     /** Health counters. */
-    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder, GyroOffset gyroOffset) {
+    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder, GyroOffset gyroOffset, double lossRate) {
     }
 
     private record LinkChange(boolean up) {
@@ -94,7 +94,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         this.profile = profile;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), calibration, e -> listener.onEvent(deviceId, e));
+        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), profile.sensorRange(), calibration, e -> listener.onEvent(deviceId, e));
         this.calibration = calibration;
         this.decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
             @Override
@@ -113,6 +113,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
 
             @Override
             public void onMalformed(Frame frame, String reason) {
+                analyzer.onMalformedFrame();
                 long n = decoder.stats().malformed();
                 if (n <= 3 || n % 1000 == 0) {
                     log.warn("{}: skipped a malformed frame ({} so far): {}", deviceId, n, reason);
@@ -213,7 +214,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(queue.size(), dropped.get(), decoderStats, analyzer.gyroOffset());
+        return new Stats(queue.size(), dropped.get(), decoderStats, analyzer.gyroOffset(), analyzer.lossRate());
     }
 
     private void drain() {

@@ -1,5 +1,6 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.analysis.SensorRange;
 import dev.rollbridge.analysis.Thresholds;
 
 import java.util.List;
@@ -30,6 +31,12 @@ public record DeviceProfile(
         Map<String, byte[]> controlCommands,
         Thresholds thresholds,
         String source) {
+
+    /** The magnitudes the sample's pressure and gyro fields can carry at most. */
+    public SensorRange sensorRange() {
+        double gyro = Math.min(sample.gyroX().maxMagnitude(), Math.min(sample.gyroY().maxMagnitude(), sample.gyroZ().maxMagnitude()));
+        return new SensorRange(sample.pressure().maxMagnitude(), gyro);
+    }
 
     /** Sample period in µs. */
     public long periodMicros() {

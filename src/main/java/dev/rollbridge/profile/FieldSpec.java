@@ -23,6 +23,12 @@ public record FieldSpec(String name, FieldType type, int offset, double scale, S
         type.write(buf, base + offset, Math.round(value / scale));
     }
 
+    /** The largest magnitude the field can carry, in its unit. */
+    public double maxMagnitude() {
+        int bits = type.size() * 8;
+        return Math.abs(scale) * (type.signed() ? Math.pow(2, bits - 1) - 1 : Math.pow(2, bits) - 1);
+    }
+
     public boolean overlaps(FieldSpec other) {
         return offset < other.end() && other.offset < end();
     }

@@ -20,6 +20,10 @@ public enum FieldType {
         return size;
     }
 
+    public boolean signed() {
+        return signed;
+    }
+
     /**
      * Reads the raw integer at {@code offset} straight from the array: the decoder runs this for
      * every field of every sample, and a {@code ByteBuffer} per frame was garbage on the hot path.

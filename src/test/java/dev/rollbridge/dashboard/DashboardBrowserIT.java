@@ -113,6 +113,13 @@ class DashboardBrowserIT extends WithMosquitto {
                     .contains("severity-warning");
             manual.press(120, 0, 2_000);
 
+            // A pressure that does not move by one bit while the ball rolls is a stuck sensor: shown until it reads again.
+            manual.press(90, 60, 4_000);
+            wait.until(d -> text(d, MANUAL, ".sensor-fault").equals("sensor fault: pressure stuck"));
+            assertThat(text(p, MANUAL, ".alerts")).contains("sensor_fault");
+            manual.press(110, 0, 1_000);
+            wait.until(d -> !card(d, MANUAL).findElement(By.cssSelector(".sensor-fault")).isDisplayed());
+
             // Buttons publish the right commands.
             new Select(card(p, MANUAL).findElement(By.cssSelector(".pain-level"))).selectByValue("9");
             card(p, MANUAL).findElement(By.cssSelector(".send-pain")).click();

@@ -95,6 +95,7 @@ public final class Payloads {
         m.put("band_high_kpa", Double.isNaN(s.bandHighKpa()) ? null : s.bandHighKpa());
         m.put("position_cm", s.positionCm());
         m.put("rssi", null); // from the BLE backends; null for simulated and replayed devices
+        m.put("sensor_fault", s.sensorFault());
         return json(m);
     }
 

@@ -132,6 +132,16 @@ public final class HomeAssistantDiscovery implements Extension {
         cmps.put("rssi", sensor(uid, "rssi", "Signal strength", "{{ value_json.rssi }}", map("unit_of_measurement", "dBm",
                 "device_class", "signal_strength", "state_class", "measurement", "entity_category", "diagnostic",
                 "enabled_by_default", false)));
+        Map<String, Object> fault = new LinkedHashMap<>();
+        fault.put("p", "binary_sensor");
+        fault.put("name", "Sensor fault");
+        fault.put("uniq_id", uid + "_sensor_fault");
+        fault.put("val_tpl", "{{ 'ON' if value_json.sensor_fault else 'OFF' }}");
+        fault.put("json_attr_t", topics.device(d.id()));
+        fault.put("json_attr_tpl", "{{ {'kind': value_json.sensor_fault} | tojson }}");
+        fault.put("device_class", "problem");
+        fault.put("entity_category", "diagnostic");
+        cmps.put("sensor_fault", fault);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("p", "event");
         event.put("name", "Massage event");
