@@ -17,9 +17,10 @@ import java.util.Locale;
  * first other value;</li>
  * <li>{@code pressure_pinned} / {@code gyro_saturated}: a reading at the most its field can carry
  * ({@link SensorRange}) for {@value #PINNED_MS} ms; cleared when it leaves;</li>
- * <li>{@code data_loss}: in a block of {@value #LOSS_BLOCK_MS} ms of sample time, samples missing
- * from the device's count ({@code seq}) are {@value #LOSS_RAISE} or more of those due, or at
- * least {@value #MALFORMED_RAISE} frames, and as many as {@value #MALFORMED_SHARE} of the samples
+ * <li>{@code data_loss}: in two blocks of {@value #LOSS_BLOCK_MS} ms of sample time in a row (a
+ * burst of loss is ordinary radio; ten seconds of it is not), samples missing from the device's
+ * count ({@code seq}) are {@value #LOSS_RAISE} or more of those due, or at least
+ * {@value #MALFORMED_RAISE} frames, and as many as {@value #MALFORMED_SHARE} of the samples
  * received, failed to decode; cleared by a block under {@value #LOSS_CLEAR} with none failing.</li>
  * </ul></li>
  * </ul>
@@ -65,6 +66,7 @@ final class DeviceHealthRule {
     private long blockReceived;
     private long blockLost;
     private int blockMalformed;
+    private boolean previousBlockBad;
     private volatile double lossRate;
 
     DeviceHealthRule(Thresholds thresholds, SensorRange range) {
@@ -170,8 +172,10 @@ final class DeviceHealthRule {
         }
         double loss = (double) blockLost / Math.max(1, blockLost + blockReceived);
         lossRate = loss;
-        if (!raised(Fault.DATA_LOSS) && (loss >= LOSS_RAISE
-                || blockMalformed >= MALFORMED_RAISE && blockMalformed >= MALFORMED_SHARE * blockReceived)) {
+        boolean bad = loss >= LOSS_RAISE || blockMalformed >= MALFORMED_RAISE && blockMalformed >= MALFORMED_SHARE * blockReceived;
+        boolean sustained = bad && previousBlockBad;
+        previousBlockBad = bad;
+        if (!raised(Fault.DATA_LOSS) && sustained) {
             set(Fault.DATA_LOSS, true, t, session, out, String.format(Locale.ROOT,
                     "%.0f %% of the samples are missing and %d frames failed to decode in %d s: move the tool closer to the bridge.",
                     loss * 100, blockMalformed, LOSS_BLOCK_MS / 1000));
@@ -205,5 +209,6 @@ final class DeviceHealthRule {
         blockReceived = 0;
         blockLost = 0;
         blockMalformed = 0;
+        previousBlockBad = false;
     }
 }

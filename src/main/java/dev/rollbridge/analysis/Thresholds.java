@@ -100,7 +100,7 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
     /** The design's defaults for a tool with the given contact level and pressure ceiling. */
     public static Thresholds defaults(double contactKpa, double pressureCeilingKpa) {
         return new Thresholds(
-                new Contact(contactKpa, 100, 2_000),
+                new Contact(contactKpa, 100, 5_000),
                 new Hold(0.5, 2_000, 1.0, 1_000, 30_000, 60_000),
                 new Speed(500, 7.5, 1_000, 6.0),
                 new Pressure(pressureCeilingKpa, pressureCeilingKpa * 0.9, 200),

@@ -20,13 +20,15 @@ package dev.rollbridge.analysis;
  * reflex: no muscle twitch lasts one sample of 10 ms. Where the neighbours are at most
  * {@value #GLITCH_SPAN_MS} ms apart, a sample more than {@code tightening_floor_kpa} from the
  * median of itself and its neighbours is replaced by that median (a median-of-3 that touches only
- * outliers: a tremor's peaks move less than the floor). The window so runs one sample behind;
- * at lower rates (a sample may then be a real 50 ms event) nothing is replaced.
+ * outliers: a tremor's peaks move less than the floor). The window so runs one sample behind.
+ * The span allows a few lost frames either side (at 20 % loss a glitch beside a gap was read as a
+ * twitch); under 40 Hz roughness is not judged at all: a 300 ms window then holds too few samples
+ * and a 6–10 Hz tremor cannot be sampled.
  */
 final class TighteningRule {
     private static final int CAPACITY = 4096;
     /** Widest span of a sample's two neighbours for it to count as a possible one-sample glitch. */
-    static final long GLITCH_SPAN_MS = 60;
+    static final long GLITCH_SPAN_MS = 150;
 
     private final Thresholds t;
     private final SlidingWindow pressures = SlidingWindow.forLineFit(CAPACITY);
@@ -51,7 +53,16 @@ final class TighteningRule {
         this.t = thresholds;
     }
 
+    /** The longest typical sample step at which roughness is judged: 25 ms, 40 Hz. */
+    static final long MAX_STEP_JUDGED_MS = 25;
+    /** The stream's sample step (lost frames aside), learned from every sample; starts at 10 ms (100 Hz). */
+    private double typicalStepMillis = 10;
+
     void onSample(Motion m, boolean holding, boolean ending, long holdStartMillis, int session, EventSink out) {
+        if (m.stepMillis > 0) {
+            // The lower envelope of the steps: down quickly, up slowly, so lost frames barely move it.
+            typicalStepMillis += (m.stepMillis - typicalStepMillis) * (m.stepMillis < typicalStepMillis ? 0.2 : 0.02);
+        }
         if (!holding || !m.contact || m.releasePending) {
             inHold = false;
             pressures.clear();
@@ -77,6 +88,9 @@ final class TighteningRule {
         }
         if (m.tMillis - pressures.oldestTime() < t.tightening().windowMs() * 9 / 10) {
             return; // not a full window yet
+        }
+        if (typicalStepMillis > MAX_STEP_JUDGED_MS) {
+            return; // under 40 Hz a 300 ms window holds too few samples, and a 6-10 Hz tremor cannot be sampled
         }
         judge(m, ending, session, out);
     }

@@ -3,6 +3,7 @@ package dev.rollbridge.analysis;
 import dev.rollbridge.stream.Sample;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -29,8 +30,16 @@ final class SessionModel {
     record Rest(long ms) implements Act {
     }
 
-    /** Static pressure on one spot: breathing ({@code breathFraction} of the pressure) and the tool still. */
-    record Hold(long ms, double kpa, double breathFraction) implements Act {
+    /**
+     * Static pressure on one spot: breathing ({@code breathFraction} of the pressure) and the tool
+     * still; optionally a reflexive tightening: a tremor of {@code tremorFraction} of the pressure
+     * at {@code tremorHz}, from {@code tremorAtMs} into the hold for {@code tremorMs}.
+     */
+    record Hold(long ms, double kpa, double breathFraction, long tremorAtMs, long tremorMs, double tremorHz, double tremorFraction)
+            implements Act {
+        Hold(long ms, double kpa, double breathFraction) {
+            this(ms, kpa, breathFraction, -1, 0, 0, 0);
+        }
     }
 
     /** Strokes along the muscle: each {@code strokeCm} long, peak speed {@code peakCmS} (its sign: which way first), there and back. */
@@ -83,12 +92,31 @@ final class SessionModel {
     record Span(Act act, long fromMs, long toMs) {
     }
 
-    /** What really happened, and the samples the bridge receives. */
-    record Truth(List<Span> spans, List<Sample> samples, int samplesLost) {
+    /**
+     * What really happened, and the samples the bridge receives. The true signals are kept at every
+     * sample step (lost ones too): {@code trueKpa} the pressure without noise, offset or glitches,
+     * {@code trueSpeedCmS} the contact point's speed, {@code inFriction} whether the person was
+     * doing cross-fibre friction, {@code lost} whether the sample was lost on the link.
+     */
+    record Truth(List<Span> spans, List<Sample> samples, int samplesLost, long periodMs, double[] trueKpa, double[] trueSpeedCmS,
+                 boolean[] inFriction, boolean[] lost) {
         List<Span> of(Class<? extends Act> kind) {
             return spans.stream().filter(s -> kind.isInstance(s.act())).toList();
         }
+
+        /** The sample times at which a tremor began. */
+        java.util.Set<Long> tremorStarts() {
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            for (Span s : spans) {
+                if (s.act() instanceof Hold h && h.tremorAtMs() >= 0) {
+                    out.add(s.fromMs() + (h.tremorAtMs() + periodMs - 1) / periodMs * periodMs);
+                }
+            }
+            return out;
+        }
     }
+
+    private static final double PRESSURE_TIME_CONSTANT_S = 0.25;
 
     private SessionModel() {
     }
@@ -107,6 +135,14 @@ final class SessionModel {
         long t = 0;
         long seq = 0;
         int lost = 0;
+        long totalMs = acts.stream().mapToLong(Act::ms).sum();
+        int steps = (int) ((totalMs + acts.size() * link.periodMs()) / link.periodMs()) + 1;
+        double[] trueKpa = new double[steps];
+        double[] trueSpeed = new double[steps];
+        boolean[] inFriction = new boolean[steps];
+        boolean[] lostAt = new boolean[steps];
+        int step = 0;
+        double pressed = 0;
         boolean inBurst = false;
         int inFrame = 0;
         boolean frameLost = false;
@@ -119,9 +155,14 @@ final class SessionModel {
             for (; t < end; t += link.periodMs()) {
                 double local = (t - from) / 1000.0;
                 double kpa = 0;
+                double tremor = 0;
                 double along = 0;
                 double across = 0;
                 if (act instanceof Hold h) {
+                    long into = t - from;
+                    if (h.tremorAtMs() >= 0 && into >= h.tremorAtMs() && into < h.tremorAtMs() + h.tremorMs()) {
+                        tremor = h.kpa() * h.tremorFraction() * Math.sin(2 * Math.PI * h.tremorHz() * (into - h.tremorAtMs()) / 1000.0);
+                    }
                     kpa = h.kpa() * (1 + h.breathFraction() * Math.sin(2 * Math.PI * local / breathPeriod) + shift * local / (h.ms() / 1000.0));
                 } else if (act instanceof Roll r) {
                     kpa = r.kpa() * (1 + 0.05 * Math.sin(2 * Math.PI * local / breathPeriod));
@@ -133,6 +174,18 @@ final class SessionModel {
                     // Displacement (strokeCm/2) sin(2 pi hz t): peak speed pi hz strokeCm.
                     across = Math.PI * f.hz() * f.strokeCm() * Math.cos(2 * Math.PI * f.hz() * local);
                 }
+                // A body changes its weight on the tool over a few hundred ms, not in one sample.
+                if (kpa > 0 && pressed > 0) {
+                    pressed += (kpa - pressed) * dt / (PRESSURE_TIME_CONSTANT_S + dt);
+                } else {
+                    pressed = kpa;
+                }
+                // A tremor is the muscle, not the body's weight: it is not smoothed.
+                kpa = pressed + tremor;
+                trueKpa[step] = kpa;
+                trueSpeed[step] = Math.hypot(along, across);
+                inFriction[step] = act instanceof Friction;
+                step++;
                 // Angular velocity in the world: along the muscle turns about the axis, across about n x axis.
                 double[] across_axis = cross(n, axis);
                 double[] w = add(scale(axis, along / tool.radiusCm()), scale(across_axis, across / tool.radiusCm()));
@@ -160,6 +213,7 @@ final class SessionModel {
                 inFrame = (inFrame + 1) % link.samplesPerFrame();
                 if (frameLost) {
                     lost++;
+                    lostAt[step - 1] = true;
                 } else {
                     samples.add(new Sample(t, seq, Math.max(0, pressure), gyro[0], gyro[1], gyro[2], accel[0], accel[1], accel[2]));
                 }
@@ -167,7 +221,8 @@ final class SessionModel {
             }
             spans.add(new Span(act, from, end));
         }
-        return new Truth(List.copyOf(spans), samples, lost);
+        return new Truth(List.copyOf(spans), samples, lost, link.periodMs(), Arrays.copyOf(trueKpa, step), Arrays.copyOf(trueSpeed, step),
+                Arrays.copyOf(inFriction, step), Arrays.copyOf(lostAt, step));
     }
 
     /** Runs the rules over the samples; the events in order. */

@@ -24,7 +24,7 @@ class ThresholdsTest {
                 + "\"leg_target_ms\":300000,\"leg_limit_ms\":600000,\"friction_reversal_cm_s\":0.3,\"friction_stroke_min_ms\":150,"
                 + "\"friction_stroke_max_ms\":1000,\"friction_stroke_min_cm\":0.5,\"friction_stroke_max_cm\":8.0,\"friction_area_cm\":5.0,"
                 + "\"friction_limit_ms\":60000,\"tightening_baseline_ms\":3000,\"tightening_window_ms\":300,\"tightening_factor\":4.0,"
-                + "\"tightening_floor_kpa\":4.0,\"tightening_sustain_ms\":150,\"pain_reduce_above\":7,\"calibration_timeout_ms\":120000,\"contact_gap_ms\":2000}");
+                + "\"tightening_floor_kpa\":4.0,\"tightening_sustain_ms\":150,\"pain_reduce_above\":7,\"calibration_timeout_ms\":120000,\"contact_gap_ms\":5000}");
         Thresholds t = Thresholds.defaults(2.5, 60);
         assertThat(Thresholds.fromFlat(t, Map.of())).isEqualTo(t);
         assertThat(Thresholds.fromFlat(Thresholds.defaults(1, 1), t.flat().entrySet().stream()

@@ -122,6 +122,7 @@ class LostFramesTest {
         assertThat(lossy.lossRate()).as("frames lost").isBetween(0.08, 0.25);
         long legTarget = LEG_TARGET_MS;
         long late = lossy.first(EventType.LEG_TARGET_REACHED).tMillis() - whole.first(EventType.LEG_TARGET_REACHED).tMillis();
+        System.out.printf("%s at %.0f %% loss: leg target %d ms late%n", profileName, lossy.lossRate() * 100, late);
         assertThat(Math.abs(late)).as("leg target late by %d ms at %.0f %% loss", late, lossy.lossRate() * 100)
                 .isLessThanOrEqualTo(legTarget / 100);
         double activeWhole = (double) whole.first(EventType.SESSION_ENDED).data().get("active_s");
