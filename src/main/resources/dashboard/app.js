@@ -135,8 +135,12 @@ function showState(id, s) {
   $(el, ".battery").textContent = num(s.battery) == null ? "–" : num(s.battery) + " %";
   $(el, ".battery").classList.toggle("low", num(s.battery) != null && num(s.battery) <= 15);
   const fault = FAULTS.includes(s.sensor_fault) ? s.sensor_fault : null;
-  $(el, ".sensor-fault").textContent = fault ? "sensor fault: " + fault.replace("_", " ") : "";
-  $(el, ".sensor-fault").hidden = !fault;
+  const faultText = fault ? "sensor fault: " + fault.replace("_", " ") : "";
+  // role="alert": written only when it changes, so a screen reader says it once.
+  if ($(el, ".sensor-fault").textContent !== faultText) {
+    $(el, ".sensor-fault").textContent = faultText;
+    $(el, ".sensor-fault").hidden = !fault;
+  }
   $(el, ".last-seen").textContent = typeof s.last_seen === "string" ? new Date(s.last_seen).toLocaleTimeString() : "–";
   if (phase !== "hold") $(el, ".cue-indicator").classList.remove("fired");
   if (num(s.t_ms) != null) d.series.push([s.t_ms, pressure]);

@@ -100,7 +100,7 @@ public final class Analyzer {
 
     /** A frame of this device failed to decode (counted toward {@code sensor_fault} of kind {@code data_loss}). */
     public void onMalformedFrame() {
-        health.onMalformedFrame();
+        health.onMalformedFrame(motion.tMillis, sessions.number(), out);
     }
 
     /** Share of samples missing from the device's count in the last 5 s of sample time; safe from any thread. */
@@ -172,7 +172,8 @@ public final class Analyzer {
 
     /**
      * The stream ended, the link dropped or the bridge is stopping: a hold in progress ends at the
-     * last sample, raised conditions clear. At the end of a stream and at a stop the session ends
+     * last sample, raised conditions clear (all but {@code battery_low}: the battery stays as low as
+     * it was). At the end of a stream and at a stop the session ends
      * too, so its summary is published and recorded ({@code end_of_stream}, {@code bridge_stopped}).
      */
     public void interrupt(String reason) {
@@ -180,6 +181,8 @@ public final class Analyzer {
             return;
         }
         interruptRules(reason);
+        // Without data a sensor fault cannot be seen (a command must not clear one: it is still there).
+        health.finish(motion.tMillis, sessions.number(), out);
         if (reason.equals("end_of_stream") || reason.equals("bridge_stopped")) {
             sessions.end(motion.tMillis, reason, out);
         }
@@ -191,7 +194,6 @@ public final class Analyzer {
         hold.finish(last, reason, session, out);
         speed.finish(last, session, out);
         pressure.finish(last, session, out);
-        health.finish(last, session, out);
     }
 
     /** The gyro offset learned so far; safe to call from any thread. */

@@ -21,7 +21,9 @@ import java.util.Locale;
  * burst of loss is ordinary radio; ten seconds of it is not), samples missing from the device's
  * count ({@code seq}) are {@value #LOSS_RAISE} or more of those due, or at least
  * {@value #MALFORMED_RAISE} frames, and as many as {@value #MALFORMED_SHARE} of the samples
- * received, failed to decode; cleared by a block under {@value #LOSS_CLEAR} with none failing.</li>
+ * received, failed to decode (or {@value #MALFORMED_IN_ROW} frames in a row with no sample
+ * between: a device that does not speak its profile); cleared by a block under
+ * {@value #LOSS_CLEAR} missing and under half that share failing.</li>
  * </ul></li>
  * </ul>
  * A link that drops ends what cannot be seen without data: raised sensor faults clear, the
@@ -39,6 +41,8 @@ final class DeviceHealthRule {
     static final double LOSS_CLEAR = 0.10;
     static final int MALFORMED_RAISE = 10;
     static final double MALFORMED_SHARE = 0.05;
+    /** Frames in a row that fail to decode, with no sample between: no block of samples will ever close. */
+    static final int MALFORMED_IN_ROW = 50;
 
     enum Fault {
         PRESSURE_STUCK, PRESSURE_PINNED, GYRO_SATURATED, DATA_LOSS;
@@ -67,6 +71,7 @@ final class DeviceHealthRule {
     private long blockLost;
     private int blockMalformed;
     private boolean previousBlockBad;
+    private int malformedInRow;
     private volatile double lossRate;
 
     DeviceHealthRule(Thresholds thresholds, SensorRange range) {
@@ -106,8 +111,14 @@ final class DeviceHealthRule {
         }
     }
 
-    void onMalformedFrame() {
+    /** A frame failed to decode; {@code now} is the last sample time. Frames that all fail raise data_loss by themselves. */
+    void onMalformedFrame(long now, int session, EventSink out) {
         blockMalformed++;
+        malformedInRow++;
+        if (malformedInRow == MALFORMED_IN_ROW && !raised(Fault.DATA_LOSS)) {
+            set(Fault.DATA_LOSS, true, now, session, out,
+                    MALFORMED_IN_ROW + " frames in a row failed to decode: the device may not speak this profile, or its firmware changed.");
+        }
     }
 
     void onSample(Motion m, long seq, double gx, double gy, double gz, int session, EventSink out) {
@@ -158,6 +169,7 @@ final class DeviceHealthRule {
     }
 
     private void countLoss(long t, long seq, int session, EventSink out) {
+        malformedInRow = 0;
         if (lastSeq >= 0 && seq > lastSeq) {
             blockLost += seq - lastSeq - 1;
         }
@@ -179,7 +191,7 @@ final class DeviceHealthRule {
             set(Fault.DATA_LOSS, true, t, session, out, String.format(Locale.ROOT,
                     "%.0f %% of the samples are missing and %d frames failed to decode in %d s: move the tool closer to the bridge.",
                     loss * 100, blockMalformed, LOSS_BLOCK_MS / 1000));
-        } else if (raised(Fault.DATA_LOSS) && loss < LOSS_CLEAR && blockMalformed == 0) {
+        } else if (raised(Fault.DATA_LOSS) && loss < LOSS_CLEAR && blockMalformed < MALFORMED_SHARE * blockReceived / 2) {
             set(Fault.DATA_LOSS, false, t, session, out, "Samples arrive whole again.");
         }
         blockStart = t;
@@ -210,5 +222,7 @@ final class DeviceHealthRule {
         blockLost = 0;
         blockMalformed = 0;
         previousBlockBad = false;
+        malformedInRow = 0;
+        lossRate = 0;
     }
 }

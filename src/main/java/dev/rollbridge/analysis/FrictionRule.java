@@ -18,7 +18,8 @@ import java.util.Arrays;
  * run of friction goes to the spot whose centre is within half of {@code friction_area_cm} of
  * where its first strokes were centred, or starts a new spot there; a spot's centre is the mean of
  * what was credited to it, time-weighted, so it follows the work and not a fixed grid: a spot
- * worked in several bouts is one spot wherever it lies. {@code friction_limit_reached} comes once
+ * worked in several bouts is one spot wherever it lies. Strokes on both axes at once credit their
+ * time once. {@code friction_limit_reached} comes once
  * per spot and session, at the reversal that takes it to {@code friction_limit_ms}.
  */
 final class FrictionRule {
@@ -82,12 +83,16 @@ final class FrictionRule {
     private final Thresholds thresholds;
     private final Strokes across = new Strokes();
     private final Strokes along = new Strokes();
+    /** At most this many spots a session (a thigh is ~40 cm: 16 areas of 5 cm; the rest is margin). */
+    static final int MAX_SPOTS = 64;
     // Spots of this session: centre (time-weighted mean of credited stroke centres), time, alerted.
     private double[] spotCentreCm = new double[8];
     private long[] spotMillis = new long[8];
     private boolean[] spotAlerted = new boolean[8];
     private int spots;
     private long totalMillis;
+    /** Friction time is credited up to here (either axis). */
+    private long creditedUntil = Long.MIN_VALUE;
 
     FrictionRule(Thresholds thresholds) {
         this.thresholds = thresholds;
@@ -123,16 +128,25 @@ final class FrictionRule {
         if (closedMillis < 0 || !strokes.active()) {
             return;
         }
-        long millis = closedMillis;
-        double centreMillisCm = strokes.closedCentreCm * closedMillis;
+        long from = m.tMillis - closedMillis;
+        double centreCm = strokes.closedCentreCm;
         if (strokes.inRow == 2) {
             // The stroke that started friction is credited together with the one that confirmed it.
-            millis += strokes.firstInRowDuration;
-            centreMillisCm += strokes.firstInRowCentreCm * strokes.firstInRowDuration;
-            strokes.runSpot = spotNear(centreMillisCm / millis);
+            from -= strokes.firstInRowDuration;
+            centreCm = (strokes.closedCentreCm * closedMillis + strokes.firstInRowCentreCm * strokes.firstInRowDuration)
+                    / (closedMillis + strokes.firstInRowDuration);
+            strokes.runSpot = spotNear(centreCm);
         } else if (strokes.runSpot < 0) {
-            strokes.runSpot = spotNear(strokes.closedCentreCm); // a run going on into a new session
+            strokes.runSpot = spotNear(centreCm); // a run going on into a new session
         }
+        // Time is credited once: strokes seen on both axes at once (a ball rolled across the fibres
+        // turns its own idea of "along" with it) cover the same seconds.
+        long millis = m.tMillis - Math.max(from, creditedUntil);
+        creditedUntil = Math.max(creditedUntil, m.tMillis);
+        if (millis <= 0) {
+            return;
+        }
+        double centreMillisCm = centreCm * millis;
         int spot = strokes.runSpot;
         spotCentreCm[spot] = (spotCentreCm[spot] * spotMillis[spot] + centreMillisCm) / (spotMillis[spot] + millis);
         spotMillis[spot] += millis;
@@ -140,10 +154,10 @@ final class FrictionRule {
         long inSpot = spotMillis[spot];
         if (inSpot >= thresholds.friction().limitMs() && !spotAlerted[spot]) {
             spotAlerted[spot] = true;
-            double from = spotCentreCm[spot] - thresholds.friction().areaCm() / 2;
+            double fromCm = spotCentreCm[spot] - thresholds.friction().areaCm() / 2;
             out.emit(Event.of(EventType.FRICTION_LIMIT_REACHED, AlertState.INSTANT, m.tMillis, session,
                     "A minute of cross-fibre friction on this spot: move to another area or stop the friction.",
-                    HoldRule.data("area_from_cm", Rounding.r1(from), "area_to_cm", Rounding.r1(from + thresholds.friction().areaCm()),
+                    HoldRule.data("area_from_cm", Rounding.r1(fromCm), "area_to_cm", Rounding.r1(fromCm + thresholds.friction().areaCm()),
                             "friction_s", Rounding.seconds(inSpot), "axis", axis)));
         }
     }
@@ -160,6 +174,16 @@ final class FrictionRule {
             }
         }
         if (nearest >= 0) {
+            return nearest;
+        }
+        if (spots == MAX_SPOTS) {
+            // A session with more spots than a thigh has (or a hostile stream): the nearest takes it.
+            nearest = 0;
+            for (int i = 1; i < spots; i++) {
+                if (Math.abs(spotCentreCm[i] - centreCm) < Math.abs(spotCentreCm[nearest] - centreCm)) {
+                    nearest = i;
+                }
+            }
             return nearest;
         }
         if (spots == spotCentreCm.length) {

@@ -17,10 +17,13 @@ package dev.rollbridge.analysis;
  * slower than that is a hold anyway.</li>
  * </ul>
  * The first {@value #SETTLE_BLOCKS} still blocks in a row that agree within
- * {@value #SETTLE_AGREEMENT_DPS} deg/s (a second) set the offset to their mean, and so does such a
- * run of resting blocks that disagrees with it later; every still block close to the offset moves
- * it with a time constant of {@value #TRACK_TIME_CONSTANT_MS} ms. An offset larger than a hold's
- * still speed can only be learned at rest. Sample time only, no allocation.
+ * {@value #SETTLE_AGREEMENT_DPS} deg/s (a second) and, with an accelerometer, see gravity within
+ * {@value #GRAVITY_AGREEMENT_G} g (a tool that turns slowly moves gravity) set the offset to their
+ * mean; {@value #REPLACE_BLOCKS} such resting blocks (3 s) that disagree with it replace it later;
+ * every still block close to the offset moves it with a time constant of
+ * {@value #TRACK_TIME_CONSTANT_MS} ms. An offset larger than a hold's still speed can only be
+ * learned at rest. A tool spun steadily about the vertical while lying unloaded, without an
+ * accelerometer, or for 3 s, can still teach a wrong offset. Sample time only, no allocation.
  */
 final class GyroBias {
     static final long BLOCK_MS = 250;
@@ -29,6 +32,9 @@ final class GyroBias {
     static final double REST_GATE_DPS = 15;
     static final double SETTLE_AGREEMENT_DPS = 1;
     static final int SETTLE_BLOCKS = 4;
+    static final int REPLACE_BLOCKS = 12;
+    /** Blocks of one still run must see gravity within this (g): a tool turning 3 deg/s moves it 0.05 g a second. */
+    static final double GRAVITY_AGREEMENT_G = 0.03;
     static final long TRACK_TIME_CONSTANT_MS = 20_000;
     /** A gap longer than this in the stream starts a new block: samples either side are not one stretch. */
     private static final long MAX_GAP_MS = 500;
@@ -45,6 +51,15 @@ final class GyroBias {
     private double syy;
     private double szz;
     private int loadedSamples;
+    private int accelN;
+    private double sax;
+    private double say;
+    private double saz;
+    // Gravity as the run's first block saw it: a tool that turns moves it, whatever the gyro says.
+    private boolean runHasAccel;
+    private double runAx;
+    private double runAy;
+    private double runAz;
 
     // The first estimate: a run of agreeing still blocks.
     private int settled;
@@ -63,7 +78,7 @@ final class GyroBias {
     }
 
     /** Adds a raw sample (deg/s), with or without load on the tool; NaN axes (no gyro) are ignored. */
-    void add(long tMillis, boolean loaded, double gx, double gy, double gz) {
+    void add(long tMillis, boolean loaded, double gx, double gy, double gz, double ax, double ay, double az) {
         if (!(Double.isFinite(gx) && Double.isFinite(gy) && Double.isFinite(gz))) {
             return;
         }
@@ -81,6 +96,12 @@ final class GyroBias {
         sxx += gx * gx;
         syy += gy * gy;
         szz += gz * gz;
+        if (Double.isFinite(ax) && Double.isFinite(ay) && Double.isFinite(az)) {
+            accelN++;
+            sax += ax;
+            say += ay;
+            saz += az;
+        }
         if (tMillis - blockStart >= BLOCK_MS && n >= MIN_SAMPLES) {
             closeBlock(tMillis - blockStart);
             startBlock(tMillis);
@@ -91,6 +112,8 @@ final class GyroBias {
         blockStart = tMillis;
         n = 0;
         loadedSamples = 0;
+        accelN = 0;
+        sax = say = saz = 0;
         sx = sy = sz = sxx = syy = szz = 0;
     }
 
@@ -120,18 +143,28 @@ final class GyroBias {
             settled = 0;
             return;
         }
-        if (settled > 0 && length(mx - settleX / settled, my - settleY / settled, mz - settleZ / settled) > SETTLE_AGREEMENT_DPS) {
+        boolean hasAccel = accelN == n;
+        double ax = hasAccel ? sax / n : 0;
+        double ay = hasAccel ? say / n : 0;
+        double az = hasAccel ? saz / n : 0;
+        if (settled > 0 && (length(mx - settleX / settled, my - settleY / settled, mz - settleZ / settled) > SETTLE_AGREEMENT_DPS
+                || hasAccel && runHasAccel && length(ax - runAx, ay - runAy, az - runAz) > GRAVITY_AGREEMENT_G)) {
             settled = 0;
         }
         if (settled == 0) {
             settleX = settleY = settleZ = 0;
+            runHasAccel = hasAccel;
+            runAx = ax;
+            runAy = ay;
+            runAz = az;
         }
         settled++;
         settleX += mx;
         settleY += my;
         settleZ += mz;
         stillBlocks++;
-        if (settled >= SETTLE_BLOCKS) {
+        // Replacing an estimate takes longer than making the first: a slow turn must not do it.
+        if (settled >= (known ? REPLACE_BLOCKS : SETTLE_BLOCKS)) {
             bx = settleX / settled;
             by = settleY / settled;
             bz = settleZ / settled;

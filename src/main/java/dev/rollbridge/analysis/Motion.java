@@ -202,7 +202,7 @@ final class Motion {
         double wx = Math.toRadians(s.gxDps() - gyroBias.x());
         double wy = Math.toRadians(s.gyDps() - gyroBias.y());
         double wz = Math.toRadians(s.gzDps() - gyroBias.z());
-        gyroBias.add(s.tMillis(), pressureKpa >= thresholds.contact().kpa(), s.gxDps(), s.gyDps(), s.gzDps());
+        gyroBias.add(s.tMillis(), pressureKpa >= thresholds.contact().kpa(), s.gxDps(), s.gyDps(), s.gzDps(), s.axG(), s.ayG(), s.azG());
         updateNormal(s.axG(), s.ayG(), s.azG());
         if (haveNormal) {
             double spin = wx * nx + wy * ny + wz * nz;

@@ -22,8 +22,8 @@ package dev.rollbridge.analysis;
  * median of itself and its neighbours is replaced by that median (a median-of-3 that touches only
  * outliers: a tremor's peaks move less than the floor). The window so runs one sample behind.
  * The span allows a few lost frames either side (at 20 % loss a glitch beside a gap was read as a
- * twitch); under 40 Hz roughness is not judged at all: a 300 ms window then holds too few samples
- * and a 6–10 Hz tremor cannot be sampled.
+ * twitch); with samples more than 30 ms apart (20 Hz and under; 40 Hz is judged) roughness is not
+ * judged at all: a 300 ms window then holds too few samples and a 6–10 Hz tremor cannot be sampled.
  */
 final class TighteningRule {
     private static final int CAPACITY = 4096;
@@ -53,8 +53,8 @@ final class TighteningRule {
         this.t = thresholds;
     }
 
-    /** The longest typical sample step at which roughness is judged: 25 ms, 40 Hz. */
-    static final long MAX_STEP_JUDGED_MS = 25;
+    /** The longest typical sample step at which roughness is judged: 30 ms (40 Hz and faster, with room for loss). */
+    static final long MAX_STEP_JUDGED_MS = 30;
     /** The stream's sample step (lost frames aside), learned from every sample; starts at 10 ms (100 Hz). */
     private double typicalStepMillis = 10;
 
@@ -90,7 +90,7 @@ final class TighteningRule {
             return; // not a full window yet
         }
         if (typicalStepMillis > MAX_STEP_JUDGED_MS) {
-            return; // under 40 Hz a 300 ms window holds too few samples, and a 6-10 Hz tremor cannot be sampled
+            return; // at 20 Hz and under a 300 ms window holds too few samples, and a 6-10 Hz tremor cannot be sampled
         }
         judge(m, ending, session, out);
     }

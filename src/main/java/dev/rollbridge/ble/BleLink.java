@@ -177,16 +177,32 @@ public final class BleLink implements Transport {
             return null;
         });
         Characteristic data = profile.data();
-        mtu = central.mtu(address, data.service(), data.uuid());
         FrameLayout layout;
         try {
-            layout = profile.frameForMtu(mtu);
-        } catch (IllegalArgumentException e) {
-            throw new BleException(address + ": " + e.getMessage());
+            mtu = central.mtu(address, data.service(), data.uuid());
+            try {
+                layout = profile.frameForMtu(mtu);
+            } catch (IllegalArgumentException e) {
+                throw new BleException(address + ": " + e.getMessage());
+            }
+            frameType = layout.id();
+            linkDown = false;
+            lastFrameNanos = System.nanoTime();
+            setUp(sink, data, layout);
+        } catch (BleException | RuntimeException e) {
+            // Half set up: let the device go, so the next attempt starts clean (and no callback is left on).
+            central.disconnect(address);
+            throw e;
         }
-        frameType = layout.id();
-        linkDown = false;
-        lastFrameNanos = System.nanoTime();
+        connects.incrementAndGet();
+        setState("streaming");
+        log.info("{}: connected via {}, ATT MTU {}, frame type {} ({})", address, central.backend(), mtu, layout.id(), layout.name());
+        sink.linkChanged(true);
+        stream(sink);
+    }
+
+    /** Notifications on, then the rate and start writes. */
+    private void setUp(FrameSink sink, Characteristic data, FrameLayout layout) throws BleException {
         central.subscribe(address, data.service(), data.uuid(), bytes -> deliver(sink, data, bytes));
         if (profile.battery().isPresent()) {
             Characteristic battery = profile.battery().get();
@@ -206,10 +222,9 @@ public final class BleLink implements Transport {
         if (start != null) {
             central.write(address, control.service(), control.uuid(), concat(start, new byte[]{(byte) layout.id()}));
         }
-        connects.incrementAndGet();
-        setState("streaming");
-        log.info("{}: connected via {}, ATT MTU {}, frame type {} ({})", address, central.backend(), mtu, layout.id(), layout.name());
-        sink.linkChanged(true);
+    }
+
+    private void stream(FrameSink sink) throws InterruptedException {
         try {
             while (running && !linkDown) {
                 synchronized (monitor) {

@@ -120,6 +120,44 @@ class DeviceHealthRuleTest {
     }
 
     @Test
+    void aDeviceWhoseFramesAllFailToDecodeIsAFault() {
+        List<Event> out = new ArrayList<>();
+        Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), BALL.sensorRange(), Optional.empty(), out::add);
+        for (long t = 0; t < 2_000; t += 10) {
+            analyzer.onSample(new Sample(t, t / 10, 0, 0, 0, 0, 0, 0, 1));
+        }
+        // Then its firmware changes: nothing decodes any more, so no block of samples ever closes.
+        for (int i = 0; i < DeviceHealthRule.MALFORMED_IN_ROW; i++) {
+            analyzer.onMalformedFrame();
+        }
+        assertThat(out).extracting(DeviceHealthRuleTest::story).containsExactly("sensor_fault:raised:data_loss");
+    }
+
+    @Test
+    void aSessionCommandDoesNotClearAFaultThatIsStillThere() {
+        List<Event> out = new ArrayList<>();
+        Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), BALL.sensorRange(), Optional.empty(),
+                e -> {
+                    if (e.type() == EventType.SENSOR_FAULT) {
+                        out.add(e);
+                    }
+                });
+        long t = 0;
+        for (; t < 2_000; t += 10) {
+            analyzer.onSample(new Sample(t, t / 10, 6553.5, 0, 0, 0, 0, 0, 1)); // pinned
+        }
+        analyzer.onCommand(new Command.StartSession("left"));
+        analyzer.onCommand(new Command.StopSession());
+        for (; t < 4_000; t += 10) {
+            analyzer.onSample(new Sample(t, t / 10, 6553.5, 0, 0, 0, 0, 0, 1));
+        }
+        assertThat(out).extracting(DeviceHealthRuleTest::story).containsExactly("sensor_fault:raised:pressure_pinned");
+        analyzer.interrupt("link_lost");
+        assertThat(out).extracting(DeviceHealthRuleTest::story)
+                .containsExactly("sensor_fault:raised:pressure_pinned", "sensor_fault:cleared:pressure_pinned");
+    }
+
+    @Test
     void batteryLowOncePerDropClearedOnlyByACharge() {
         List<Event> out = new ArrayList<>();
         Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), out::add);

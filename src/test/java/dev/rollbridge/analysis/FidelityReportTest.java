@@ -170,7 +170,7 @@ class FidelityReportTest {
                 }
                 // Reflexive tightening: a tremor in a hold, past the hold's first 3 s (its baseline), at 40 Hz or more.
                 if (truth.tremorStarts().contains(now) && inHold && now - holdStart >= t.tightening().baselineMs()
-                        && p <= TighteningRule.MAX_STEP_JUDGED_MS) {
+                        && p <= 25) { // the README's limit: ease_off needs 40 Hz or more
                     expected.get(Judged.EASE_OFF).add(now);
                 }
                 // Friction: all of a session's friction is on one spot.
@@ -271,7 +271,7 @@ class FidelityReportTest {
         for (Session s : corpus) {
             DeviceProfile profile = new ProfileLoader().builtIn(s.tool());
             Thresholds t = profile.thresholds();
-            List<Event> events = SessionModel.analyse(t, profile.contactRadiusCm(), s.truth().samples());
+            List<Event> events = SessionModel.analyse(t, profile.contactRadiusCm(), profile.sensorRange(), s.truth().samples());
             Oracle oracle = new Oracle(t, s.truth());
             for (Judged j : Judged.values()) {
                 List<Long> want = new ArrayList<>(oracle.expected.get(j));
@@ -319,8 +319,11 @@ class FidelityReportTest {
         Files.writeString(out, report);
 
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(200);
+        // The targets: no false alarm in good sessions; recall 100 % for four events. Reached, and so
+        // held to more: no unexpected alert in any session, and every judged event found.
         assertThat(falseAlarms.stream().filter(f -> f.contains("GOOD")).toList()).as("false alarms in good sessions").isEmpty();
-        for (Judged j : List.of(Judged.PRESSURE_TOO_HIGH, Judged.HOLD_TARGET_REACHED, Judged.SPEED_TOO_FAST, Judged.LEG_TARGET_REACHED)) {
+        assertThat(falseAlarms).as("unexpected alerts in any session").isEmpty();
+        for (Judged j : Judged.values()) {
             assertThat(counts.get(j)[2]).as("recall of %s: missed %s", j.type.wireName(),
                     missed.stream().filter(m -> m.contains(j.type.wireName())).limit(5).toList()).isEqualTo(counts.get(j)[0]);
         }

@@ -130,26 +130,47 @@ class GyroBiasTest {
         GyroBias bias = new GyroBias(0.5, 7.6); // a roller: 0.5 cm/s is 3.8 deg/s
         long t = 0;
         for (; t < 3_000; t += 10) {
-            bias.add(t, true, 6, 0, 0); // rolling steadily at 0.8 cm/s, loaded
+            bias.add(t, true, 6, 0, 0, Double.NaN, Double.NaN, Double.NaN); // rolling steadily at 0.8 cm/s, loaded
         }
         assertThat(bias.known()).isFalse();
         for (; t < 6_000; t += 10) {
-            bias.add(t, true, 2, -1, 0); // a hold: 2.2 deg/s is slower than still
+            bias.add(t, true, 2, -1, 0, Double.NaN, Double.NaN, Double.NaN); // a hold: 2.2 deg/s is slower than still
         }
         assertThat(bias.known()).isTrue();
         assertThat(bias.x()).isCloseTo(2, within(1e-9));
-        for (; t < 9_000; t += 10) {
-            bias.add(t, false, 9, 4, 0); // lying on the floor: whatever it reads steadily is the offset
+        for (; t < 8_000; t += 10) {
+            bias.add(t, false, 9, 4, 0, 0, 0, 1); // lying on the floor for 2 s: not yet long enough to replace it
+        }
+        assertThat(bias.x()).isCloseTo(2, within(1e-9));
+        for (; t < 10_000; t += 10) {
+            bias.add(t, false, 9, 4, 0, 0, 0, 1); // 4 s: whatever it reads steadily is the offset
         }
         assertThat(bias.x()).isCloseTo(9, within(1e-9));
         assertThat(bias.y()).isCloseTo(4, within(1e-9));
     }
 
     @Test
+    void aToolTurnedSlowlyInTheHandTeachesNoOffset() {
+        GyroBias bias = new GyroBias(0.5, 3.2);
+        long t = 0;
+        for (; t < 2_000; t += 10) {
+            bias.add(t, false, 1, 0, 0, 0, 0, 1); // lying still: 1 deg/s is the offset
+        }
+        assertThat(bias.x()).isCloseTo(1, within(1e-9));
+        // Unloaded, turned steadily at 10 deg/s about y for 5 s: the gyro is steady, gravity is not.
+        for (; t < 7_000; t += 10) {
+            double angle = Math.toRadians(10 * (t - 2_000) / 1000.0);
+            bias.add(t, false, 1, 10, 0, Math.sin(angle), 0, Math.cos(angle));
+        }
+        assertThat(bias.y()).as("the turn is not an offset").isCloseTo(0, within(1e-9));
+        assertThat(bias.x()).isCloseTo(1, within(1e-9));
+    }
+
+    @Test
     void aGlitchedGyroSampleInARestSpoilsNoEstimate() {
         GyroBias bias = new GyroBias(0.5, 3.2);
         for (long t = 0; t < 2_000; t += 10) {
-            bias.add(t, false, 1.5, -0.5, t == 500 ? 250 : 0.2);
+            bias.add(t, false, 1.5, -0.5, t == 500 ? 250 : 0.2, 0, 0, 1);
         }
         assertThat(bias.known()).isTrue();
         assertThat(bias.x()).isCloseTo(1.5, within(1e-9));
@@ -160,7 +181,7 @@ class GyroBiasTest {
     void aGyroThatIsAbsentTeachesNothing() {
         GyroBias bias = new GyroBias(0.5, 3.2);
         for (long t = 0; t < 2_000; t += 10) {
-            bias.add(t, false, Double.NaN, Double.NaN, Double.NaN);
+            bias.add(t, false, Double.NaN, Double.NaN, Double.NaN, 0, 0, 1);
         }
         assertThat(bias.known()).isFalse();
         assertThat(bias.x()).isZero();

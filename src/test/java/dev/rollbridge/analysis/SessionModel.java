@@ -10,8 +10,9 @@ import java.util.Random;
 /**
  * Realistic sessions with their ground truth, from three parts a reader can see:
  * <ul>
- * <li>the <b>person</b> ({@link Act}s): resting the tool, holds with breathing and small weight
- * shifts, strokes along the muscle with a human speed profile, cross-fibre friction, lifting;</li>
+ * <li>the <b>person</b> ({@link Act}s): resting the tool, holds with breathing, small weight
+ * shifts and optionally a tremor, strokes along the muscle with a human speed profile and a twist
+ * about the contact point, cross-fibre friction, lifting;</li>
  * <li>the <b>tool and sensor</b> ({@link Tool}): radius, the gyro's axes at any angle to the rolling
  * axis (the orientation is integrated as the tool turns), gyro offset and its drift, noise,
  * pressure offset and noise, quantisation, single-sample glitches;</li>
@@ -22,7 +23,7 @@ import java.util.Random;
 final class SessionModel {
 
     /** What the person does, in order. */
-    sealed interface Act permits Rest, Hold, Roll, Friction {
+    sealed interface Act permits Rest, Hold, Roll, Friction, Swivel {
         long ms();
     }
 
@@ -44,6 +45,10 @@ final class SessionModel {
 
     /** Strokes along the muscle: each {@code strokeCm} long, peak speed {@code peakCmS} (its sign: which way first), there and back. */
     record Roll(long ms, double kpa, double peakCmS, double strokeCm) implements Act {
+    }
+
+    /** The tool turned in place about its contact point by {@code degrees}, under load: the spot does not move. */
+    record Swivel(long ms, double kpa, double degrees) implements Act {
     }
 
     /** Short strokes across the fibres on one spot, {@code hz} back-and-forth cycles a second. */
@@ -117,6 +122,9 @@ final class SessionModel {
     }
 
     private static final double PRESSURE_TIME_CONSTANT_S = 0.25;
+    /** The twist: ±4 degrees about the normal at 1.3 rad/s, as the simulator's ball. */
+    private static final double TWIST_PEAK_DPS = 4 * 1.3;
+    private static final double TWIST_RAD_S = 1.3;
 
     private SessionModel() {
     }
@@ -169,6 +177,8 @@ final class SessionModel {
                     // Strokes of strokeCm with a sine speed profile: each direction takes pi * strokeCm / (2 * peak).
                     double half = Math.PI * r.strokeCm() / (2 * Math.abs(r.peakCmS()));
                     along = r.peakCmS() * Math.sin(Math.PI * local / half);
+                } else if (act instanceof Swivel sw) {
+                    kpa = sw.kpa();
                 } else if (act instanceof Friction f) {
                     kpa = f.kpa() * (1 + 0.05 * Math.sin(2 * Math.PI * local / breathPeriod));
                     // Displacement (strokeCm/2) sin(2 pi hz t): peak speed pi hz strokeCm.
@@ -189,13 +199,22 @@ final class SessionModel {
                 // Angular velocity in the world: along the muscle turns about the axis, across about n x axis.
                 double[] across_axis = cross(n, axis);
                 double[] w = add(scale(axis, along / tool.radiusCm()), scale(across_axis, across / tool.radiusCm()));
+                if (act instanceof Swivel sw) {
+                    w = add(w, scale(n, Math.toRadians(sw.degrees()) / (sw.ms() / 1000.0)));
+                }
+                if (along != 0 || across != 0) {
+                    // A hand twists the tool about its contact point as it rolls: spin about the normal moves nothing.
+                    w = add(w, scale(n, Math.toRadians(TWIST_PEAK_DPS * Math.cos(TWIST_RAD_S * local))));
+                }
                 // The sensor turns with the tool: world directions turn against it.
                 n = unit(sub(n, scale(cross(w, n), dt)));
                 axis = unit(sub(axis, scale(cross(w, axis), dt)));
                 double minutes = t / 60_000.0;
                 double[] gyro = new double[3];
                 for (int k = 0; k < 3; k++) {
-                    gyro[k] = Math.toDegrees(w[k]) + tool.biasDps()[k] + tool.driftDpsPerMin()[k] * minutes + rnd.nextGaussian() * tool.gyroNoiseDps();
+                    // Quantised as the profiles' gyro fields are (0.1 deg/s).
+                    gyro[k] = Math.round((Math.toDegrees(w[k]) + tool.biasDps()[k] + tool.driftDpsPerMin()[k] * minutes
+                            + rnd.nextGaussian() * tool.gyroNoiseDps()) * 10) / 10.0;
                 }
                 double pressure = kpa > 0 ? kpa + tool.pressureOffsetKpa() + rnd.nextGaussian() * tool.pressureNoiseKpa()
                         : Math.abs(rnd.nextGaussian() * tool.pressureNoiseKpa());
@@ -227,8 +246,13 @@ final class SessionModel {
 
     /** Runs the rules over the samples; the events in order. */
     static List<Event> analyse(Thresholds thresholds, double radiusCm, List<Sample> samples) {
+        return analyse(thresholds, radiusCm, SensorRange.UNKNOWN, samples);
+    }
+
+    /** Runs the rules over the samples with the device's field limits, as the bridge does; the events in order. */
+    static List<Event> analyse(Thresholds thresholds, double radiusCm, SensorRange range, List<Sample> samples) {
         List<Event> events = new ArrayList<>();
-        Analyzer analyzer = new Analyzer(thresholds, radiusCm, events::add);
+        Analyzer analyzer = new Analyzer(thresholds, radiusCm, range, java.util.Optional.empty(), events::add);
         samples.forEach(analyzer::onSample);
         analyzer.interrupt("end_of_stream");
         return events;

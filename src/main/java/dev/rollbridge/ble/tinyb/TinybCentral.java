@@ -269,6 +269,8 @@ public final class TinybCentral implements BleCentral {
     public void connect(String address, Duration timeout) throws BleException {
         BluetoothDevice d = device(address);
         String key = address.toUpperCase(Locale.ROOT);
+        // A connection whose set-up failed half-way left its subscriptions: they go now, not on top of the new ones.
+        switchOff(notifying.remove(key));
         try {
             d.enableConnectedNotifications(up -> {
                 if (!up && connected.remove(key) != null) {

@@ -1,0 +1,75 @@
+package dev.rollbridge.ble;
+
+import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.FrameSink;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/**
+ * A connection whose set-up fails half-way (the start write refused) is let go before the next
+ * attempt: otherwise its notification callbacks stay on (TinyB holds them) and the next
+ * connection's frames arrive twice.
+ */
+class BleLinkSetUpTest {
+    private static final String ADDRESS = "C0:FF:EE:00:00:01";
+
+    @Test
+    void aSetUpThatFailsHalfWayDisconnectsBeforeTheNextAttempt() throws Exception {
+        DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
+        BleCentral central = mock(BleCentral.class);
+        when(central.ready()).thenReturn(true);
+        when(central.backend()).thenReturn("mock");
+        when(central.devices()).thenReturn(List.of(new BleCentral.Advertisement(ADDRESS, "RollSense Ball", Optional.of(-50), List.of())));
+        when(central.mtu(any(), any(), any())).thenReturn(23);
+        UUID control = ball.control().uuid();
+        // The first start write fails; later ones pass.
+        doThrow(new BleException("write refused")).doNothing().when(central).write(eq(ADDRESS), any(), eq(control), any());
+        BleLink link = new BleLink(new Radio(central), ball, ADDRESS, new LinkPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofMillis(10), Duration.ofMillis(50), 3, 6, Duration.ofSeconds(30)));
+        link.start(new FrameSink() {
+            @Override
+            public boolean offer(Frame frame) {
+                return true;
+            }
+
+            @Override
+            public void put(Frame frame) {
+            }
+
+            @Override
+            public void linkChanged(boolean up) {
+            }
+
+            @Override
+            public void endOfStream() {
+            }
+        });
+        try {
+            verify(central, timeout(5_000).times(2)).connect(eq(ADDRESS), any());
+            InOrder order = inOrder(central);
+            order.verify(central).connect(eq(ADDRESS), any());
+            order.verify(central).subscribe(eq(ADDRESS), any(), eq(ball.data().uuid()), any());
+            order.verify(central).write(eq(ADDRESS), any(), eq(control), any());
+            order.verify(central).disconnect(ADDRESS);
+            order.verify(central).connect(eq(ADDRESS), any());
+        } finally {
+            link.stop();
+        }
+    }
+}
