@@ -103,6 +103,11 @@ public final class Analyzer {
         health.onMalformedFrame(motion.tMillis, sessions.number(), out);
     }
 
+    /** Pressure samples replaced as one-sample glitches in holds so far; safe from any thread. */
+    public long pressureGlitches() {
+        return tightening.glitches();
+    }
+
     /** Share of samples missing from the device's count in the last 5 s of sample time; safe from any thread. */
     public double lossRate() {
         return health.lossRate();

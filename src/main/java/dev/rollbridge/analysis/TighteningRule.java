@@ -47,7 +47,8 @@ final class TighteningRule {
     private double prevKpa;
     private long prevPrevT;
     private double prevPrevKpa;
-    private long glitches;
+    /** Written by the pipeline thread only; read for bridge/health. */
+    private volatile long glitches;
 
     TighteningRule(Thresholds thresholds) {
         this.t = thresholds;

@@ -92,6 +92,7 @@ public final class BridgeApi implements Extension {
             d.put("lost_samples", s.decoder().lostSamples());
             d.put("decode_errors", s.decoder().malformed());
             d.put("loss_rate", Math.round(s.lossRate() * 1000) / 1000.0);
+            d.put("pressure_glitches", s.pressureGlitches());
             d.put("queue_depth", s.queueDepth());
             d.put("queue_dropped", s.queueDropped());
             GyroOffset gyro = s.gyroOffset();

@@ -47,7 +47,8 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     /** Health counters. */
-    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder, GyroOffset gyroOffset, double lossRate) {
+    public record Stats(int queueDepth, long queueDropped, FrameDecoder.Stats decoder, GyroOffset gyroOffset, double lossRate,
+                        long pressureGlitches) {
     }
 
     private record LinkChange(boolean up) {
@@ -214,7 +215,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(queue.size(), dropped.get(), decoderStats, analyzer.gyroOffset(), analyzer.lossRate());
+        return new Stats(queue.size(), dropped.get(), decoderStats, analyzer.gyroOffset(), analyzer.lossRate(), analyzer.pressureGlitches());
     }
 
     private void drain() {

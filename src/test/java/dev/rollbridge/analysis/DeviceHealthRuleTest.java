@@ -158,6 +158,16 @@ class DeviceHealthRuleTest {
     }
 
     @Test
+    void glitchesReplacedInAHoldAreCountedForTheHealthReport() {
+        Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), e -> { });
+        for (long t = 0; t <= 20_000; t += 10) {
+            boolean glitch = t == 8_000 || t == 12_000 || t == 16_000;
+            analyzer.onSample(new Sample(t, t / 10, glitch ? 150 : 100, 0, 0, 0, 0, 0, 1));
+        }
+        assertThat(analyzer.pressureGlitches()).isEqualTo(3);
+    }
+
+    @Test
     void batteryLowOncePerDropClearedOnlyByACharge() {
         List<Event> out = new ArrayList<>();
         Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), out::add);

@@ -190,6 +190,7 @@ class BluetoothDaemonIT extends WithMosquitto {
             assertThat(device.path("link").path("state").asText()).isEqualTo("streaming");
             // The simulated ball's gyro has no offset; a hold has been seen, so one has been learned: about zero.
             assertThat(device.path("loss_rate").isNumber()).as("%s", device).isTrue();
+            assertThat(device.path("pressure_glitches").isIntegralNumber()).as("%s", device).isTrue();
             assertThat(device.path("loss_rate").asDouble()).as("the fake loses 1 frame in 1,500").isBetween(0.0, 0.05);
             JsonNode gyro = device.path("gyro_offset_dps");
             assertThat(gyro.path("learned").asBoolean()).as("%s", gyro).isTrue();
