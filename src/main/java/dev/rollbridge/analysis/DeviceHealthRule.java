@@ -188,9 +188,11 @@ final class DeviceHealthRule {
         boolean sustained = bad && previousBlockBad;
         previousBlockBad = bad;
         if (!raised(Fault.DATA_LOSS) && sustained) {
-            set(Fault.DATA_LOSS, true, t, session, out, String.format(Locale.ROOT,
-                    "%.0f %% of the samples are missing and %d frames failed to decode in %d s: move the tool closer to the bridge.",
-                    loss * 100, blockMalformed, LOSS_BLOCK_MS / 1000));
+            set(Fault.DATA_LOSS, true, t, session, out, loss >= LOSS_RAISE
+                    ? String.format(Locale.ROOT, "%.0f %% of the samples went missing for %d s: move the tool closer to the bridge.",
+                    loss * 100, 2 * LOSS_BLOCK_MS / 1000)
+                    : String.format(Locale.ROOT, "%d frames failed to decode in %d s: a weak link, or the device does not speak this profile.",
+                    blockMalformed, LOSS_BLOCK_MS / 1000));
         } else if (raised(Fault.DATA_LOSS) && loss < LOSS_CLEAR && blockMalformed < MALFORMED_SHARE * blockReceived / 2) {
             set(Fault.DATA_LOSS, false, t, session, out, "Samples arrive whole again.");
         }
