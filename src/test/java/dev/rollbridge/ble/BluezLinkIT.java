@@ -62,6 +62,18 @@ class BluezLinkIT {
         return sink;
     }
 
+    /** The listed ball (MTU 23, real time), its link started, and at least {@code frames} frames heard. */
+    private record Streaming(FakeDevice ball, BleLink link, FrameRecorder sink) {
+    }
+
+    private Streaming streamingBall(int frames) throws Exception {
+        FakeDevice ball = bluez.addDevice(BALL, "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1.0);
+        BleLink link = link(BALL, "C0:FF:EE:00:00:01");
+        FrameRecorder sink = start(link);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.frameCount() >= frames);
+        return new Streaming(ball, link, sink);
+    }
+
     private static List<Sample> samples(FrameRecorder sink) {
         List<Sample> out = new ArrayList<>();
         FrameDecoder d = new FrameDecoder(BALL, new FrameDecoder.Listener() {
@@ -84,10 +96,10 @@ class BluezLinkIT {
 
     @Test
     void findsConnectsAndStreamsAHundredHertzInOrder() throws Exception {
-        FakeDevice ball = bluez.addDevice(BALL, "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1.0);
-        BleLink link = link(BALL, "C0:FF:EE:00:00:01");
-        FrameRecorder sink = start(link);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.frameCount() >= 200);
+        Streaming streaming = streamingBall(200);
+        FakeDevice ball = streaming.ball();
+        BleLink link = streaming.link();
+        FrameRecorder sink = streaming.sink();
         assertThat(sink.links()).containsExactly(true);
         assertThat(ball.controlWrites()).extracting(b -> b[0]).containsExactly((byte) 0x04, (byte) 0x02);
         List<Sample> samples = samples(sink);
@@ -110,10 +122,10 @@ class BluezLinkIT {
 
     @Test
     void aDeviceOutOfRangeIsReportedDownAndReconnectedWhenBack() throws Exception {
-        FakeDevice ball = bluez.addDevice(BALL, "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1.0);
-        BleLink link = link(BALL, "C0:FF:EE:00:00:01");
-        FrameRecorder sink = start(link);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.frameCount() >= 50);
+        Streaming streaming = streamingBall(50);
+        FakeDevice ball = streaming.ball();
+        BleLink link = streaming.link();
+        FrameRecorder sink = streaming.sink();
         ball.goOutOfRange();
         await().atMost(Duration.ofSeconds(5)).until(() -> sink.links().equals(List.of(true, false)));
         // Connecting to a device that does not answer fails only after the controller's timeout.
@@ -127,10 +139,9 @@ class BluezLinkIT {
 
     @Test
     void whenBluetoothdLeavesTheBusTheLinkIsDownAndComesBackWithIt() throws Exception {
-        bluez.addDevice(BALL, "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1.0);
-        BleLink link = link(BALL, "C0:FF:EE:00:00:01");
-        FrameRecorder sink = start(link);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.frameCount() >= 50);
+        Streaming streaming = streamingBall(50);
+        BleLink link = streaming.link();
+        FrameRecorder sink = streaming.sink();
         bluez.vanish();
         await().atMost(Duration.ofSeconds(5)).until(() -> sink.links().equals(List.of(true, false)));
         Thread.sleep(1_000);
@@ -143,10 +154,10 @@ class BluezLinkIT {
 
     @Test
     void aConnectedButSilentDeviceIsResetByTheWatchdog() throws Exception {
-        FakeDevice ball = bluez.addDevice(BALL, "C0:FF:EE:00:00:01", "RollSense Ball", 23, 1.0);
-        BleLink link = link(BALL, "C0:FF:EE:00:00:01");
-        FrameRecorder sink = start(link);
-        await().atMost(Duration.ofSeconds(10)).until(() -> sink.frameCount() >= 50);
+        Streaming streaming = streamingBall(50);
+        FakeDevice ball = streaming.ball();
+        BleLink link = streaming.link();
+        FrameRecorder sink = streaming.sink();
         ball.goSilent();
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.links().equals(List.of(true, false, true)));
         assertThat(link.health()).containsEntry("watchdog_resets", 1L);
