@@ -133,8 +133,10 @@ public final class Bridge implements BridgeContext, AutoCloseable {
                 }
             }
         }
-        publisher.start();
+        // Subscribe before "online" goes out: the broker takes the two in order from one connection,
+        // so a client that sees the bridge online can command it (a command sent earlier is lost).
         publisher.listenForCommands(this::command);
+        publisher.start();
         for (Device d : devices) {
             DevicePipeline pipeline = pipelines.get(d.id());
             pipeline.start();

@@ -11,6 +11,8 @@ import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.testing.ManualTransport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+import org.mockito.Mockito;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -189,5 +191,27 @@ class BridgeTest {
         assertThat(failsAlways.stops).hasValue(1);
         assertThat(log).as("a stop that throws does not keep the others from stopping")
                 .containsSubsequence("after stop, last event: session_ended", "before stop, last event: session_ended");
+    }
+
+    @Test
+    void commandsAreSubscribedBeforeTheBridgeSaysItIsOnline() {
+        Topics topics = new Topics("core");
+        MqttLink link = Mockito.spy(new MqttLink(MqttSettings.of("tcp://127.0.0.1:9", "core-" + System.nanoTime(), "core"),
+                MqttPublisher.will(topics)));
+        Mockito.doReturn(true).when(link).isConnected();
+        Mockito.doReturn(java.util.concurrent.CompletableFuture.completedFuture(null)).when(link)
+                .publish(Mockito.anyString(), Mockito.any(byte[].class), Mockito.anyInt(), Mockito.anyBoolean());
+        Mockito.doNothing().when(link).subscribe(Mockito.anyString(), Mockito.any());
+        ManualTransport device = new ManualTransport(BALL, "C0:FF:EE:00:00:01");
+        Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device(DEVICE, BALL, BALL.thresholds(), device)), Clock.systemUTC(),
+                Optional.empty(), List.of());
+        bridge.start();
+        try {
+            InOrder order = Mockito.inOrder(link);
+            order.verify(link).subscribe(Mockito.eq(topics.commandFilter()), Mockito.any());
+            order.verify(link).publish(Mockito.eq(topics.bridgeState()), Mockito.any(byte[].class), Mockito.anyInt(), Mockito.eq(true));
+        } finally {
+            bridge.stop(Duration.ZERO);
+        }
     }
 }

@@ -44,6 +44,18 @@ class CommandsOverMqttIT extends WithMosquitto {
         }
     }
 
+    /** Starts a bridge and waits until it is online: from then on it hears commands (a command sent earlier is lost). */
+    private Running start(MqttProbe probe) throws Exception {
+        long onlineBefore = onlineStates(probe);
+        Running running = start();
+        probe.await("bridge online", Duration.ofSeconds(10), m -> onlineStates(probe) > onlineBefore);
+        return running;
+    }
+
+    private static long onlineStates(MqttProbe probe) {
+        return probe.on(BASE + "/bridge/state").stream().filter(m -> m.payload().contains("\"online\"")).count();
+    }
+
     private Running start() throws Exception {
         DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
         Topics topics = new Topics(BASE);
@@ -77,7 +89,7 @@ class CommandsOverMqttIT extends WithMosquitto {
         MqttClient user = new MqttClient(broker.url(), "user-" + System.nanoTime(), new MemoryPersistence());
         user.connect();
         try (MqttProbe probe = new MqttProbe(broker.url(), BASE + "/#")) {
-            try (Running r = start()) {
+            try (Running r = start(probe)) {
                 r.device().press(100, 60, 1_000);
                 send(user, SET, "{\"pain\":9,\"transaction\":\"t1\"}");
                 JsonNode ok = response(probe, 0);
@@ -142,7 +154,7 @@ class CommandsOverMqttIT extends WithMosquitto {
 
             // After a restart the stored calibration is in force at once: 140 kPa is over its 135 kPa ceiling.
             int pressureAlerts = (int) eventTypes(probe).stream().filter("pressure_too_high"::equals).count();
-            try (Running r = start()) {
+            try (Running r = start(probe)) {
                 probe.await("bridge/info after restart", Duration.ofSeconds(5), m -> m.topic().equals(BASE + "/bridge/info")
                         && m.json().path("devices").get(0).path("calibration").path("ceiling_kpa").asDouble() == 135.0
                         && probe.on(BASE + "/bridge/info").indexOf(m) > 1);
