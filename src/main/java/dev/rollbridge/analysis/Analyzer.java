@@ -2,7 +2,11 @@ package dev.rollbridge.analysis;
 
 import dev.rollbridge.stream.SampleView;
 
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The guide's rules for one device: a pure, single-threaded function of the sample stream and
@@ -26,7 +30,9 @@ public final class Analyzer {
     private final SessionTracker sessions;
     private final CalibrationRule calibrating;
     private final DeviceHealthRule health;
-    private Calibration calibration;
+    private final boolean pressureSensed;
+    private final boolean motionSensed;
+    private volatile Calibration calibration;
     private int battery = -1;
     private boolean any;
 
@@ -44,13 +50,25 @@ public final class Analyzer {
      * @param calibration the person's stored calibration, if any: its ceiling replaces the profile's
      */
     public Analyzer(Thresholds thresholds, double contactRadiusCm, SensorRange range, Optional<Calibration> calibration, EventSink out) {
+        this(thresholds, contactRadiusCm, range, EnumSet.allOf(Capability.class), calibration, out);
+    }
+
+    /**
+     * @param capabilities what the tool measures: without motion there is no speed, warm-up or
+     *                     friction rule (a hold is a steady load); without pressure no pressure,
+     *                     tightening or calibration (a hold is stillness on a tool being worked)
+     */
+    public Analyzer(Thresholds thresholds, double contactRadiusCm, SensorRange range, Set<Capability> capabilities,
+                    Optional<Calibration> calibration, EventSink out) {
         this.thresholds = thresholds;
+        this.pressureSensed = capabilities.contains(Capability.PRESSURE);
+        this.motionSensed = capabilities.contains(Capability.MOTION);
         this.sessions = new SessionTracker(thresholds);
         this.out = e -> {
             sessions.observe(e);
             out.emit(e);
         };
-        this.motion = new Motion(thresholds, contactRadiusCm);
+        this.motion = new Motion(thresholds, contactRadiusCm, pressureSensed, motionSensed);
         this.hold = new HoldRule(thresholds);
         this.speed = new SpeedRule(thresholds);
         this.pressure = new PressureRule(thresholds);
@@ -78,17 +96,25 @@ public final class Analyzer {
             friction.newSession();
         }
         int session = sessions.number();
-        calibrating.onSample(motion, ceilingKpa(), session, out);
-        if (!calibrating.active()) {
-            // Pressing to 7/10 on purpose is what calibration asks for.
-            pressure.onSample(motion, session, out);
+        if (pressureSensed) {
+            calibrating.onSample(motion, ceilingKpa(), session, out);
+            if (!calibrating.active()) {
+                // Pressing to 7/10 on purpose is what calibration asks for.
+                pressure.onSample(motion, session, out);
+            }
         }
         boolean frictionBefore = friction.active();
-        friction.onSample(motion, session, out);
+        if (motionSensed) {
+            friction.onSample(motion, session, out);
+        }
         hold.onSample(motion, session, out);
-        tightening.onSample(motion, hold.inHold(), hold.ending(), hold.startMillis(), session, out);
-        warmup.onSample(motion, hold.startedNow(), frictionBefore || friction.active(), session, out);
-        speed.onSample(motion, session, out);
+        if (pressureSensed) {
+            tightening.onSample(motion, hold.inHold(), hold.ending(), hold.startMillis(), session, out);
+        }
+        if (motionSensed) {
+            warmup.onSample(motion, hold.startedNow(), frictionBefore || friction.active(), session, out);
+            speed.onSample(motion, session, out);
+        }
         sessions.afterRules(motion, speed.raised(), friction.totalMillis(), out);
         health.onSample(motion, sample.seq(), sample.gxDps(), sample.gyDps(), sample.gzDps(), sessions.number(), out);
     }
@@ -149,6 +175,10 @@ public final class Analyzer {
             sessions.end(now, "symptom", out);
             return Command.Result.ok("symptom " + symptom.symptom().wireName() + " recorded: stop and seek care");
         }
+        if (!pressureSensed && (command instanceof Command.StartCalibration || command instanceof Command.MarkCalibration
+                || command instanceof Command.CancelCalibration)) {
+            return Command.Result.refused("this tool has no pressure sensor: there is nothing to calibrate");
+        }
         if (command instanceof Command.StartCalibration) {
             return calibrating.start(now, session, out);
         }
@@ -159,6 +189,29 @@ public final class Analyzer {
             return calibrating.cancel(now, ceilingKpa(), session, out);
         }
         throw new IllegalArgumentException("unhandled command " + command);
+    }
+
+    /**
+     * The guide's rules that are off for this tool, each with why: a channel it does not measure,
+     * or a pressure ceiling that waits for a calibration. Safe from any thread (reads one volatile).
+     */
+    public Map<String, String> rulesOff() {
+        Map<String, String> off = new LinkedHashMap<>();
+        if (!motionSensed) {
+            String why = "the tool has no motion sensor";
+            off.put("speed", why);
+            off.put("warmup", why);
+            off.put("friction", why);
+        }
+        if (!pressureSensed) {
+            String why = "the tool has no pressure sensor";
+            off.put("pressure", why);
+            off.put("tightening", why);
+            off.put("calibration", why);
+        } else if (!thresholds.pressure().hasCeiling() && calibration == null) {
+            off.put("pressure", "this tool's pressure figure is not a contact pressure: calibrate (pain 3, 5 and 7) to get a ceiling");
+        }
+        return off;
     }
 
     private double ceilingKpa() {

@@ -88,9 +88,26 @@ final class Motion {
     long lastLoadedMillis = -1;
     private long belowSince = -1;
 
+    /** The tool measures a load; without one, contact is the tool being worked ({@link #loaded()}). */
+    private final boolean pressureSensed;
+    /** Without a load channel: how long after its last movement a tool still counts as being worked. */
+    private final long workedMillis;
+    private long lastMovedMillis = Long.MIN_VALUE / 2;
+
+    /** The tool measures rotation; without it, it never moves (a hold is then a steady load). */
+    private final boolean motionSensed;
+
     Motion(Thresholds thresholds, double radiusCm) {
+        this(thresholds, radiusCm, true, true);
+    }
+
+    Motion(Thresholds thresholds, double radiusCm, boolean pressureSensed, boolean motionSensed) {
         this.thresholds = thresholds;
         this.radiusCm = radiusCm;
+        this.pressureSensed = pressureSensed;
+        this.motionSensed = motionSensed;
+        // A hold runs to its maximum (and is told so) before a still roller counts as put away.
+        this.workedMillis = thresholds.hold().maxMs() + 1_000;
         this.gyroBias = new GyroBias(thresholds.hold().stillCmS(), radiusCm);
     }
 
@@ -106,14 +123,15 @@ final class Motion {
             axisAlpha = stepMillis / (AXIS_TIME_CONSTANT_MS + stepMillis);
         }
         tMillis = s.tMillis();
-        pressureKpa = s.pressureKpa();
+        // A tool without a load channel reads no load (its samples carry NaN).
+        pressureKpa = pressureSensed ? s.pressureKpa() : 0;
         updateContact();
         if (wasLoaded && contact && !releasePending) {
             contactStepMillis = gapMillis <= thresholds.contact().gapMs() ? gapMillis : 0;
         } else {
             contactStepMillis = stepMillis;
         }
-        instantSpeedCmS = speedOf(s);
+        instantSpeedCmS = motionSensed ? speedOf(s) : 0;
         speeds.add(tMillis, instantSpeedCmS, thresholds.speed().windowMs());
         speedCmS = Math.max(0, speeds.mean());
         updateDirection();
@@ -183,8 +201,20 @@ final class Motion {
         }
     }
 
+    /**
+     * The tool is loaded: its pressure at the contact level or above; for a tool without a load
+     * channel (a roller with a motion sensor only), it rolled at hold_move_cm_s or faster within
+     * the last hold's maximum length — a hold is stillness on a tool being worked.
+     */
+    private boolean loaded() {
+        return pressureSensed ? pressureKpa >= thresholds.contact().kpa() : tMillis - lastMovedMillis <= workedMillis;
+    }
+
     private void updateContact() {
-        if (pressureKpa >= thresholds.contact().kpa()) {
+        if (!pressureSensed && instantSpeedCmS >= thresholds.hold().moveCmS()) {
+            lastMovedMillis = tMillis;
+        }
+        if (loaded()) {
             contact = true;
             releasePending = false;
             belowSince = -1;
@@ -202,7 +232,7 @@ final class Motion {
         double wx = Math.toRadians(s.gxDps() - gyroBias.x());
         double wy = Math.toRadians(s.gyDps() - gyroBias.y());
         double wz = Math.toRadians(s.gzDps() - gyroBias.z());
-        gyroBias.add(s.tMillis(), pressureKpa >= thresholds.contact().kpa(), s.gxDps(), s.gyDps(), s.gzDps(), s.axG(), s.ayG(), s.azG());
+        gyroBias.add(s.tMillis(), loaded(), s.gxDps(), s.gyDps(), s.gzDps(), s.axG(), s.ayG(), s.azG());
         updateNormal(s.axG(), s.ayG(), s.azG());
         if (haveNormal) {
             double spin = wx * nx + wy * ny + wz * nz;

@@ -49,10 +49,18 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
         }
     }
 
-    /** Pressure: "no higher than a seven out of ten". */
+    /**
+     * Pressure: "no higher than a seven out of ten". An infinite ceiling is none: a tool whose
+     * pressure figure is not a contact pressure (a ball's air pressure, a load in kg) warns on
+     * pressure only once a calibration gave it a ceiling.
+     */
     public record Pressure(double ceilingKpa, double clearKpa, long dwellMs) {
         public Pressure {
             notAbove("pressure_clear_kpa", clearKpa, "pressure_ceiling_kpa", ceilingKpa);
+        }
+
+        public boolean hasCeiling() {
+            return Double.isFinite(ceilingKpa);
         }
     }
 
@@ -107,9 +115,20 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
                 new Warmup(1.0, 60_000),
                 new Sessions(300_000, 300_000, 600_000),
                 new Friction(0.3, 150, 1_000, 0.5, 8.0, 5.0, 60_000),
-                new Tightening(3_000, 300, 4.0, pressureCeilingKpa * 0.02, 150),
+                // Without a ceiling (a calibration gives it) the tightening floor comes from the contact level.
+                new Tightening(3_000, 300, 4.0, Double.isFinite(pressureCeilingKpa) ? pressureCeilingKpa * 0.02 : contactKpa * 0.4, 150),
                 7,
                 new Calibrating(120_000));
+    }
+
+    /**
+     * The numbers as {@code bridge/info} shows them: {@link #flat()} with no ceiling (infinite,
+     * awaiting a calibration) as null, since JSON has no infinity.
+     */
+    public Map<String, Object> published() {
+        Map<String, Object> out = flat();
+        out.replaceAll((name, value) -> value instanceof Double d && !Double.isFinite(d) ? null : value);
+        return out;
     }
 
     /** The same thresholds with a calibrated pressure ceiling (and its clear level, 90 % of it). */
@@ -208,6 +227,10 @@ public record Thresholds(Contact contact, Hold hold, Speed speed, Pressure press
                 v.put(name, d);
             }
         });
+        if (changes.containsKey("pressure_ceiling_kpa") && !changes.containsKey("pressure_clear_kpa") && !base.pressure().hasCeiling()) {
+            // A ceiling given to a tool that had none: its clear level follows, as for a calibrated one.
+            v.put("pressure_clear_kpa", d(v, "pressure_ceiling_kpa") * 0.9);
+        }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown threshold " + unknown.get(0) + " (known: " + String.join(", ", names()) + ")");
         }

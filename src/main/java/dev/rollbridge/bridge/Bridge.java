@@ -1,6 +1,7 @@
 package dev.rollbridge.bridge;
 
 import dev.rollbridge.analysis.Calibration;
+import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
@@ -142,6 +143,10 @@ public final class Bridge implements BridgeContext, AutoCloseable {
             pipeline.start();
             d.transport().start(pipeline);
             log.info("device {} ({}, {} via {})", d.id(), d.profile().name(), d.transport().deviceAddress(), d.transport().kind());
+            Map<String, String> off = pipeline.rulesOff();
+            if (!off.isEmpty()) {
+                log.info("device {}: off for this tool: {}", d.id(), off);
+            }
         }
     }
 
@@ -281,7 +286,9 @@ public final class Bridge implements BridgeContext, AutoCloseable {
             dm.put("address", d.transport().deviceAddress());
             dm.put("profile", d.profile().name());
             dm.put("transport", d.transport().kind());
-            dm.put("thresholds", d.thresholds().flat());
+            dm.put("thresholds", d.thresholds().published());
+            dm.put("capabilities", d.profile().capabilities().stream().map(Capability::wireName).sorted().toList());
+            dm.put("rules_off", pipelines.get(d.id()).rulesOff());
             Optional<Calibration> c = pipelines.get(d.id()).calibration();
             dm.put("calibration", c.map(cal -> Map.of("pain3_kpa", cal.pain3Kpa(), "pain5_kpa", cal.pain5Kpa(),
                     "pain7_kpa", cal.pain7Kpa(), "band_low_kpa", cal.bandLowKpa(), "band_high_kpa", cal.bandHighKpa(),

@@ -11,6 +11,7 @@ import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.profile.SampleDecoder;
 import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.FrameSink;
 import dev.rollbridge.stream.SampleView;
@@ -71,7 +72,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private final DeviceProfile profile;
     private final Listener listener;
     private final BlockingQueue<Object> queue;
-    private final FrameDecoder decoder;
+    private final SampleDecoder decoder;
     private final Analyzer analyzer;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -95,9 +96,10 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         this.profile = profile;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), profile.sensorRange(), calibration, e -> listener.onEvent(deviceId, e));
+        this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), profile.sensorRange(), profile.capabilities(), calibration,
+                e -> listener.onEvent(deviceId, e));
         this.calibration = calibration;
-        this.decoder = new FrameDecoder(profile, new FrameDecoder.Listener() {
+        this.decoder = SampleDecoder.of(profile, new FrameDecoder.Listener() {
             @Override
             public void onSample(SampleView sample) {
                 analyzer.onSample(sample);
@@ -207,6 +209,11 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     /** The calibration in force (stored, or made in this run). */
     public Optional<Calibration> calibration() {
         return calibration;
+    }
+
+    /** The guide's rules that are off for this device, each with why (see {@link Analyzer#rulesOff()}). */
+    public Map<String, String> rulesOff() {
+        return analyzer.rulesOff();
     }
 
     /** Waits until a finite source's frames have all been analysed. */

@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "rollsense-ball",
-            description = "Profile of the simulated device: rollsense-ball or rollsense-roller (default ${DEFAULT-VALUE}; replaces the devices of a config file).")
+            description = "Profile of the simulated device: rollsense-ball, rollsense-roller, thingy52-ball, thingy52-roller, oriori-ball, nano33-ble-sense or ess-pressure (default ${DEFAULT-VALUE}; replaces the devices of a config file).")
     String profileName;
 
     @Option(names = "--mtu", paramLabel = "N", defaultValue = "23",

@@ -1,5 +1,9 @@
 package dev.rollbridge.daemon;
 
+import dev.rollbridge.analysis.Capability;
+import dev.rollbridge.analysis.Thresholds;
+import dev.rollbridge.simulator.SimulatedSensor;
+import dev.rollbridge.stream.Transport;
 import dev.rollbridge.ble.BleCentral;
 import dev.rollbridge.ble.BleException;
 import dev.rollbridge.ble.BleLink;
@@ -60,12 +64,18 @@ public final class Devices {
         for (int i = 0; i < configured.size(); i++) {
             RollbridgeConfig.DeviceConfig dc = configured.get(i);
             String address = dc.address().orElse(String.format("C0:FF:EE:00:00:%02X", i + 1));
-            SimulatedRollsense simulator = new SimulatedRollsense(dc.profile(),
-                    HamstringSessionScript.standard(dc.thresholds().pressure().ceilingKpa()),
-                    new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i));
+            SimulatedRollsense.Options options = new SimulatedRollsense.Options(address, sim.speed(), sim.mtu(), sim.repeat(), sim.seed() + i);
+            Transport simulator = simulator(dc.profile(), dc.thresholds(), options);
             devices.add(new Bridge.Device(dc.id().orElse(dc.profile().deviceIdFor(address)), dc.profile(), dc.thresholds(), simulator));
         }
         return devices;
+    }
+
+    /** A simulated device that speaks the profile, playing the session that fits what the tool measures. */
+    public static Transport simulator(DeviceProfile profile, Thresholds thresholds, SimulatedRollsense.Options options) {
+        HamstringSessionScript script = HamstringSessionScript.forTool(profile.has(Capability.MOTION),
+                thresholds.pressure().ceilingKpa(), thresholds.contact().kpa());
+        return profile.isFramed() ? new SimulatedRollsense(profile, script, options) : new SimulatedSensor(profile, script, options);
     }
 
     /** The Bluetooth stack the configuration names. */

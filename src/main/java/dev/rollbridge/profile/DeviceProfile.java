@@ -1,5 +1,6 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.analysis.SensorRange;
 import dev.rollbridge.analysis.Thresholds;
 
@@ -7,12 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * Everything the bridge knows about one kind of device, loaded from {@code device-profiles/*.yaml}.
  * Adding a device means adding a profile, never touching the engine.
+ *
+ * @param wire         how the bytes carry samples: RollSense frames, or channels on several characteristics
+ * @param capabilities what the device measures; rules that need a missing one are off
  */
 public record DeviceProfile(
         String name,
@@ -21,35 +26,95 @@ public record DeviceProfile(
         Pattern namePattern,
         List<UUID> serviceUuids,
         double contactRadiusCm,
-        double sampleRateHz,
-        Characteristic data,
-        Characteristic control,
+        Wire wire,
         Optional<Characteristic> battery,
         FieldSpec batteryLevel,
-        SampleLayout sample,
-        List<FrameLayout> frames,
-        Map<String, byte[]> controlCommands,
+        Set<Capability> capabilities,
         Thresholds thresholds,
         String source) {
 
-    /** The magnitudes the sample's pressure and gyro fields can carry at most. */
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
+    /** Whether the profile's thresholds carry an absolute pressure ceiling; without one, a calibration gives it. */
+    public boolean needsCalibration() {
+        return has(Capability.PRESSURE) && !thresholds.pressure().hasCeiling();
+    }
+
+    public boolean isFramed() {
+        return wire instanceof FramedWire;
+    }
+
+    /** The RollSense-style wire; a channel profile has none. */
+    public FramedWire framed() {
+        if (wire instanceof FramedWire f) {
+            return f;
+        }
+        throw new IllegalStateException("profile " + name + " sends channels on several characteristics, not frames");
+    }
+
+    public Optional<ChannelLayout> channels() {
+        return wire instanceof ChannelLayout c ? Optional.of(c) : Optional.empty();
+    }
+
+    public Characteristic data() {
+        return framed().data();
+    }
+
+    public Characteristic control() {
+        return framed().control();
+    }
+
+    public SampleLayout sample() {
+        return framed().sample();
+    }
+
+    public List<FrameLayout> frames() {
+        return framed().frames();
+    }
+
+    public Map<String, byte[]> controlCommands() {
+        return framed().controlCommands();
+    }
+
+    /** Samples per second: the frames' rate, or the fastest notification's. */
+    public double sampleRateHz() {
+        return wire instanceof FramedWire f ? f.sampleRateHz() : ((ChannelLayout) wire).maxRateHz();
+    }
+
+    /** The magnitudes the pressure and gyro fields can carry at most. */
     public SensorRange sensorRange() {
-        double gyro = Math.min(sample.gyroX().maxMagnitude(), Math.min(sample.gyroY().maxMagnitude(), sample.gyroZ().maxMagnitude()));
-        return new SensorRange(sample.pressure().maxMagnitude(), gyro);
+        if (wire instanceof FramedWire f) {
+            SampleLayout s = f.sample();
+            double gyro = Math.min(s.gyroX().maxMagnitude(), Math.min(s.gyroY().maxMagnitude(), s.gyroZ().maxMagnitude()));
+            return new SensorRange(s.pressure().maxMagnitude(), gyro);
+        }
+        ChannelLayout c = (ChannelLayout) wire;
+        double pressure = c.field("pressure").map(ChannelField::maxMagnitude).orElse(Double.POSITIVE_INFINITY);
+        if (c.pressureBaseline().isPresent()) {
+            // A rise over a baseline never reaches the field's own limit.
+            pressure = Double.POSITIVE_INFINITY;
+        }
+        double gyro = Double.POSITIVE_INFINITY;
+        for (String axis : List.of("gyro_x", "gyro_y", "gyro_z")) {
+            gyro = Math.min(gyro, c.field(axis).map(ChannelField::maxMagnitude).orElse(Double.POSITIVE_INFINITY));
+        }
+        return new SensorRange(pressure, gyro);
     }
 
     /** Sample period in µs. */
     public long periodMicros() {
-        return Math.round(1_000_000.0 / sampleRateHz);
+        return Math.round(1_000_000.0 / sampleRateHz());
     }
 
     public Optional<FrameLayout> frame(int id) {
-        return frames.stream().filter(f -> f.id() == id).findFirst();
+        return frames().stream().filter(f -> f.id() == id).findFirst();
     }
 
     /** The frame type with the most samples per frame that fits the negotiated ATT MTU. */
     public FrameLayout frameForMtu(int mtu) {
-        return frames.stream()
+        return frames().stream()
                 .filter(f -> f.minMtu() <= mtu)
                 .max((a, b) -> Integer.compare(a.maxSamples(), b.maxSamples()))
                 .orElseThrow(() -> new IllegalArgumentException(

@@ -15,16 +15,19 @@ public record FieldSpec(String name, FieldType type, int offset, double scale, S
     }
 
     public double value(byte[] bytes, int base, ByteOrder order) {
-        return raw(bytes, base, order) * scale;
+        return type.readNumber(bytes, base + offset, order) * scale;
     }
 
     /** Encodes a physical value (the inverse of {@link #value}), rounding to the field's resolution. */
     public void put(ByteBuffer buf, int base, double value) {
-        type.write(buf, base + offset, Math.round(value / scale));
+        type.writeNumber(buf, base + offset, value / scale);
     }
 
     /** The largest magnitude the field can carry, in its unit. */
     public double maxMagnitude() {
+        if (type == FieldType.F32) {
+            return Math.abs(scale) * Float.MAX_VALUE;
+        }
         int bits = type.size() * 8;
         return Math.abs(scale) * (type.signed() ? Math.pow(2, bits - 1) - 1 : Math.pow(2, bits) - 1);
     }

@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
 
-/** The integer encodings a profile field may use. */
+/** The encodings a profile field may use: integers, and IEEE 754 single precision ({@code f32}). */
 public enum FieldType {
-    U8(1, false), S8(1, true), U16(2, false), S16(2, true), U32(4, false), S32(4, true);
+    U8(1, false), S8(1, true), U16(2, false), S16(2, true), U32(4, false), S32(4, true), F32(4, true);
 
     private final int size;
     private final boolean signed;
@@ -36,7 +36,22 @@ public enum FieldType {
             case S16 -> short16(bytes, offset, order);
             case U32 -> int32(bytes, offset, order) & 0xFFFF_FFFFL;
             case S32 -> int32(bytes, offset, order);
+            case F32 -> throw new IllegalStateException("f32 is not an integer: use readNumber");
         };
+    }
+
+    /** The raw number at {@code offset}: the integer, or the float's value. */
+    public double readNumber(byte[] bytes, int offset, ByteOrder order) {
+        return this == F32 ? Float.intBitsToFloat(int32(bytes, offset, order)) : read(bytes, offset, order);
+    }
+
+    /** Writes a raw number: a float as its IEEE bits, an integer rounded and clamped to the type's range. */
+    public void writeNumber(ByteBuffer buf, int offset, double raw) {
+        if (this == F32) {
+            buf.putFloat(offset, (float) raw);
+        } else {
+            write(buf, offset, Math.round(raw));
+        }
     }
 
     private static short short16(byte[] b, int o, ByteOrder order) {
@@ -58,14 +73,21 @@ public enum FieldType {
             case U8, S8 -> buf.put(offset, (byte) clamped);
             case U16, S16 -> buf.putShort(offset, (short) clamped);
             case U32, S32 -> buf.putInt(offset, (int) clamped);
+            case F32 -> buf.putFloat(offset, (float) raw);
         }
     }
 
     public long min() {
+        if (this == F32) {
+            return Long.MIN_VALUE;
+        }
         return signed ? -(1L << (size * 8 - 1)) : 0;
     }
 
     public long max() {
+        if (this == F32) {
+            return Long.MAX_VALUE;
+        }
         return signed ? (1L << (size * 8 - 1)) - 1 : (1L << (size * 8)) - 1;
     }
 
@@ -75,7 +97,7 @@ public enum FieldType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown type '" + text + "' (expected one of u8, s8, u16, s16, u32, s32)");
+        throw new IllegalArgumentException("unknown type '" + text + "' (expected one of u8, s8, u16, s16, u32, s32, f32)");
     }
 
     @Override

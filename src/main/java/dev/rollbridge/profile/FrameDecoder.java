@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  * a frame from the past (duplicate or reordered) is dropped and counted. Malformed frames are
  * counted and reported to the listener, never thrown.
  */
-public final class FrameDecoder {
+public final class FrameDecoder implements SampleDecoder {
 
     /** Receives what the decoder makes of each frame. */
     public interface Listener {
@@ -103,6 +103,7 @@ public final class FrameDecoder {
         }
     }
 
+    @Override
     public Stats stats() {
         return new Stats(frames, samples, lostSamples, lostFrames, malformed, outOfOrder, ignored);
     }
@@ -112,10 +113,12 @@ public final class FrameDecoder {
      * device's counter and clock, placed at its receive time (never before the last sample), with
      * no samples counted as lost for the time the link was down.
      */
+    @Override
     public void resync() {
         resyncPending = true;
     }
 
+    @Override
     public void decode(Frame frame) {
         if (frame.characteristic().equals(profile.data().uuid())) {
             decodeData(frame);

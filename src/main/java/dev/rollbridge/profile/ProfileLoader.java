@@ -1,5 +1,6 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.analysis.Capability;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.Thresholds;
@@ -13,16 +14,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
@@ -35,7 +40,8 @@ import java.util.stream.Stream;
 public final class ProfileLoader {
 
     /** Profiles that ship inside the jar (copied from {@code device-profiles/}). */
-    public static final List<String> BUILT_IN = List.of("rollsense-ball", "rollsense-roller");
+    public static final List<String> BUILT_IN = List.of("rollsense-ball", "rollsense-roller",
+            "thingy52-ball", "thingy52-roller", "oriori-ball", "nano33-ble-sense", "ess-pressure");
 
     private static final Set<String> SAMPLE_FIELDS =
             Set.of("gyro_x", "gyro_y", "gyro_z", "accel_x", "accel_y", "accel_z", "pressure");
@@ -112,8 +118,14 @@ public final class ProfileLoader {
         }
 
         DeviceProfile profile(Node root) {
-            root.allowOnly("name", "description", "device_id_prefix", "match", "geometry", "sample_rate_hz",
-                    "characteristics", "battery_level", "sample", "frames", "control", "thresholds");
+            boolean channelWire = root.has("notifications");
+            if (channelWire) {
+                root.allowOnly("name", "description", "device_id_prefix", "match", "geometry", "capabilities",
+                        "characteristics", "battery_level", "notifications", "writes", "baseline", "thresholds");
+            } else {
+                root.allowOnly("name", "description", "device_id_prefix", "match", "geometry", "sample_rate_hz",
+                        "characteristics", "battery_level", "sample", "frames", "control", "thresholds");
+            }
             String name = root.text("name");
             if (!name.matches("[a-z0-9][a-z0-9-]*")) {
                 throw root.child("name").error("'" + name + "' must be lower-case letters, digits and dashes");
@@ -125,30 +137,66 @@ public final class ProfileLoader {
 
             Node match = root.child("match");
             match.allowOnly("name_pattern", "service_uuids");
-            Pattern pattern;
-            try {
-                pattern = Pattern.compile(match.text("name_pattern"));
-            } catch (PatternSyntaxException e) {
-                throw match.child("name_pattern").error("not a valid regular expression: " + e.getDescription());
-            }
+            Pattern pattern = regex(match.child("name_pattern"));
             List<UUID> services = new ArrayList<>();
             for (Node n : match.child("service_uuids").elements()) {
                 services.add(n.uuid());
             }
 
             Node geometry = root.child("geometry");
-            geometry.allowOnly("contact_radius_cm");
+            geometry.allowOnly("contact_radius_cm", "contact_area_cm2");
             double radius = geometry.number("contact_radius_cm", 0.1, 100);
-            double rate = root.number("sample_rate_hz", 1, 2000);
+            OptionalDouble area = geometry.has("contact_area_cm2")
+                    ? OptionalDouble.of(geometry.number("contact_area_cm2", 0.1, 10_000)) : OptionalDouble.empty();
 
             Node chars = root.child("characteristics");
-            chars.allowOnly("data", "control", "battery");
+            Map<String, Characteristic> named = new LinkedHashMap<>();
+            if (!channelWire) {
+                chars.allowOnly("data", "control", "battery");
+            }
+            for (String key : chars.keys()) {
+                if (!key.matches("[a-z0-9_]+")) {
+                    throw chars.child(key).error("a characteristic's name must be lower-case letters, digits and _");
+                }
+                named.put(key, characteristic(chars.child(key)));
+            }
+            Optional<Characteristic> battery = Optional.ofNullable(named.get("battery"));
+            FieldSpec batteryLevel = battery.isPresent() || root.has("battery_level")
+                    ? field("battery_level", root.child("battery_level"))
+                    : new FieldSpec("battery_level", FieldType.U8, 0, 1, "%");
+
+            Wire wire;
+            Set<Capability> capabilities;
+            if (channelWire) {
+                ChannelLayout layout = channelLayout(root, named, area);
+                wire = layout;
+                capabilities = capabilities(root.child("capabilities"), layout);
+            } else {
+                wire = framedWire(root, chars);
+                capabilities = EnumSet.allOf(Capability.class);
+            }
+
+            Thresholds thresholds = thresholds(root.child("thresholds"), channelWire, capabilities.contains(Capability.PRESSURE));
+            return new DeviceProfile(name, root.optionalText("description").orElse(name), prefix, pattern,
+                    List.copyOf(services), radius, wire, battery, batteryLevel, Collections.unmodifiableSet(capabilities),
+                    thresholds, file);
+        }
+
+        private Pattern regex(Node n) {
+            try {
+                if (!n.json.isTextual()) {
+                    throw n.error("expected a regular expression in quotes");
+                }
+                return Pattern.compile(n.json.asText());
+            } catch (PatternSyntaxException e) {
+                throw n.error("not a valid regular expression: " + e.getDescription());
+            }
+        }
+
+        private FramedWire framedWire(Node root, Node chars) {
+            double rate = root.number("sample_rate_hz", 1, 2000);
             Characteristic data = characteristic(chars.child("data"));
             Characteristic control = characteristic(chars.child("control"));
-            Optional<Characteristic> battery = chars.has("battery")
-                    ? Optional.of(characteristic(chars.child("battery"))) : Optional.empty();
-            FieldSpec batteryLevel = field("battery_level", root.child("battery_level"));
-
             SampleLayout sample = sample(root.child("sample"));
             List<FrameLayout> frames = new ArrayList<>();
             for (Node f : root.child("frames").elements()) {
@@ -163,7 +211,6 @@ public final class ProfileLoader {
             if (frames.isEmpty()) {
                 throw root.child("frames").error("at least one frame type is required");
             }
-
             Map<String, byte[]> commands = new LinkedHashMap<>();
             if (root.has("control")) {
                 Node controlNode = root.child("control");
@@ -171,11 +218,261 @@ public final class ProfileLoader {
                     commands.put(key, controlNode.child(key).hex());
                 }
             }
+            return new FramedWire(rate, data, control, sample, List.copyOf(frames), Map.copyOf(commands));
+        }
 
-            Thresholds thresholds = thresholds(root.child("thresholds"));
-            return new DeviceProfile(name, root.optionalText("description").orElse(name), prefix, pattern,
-                    List.copyOf(services), radius, rate, data, control, battery, batteryLevel, sample,
-                    List.copyOf(frames), Map.copyOf(commands), thresholds, file);
+        private ChannelLayout channelLayout(Node root, Map<String, Characteristic> named, OptionalDouble area) {
+            Node notifications = root.child("notifications");
+            List<Notification> list = new ArrayList<>();
+            Map<String, String> carriedBy = new LinkedHashMap<>();
+            for (String key : notifications.keys()) {
+                Node n = notifications.child(key);
+                Characteristic c = named.get(key);
+                if (c == null) {
+                    throw n.error("no characteristic '" + key + "' under characteristics (known: " + String.join(", ", named.keySet()) + ")");
+                }
+                if (!c.access().equals("notify") && !c.access().equals("indicate")) {
+                    throw n.error("characteristic '" + key + "' has access " + c.access() + "; a notification needs notify or indicate");
+                }
+                Notification notification = notification(key, c, n, area);
+                for (ChannelField f : notification.fields()) {
+                    String before = carriedBy.putIfAbsent(f.channel(), key);
+                    if (before != null) {
+                        throw n.child("channels").child(f.channel()).error("channel '" + f.channel()
+                                + "' is carried by notification '" + before + "' already");
+                    }
+                }
+                list.add(notification);
+            }
+            if (list.isEmpty()) {
+                throw notifications.error("at least one notification is required");
+            }
+            for (String axes : List.of("gyro", "accel")) {
+                long n = Stream.of("_x", "_y", "_z").filter(a -> carriedBy.containsKey(axes + a)).count();
+                if (n != 0 && n != 3) {
+                    throw notifications.error("give all three of " + axes + "_x, " + axes + "_y, " + axes + "_z or none");
+                }
+            }
+            if (carriedBy.containsKey("accel_x") && !carriedBy.containsKey("gyro_x")) {
+                throw notifications.error("accel_* without gyro_*: rolling is measured by the gyro; the accelerometer only says where down is");
+            }
+            if (!carriedBy.containsKey("pressure") && !carriedBy.containsKey("gyro_x")) {
+                throw notifications.error("no pressure and no gyro_* channel: the bridge would have nothing to check");
+            }
+            List<GattWrite> connect = new ArrayList<>();
+            List<GattWrite> stop = new ArrayList<>();
+            if (root.has("writes")) {
+                Node writes = root.child("writes");
+                writes.allowOnly("connect", "stop");
+                if (writes.has("connect")) {
+                    connect.addAll(writes(writes.child("connect"), named));
+                }
+                if (writes.has("stop")) {
+                    stop.addAll(writes(writes.child("stop"), named));
+                }
+            }
+            Optional<Baseline> baseline = Optional.empty();
+            if (root.has("baseline")) {
+                Node b = root.child("baseline");
+                b.allowOnly("pressure");
+                Node p = b.child("pressure");
+                p.allowOnly("rest_ms", "band_kpa");
+                if (!carriedBy.containsKey("pressure")) {
+                    throw p.error("a pressure baseline needs a pressure channel");
+                }
+                baseline = Optional.of(new Baseline(p.integer("rest_ms", 100, 600_000), p.number("band_kpa", 0, 1_000)));
+            }
+            return new ChannelLayout(List.copyOf(list), List.copyOf(connect), List.copyOf(stop), baseline);
+        }
+
+        private Notification notification(String name, Characteristic c, Node n, OptionalDouble area) {
+            double rate = n.number("rate_hz", 0.1, 1000);
+            Node channels = n.child("channels");
+            List<ChannelField> fields = new ArrayList<>();
+            if (n.has("text")) {
+                n.allowOnly("rate_hz", "text", "format", "channels");
+                Pattern text = regex(n.child("text"));
+                Set<String> groups = new TreeSet<>();
+                Matcher g = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>").matcher(text.pattern());
+                while (g.find()) {
+                    groups.add(g.group(1));
+                }
+                for (String channel : channels.keys()) {
+                    Node f = channels.child(channel);
+                    f.allowOnly("group", "scale", "add", "unit");
+                    checkChannel(channels, channel);
+                    String group = f.text("group");
+                    if (!groups.contains(group)) {
+                        throw f.child("group").error("the text pattern has no group '" + group + "' (it has: " + String.join(", ", groups) + ")");
+                    }
+                    double scale = f.has("scale") ? nonZero(f, "scale") : 1.0;
+                    double add = f.has("add") ? f.number("add", -1e9, 1e9) : 0;
+                    String unit = f.text("unit");
+                    fields.add(new ChannelField(channel, unit, null, 0, ByteOrder.LITTLE_ENDIAN, scale, null, null, add, group,
+                            unitFactor(f.child("unit"), channel, unit, area)));
+                }
+                Optional<String> format = n.optionalText("format");
+                if (format.isPresent()) {
+                    checkFormat(n.child("format"), format.get(), text, fields);
+                }
+                return new Notification(name, c, rate, 0, Optional.of(text), format, List.copyOf(fields));
+            }
+            n.allowOnly("rate_hz", "byte_order", "size", "channels");
+            int size = (int) n.integer("size", 1, 512);
+            ByteOrder order = byteOrder(n.child("byte_order"));
+            for (String channel : channels.keys()) {
+                Node f = channels.child(channel);
+                f.allowOnly("type", "offset", "scale", "q", "add", "fraction", "unknown", "unit", "byte_order");
+                checkChannel(channels, channel);
+                FieldType type;
+                try {
+                    type = FieldType.parse(f.text("type"));
+                } catch (IllegalArgumentException e) {
+                    throw f.child("type").error(e.getMessage());
+                }
+                int offset = (int) f.integer("offset", 0, 511);
+                if (f.has("scale") && f.has("q")) {
+                    throw f.error("give scale or q (a Q-format's fraction bits), not both");
+                }
+                double scale = f.has("q") ? Math.scalb(1.0, -(int) f.integer("q", 0, 31)) : f.has("scale") ? nonZero(f, "scale") : 1.0;
+                double add = f.has("add") ? f.number("add", -1e9, 1e9) : 0;
+                ByteOrder fieldOrder = f.has("byte_order") ? byteOrder(f.child("byte_order")) : order;
+                FieldSpec fraction = null;
+                if (f.has("fraction")) {
+                    fraction = field(channel + ".fraction", f.child("fraction"));
+                    if (type == FieldType.F32 || fraction.type() == FieldType.F32) {
+                        throw f.child("fraction").error("a fraction goes with an integer field");
+                    }
+                    if (fraction.end() > size) {
+                        throw f.child("fraction").child("offset").error("field ends at byte " + fraction.end() + ", beyond the size " + size);
+                    }
+                }
+                Long unknown = f.has("unknown") ? f.integer("unknown", Long.MIN_VALUE, Long.MAX_VALUE) : null;
+                if (offset + type.size() > size) {
+                    throw f.child("offset").error("field ends at byte " + (offset + type.size()) + ", beyond the size " + size);
+                }
+                String unit = f.text("unit");
+                ChannelField field = new ChannelField(channel, unit, type, offset, fieldOrder, scale, fraction, unknown, add, null,
+                        unitFactor(f.child("unit"), channel, unit, area));
+                for (ChannelField other : fields) {
+                    if (overlaps(field, other)) {
+                        throw f.child("offset").error("overlaps channel '" + other.channel() + "'");
+                    }
+                }
+                fields.add(field);
+            }
+            if (fields.isEmpty()) {
+                throw channels.error("at least one channel is required");
+            }
+            return new Notification(name, c, rate, size, Optional.empty(), Optional.empty(), List.copyOf(fields));
+        }
+
+        /** A text format writes each channel's group, or a flag of another group rising, and writes what the pattern reads. */
+        private static void checkFormat(Node n, String format, Pattern text, List<ChannelField> fields) {
+            try {
+                String example = TextFormat.write(format, fields, channel -> 1.0, group -> false);
+                if (!text.matcher(example).matches()) {
+                    throw n.error("writes '" + example + "', which the text pattern does not read");
+                }
+            } catch (IllegalArgumentException e) {
+                throw n.error(e.getMessage());
+            }
+        }
+
+        private static boolean overlaps(ChannelField a, ChannelField b) {
+            List<int[]> spans = new ArrayList<>();
+            for (ChannelField f : List.of(a, b)) {
+                int[] span = {f.offset(), f.offset() + f.type().size()};
+                spans.add(span);
+            }
+            boolean main = spans.get(0)[0] < spans.get(1)[1] && spans.get(1)[0] < spans.get(0)[1];
+            boolean fractions = (a.fraction() != null && b.fraction() != null && a.fraction().overlaps(b.fraction()));
+            return main || fractions;
+        }
+
+        private static void checkChannel(Node channels, String channel) {
+            if (!ChannelField.CHANNELS.contains(channel)) {
+                throw channels.child(channel).error("unknown channel (expected one of " + String.join(", ", ChannelField.CHANNELS) + ")");
+            }
+        }
+
+        private static double nonZero(Node f, String key) {
+            double v = f.number(key, -1e9, 1e9);
+            if (v == 0) {
+                throw f.child(key).error("must not be 0");
+            }
+            return v;
+        }
+
+        private static double unitFactor(Node n, String channel, String unit, OptionalDouble area) {
+            String kind = ChannelField.kind(channel);
+            Double factor = ChannelField.UNITS.get(kind).get(unit);
+            if (factor != null) {
+                return factor;
+            }
+            if (kind.equals("pressure") && ChannelField.FORCE_UNITS.containsKey(unit)) {
+                if (area.isEmpty()) {
+                    throw n.error("a load in " + unit + " becomes a pressure over geometry.contact_area_cm2, which is missing");
+                }
+                return ChannelField.FORCE_UNITS.get(unit) / area.getAsDouble();
+            }
+            Set<String> known = new TreeSet<>(ChannelField.UNITS.get(kind).keySet());
+            if (kind.equals("pressure")) {
+                known.addAll(ChannelField.FORCE_UNITS.keySet());
+            }
+            throw n.error("'" + unit + "' is not a unit for " + channel + " (expected one of " + String.join(", ", known) + ")");
+        }
+
+        private ByteOrder byteOrder(Node n) {
+            String order = n.json.asText();
+            return switch (order) {
+                case "little" -> ByteOrder.LITTLE_ENDIAN;
+                case "big" -> ByteOrder.BIG_ENDIAN;
+                default -> throw n.error("'" + order + "' is not one of little, big");
+            };
+        }
+
+        private List<GattWrite> writes(Node list, Map<String, Characteristic> named) {
+            List<GattWrite> out = new ArrayList<>();
+            for (Node w : list.elements()) {
+                w.allowOnly("characteristic", "hex");
+                String key = w.text("characteristic");
+                Characteristic c = named.get(key);
+                if (c == null) {
+                    throw w.child("characteristic").error("no characteristic '" + key + "' under characteristics");
+                }
+                if (!c.access().equals("write")) {
+                    throw w.child("characteristic").error("characteristic '" + key + "' has access " + c.access() + ", not write");
+                }
+                out.add(new GattWrite(key, c, w.child("hex").hex()));
+            }
+            return out;
+        }
+
+        private Set<Capability> capabilities(Node n, ChannelLayout layout) {
+            Set<Capability> declared = EnumSet.noneOf(Capability.class);
+            for (Node e : n.elements()) {
+                String text = e.json.asText();
+                Capability c = Stream.of(Capability.values()).filter(v -> v.wireName().equals(text)).findFirst()
+                        .orElseThrow(() -> e.error("'" + text + "' is not one of pressure, motion"));
+                declared.add(c);
+            }
+            Set<Capability> carried = EnumSet.noneOf(Capability.class);
+            if (layout.carries("pressure")) {
+                carried.add(Capability.PRESSURE);
+            }
+            if (layout.carries("gyro_x")) {
+                carried.add(Capability.MOTION);
+            }
+            if (!declared.equals(carried)) {
+                throw n.error("says " + names(declared) + " but the notifications carry " + names(carried)
+                        + " (pressure needs a pressure channel, motion the gyro_* channels)");
+            }
+            return declared;
+        }
+
+        private static String names(Set<Capability> set) {
+            return set.stream().map(Capability::wireName).toList().toString();
         }
 
         private Characteristic characteristic(Node n) {
@@ -190,12 +487,8 @@ public final class ProfileLoader {
         private SampleLayout sample(Node n) {
             n.allowOnly("size", "byte_order", "fields");
             int size = (int) n.integer("size", 1, 244);
-            String order = n.text("byte_order");
-            ByteOrder byteOrder = switch (order) {
-                case "little" -> ByteOrder.LITTLE_ENDIAN;
-                case "big" -> ByteOrder.BIG_ENDIAN;
-                default -> throw n.child("byte_order").error("'" + order + "' is not one of little, big");
-            };
+            n.text("byte_order");
+            ByteOrder byteOrder = byteOrder(n.child("byte_order"));
             Node fields = n.child("fields");
             Map<String, FieldSpec> specs = fields(fields, SAMPLE_FIELDS, size);
             for (String required : List.of("gyro_x", "gyro_y", "gyro_z", "pressure")) {
@@ -280,9 +573,12 @@ public final class ProfileLoader {
             return new FieldSpec(name, type, offset, scale, n.optionalText("unit").orElse(""));
         }
 
-        private Thresholds thresholds(Node n) {
-            double contact = n.number("contact_kpa", 0.1, 10_000);
-            double ceiling = n.number("pressure_ceiling_kpa", 0.1, 10_000);
+        /** A channel profile may leave the ceiling out: its pressure figure is not a contact pressure, a calibration gives it. */
+        private Thresholds thresholds(Node n, boolean ceilingOptional, boolean pressure) {
+            // Without a pressure channel no pressure number is used: the defaults stand in.
+            double contact = !pressure && !n.has("contact_kpa") ? 1.0 : n.number("contact_kpa", 0.001, 10_000);
+            double ceiling = ceilingOptional && !n.has("pressure_ceiling_kpa")
+                    ? Double.POSITIVE_INFINITY : n.number("pressure_ceiling_kpa", 0.1, 10_000);
             return overrideThresholds(Thresholds.defaults(contact, ceiling), n);
         }
     }

@@ -77,6 +77,47 @@ public final class HamstringSessionScript {
         return new HamstringSessionScript(s);
     }
 
+    /**
+     * The session for a tool that measures a load but not motion (a squeeze ball pressed into the
+     * hamstring): press and hold, release, a hold past 60 s with a twitch in it, a press past the
+     * ceiling, lift-off. Nothing rolls: there is nothing to roll with.
+     */
+    public static HamstringSessionScript pressing(double ceilingKpa) {
+        double holdKpa = ceilingKpa * 0.55;
+        double tooHard = ceilingKpa * 1.18;
+        List<Segment> s = new ArrayList<>();
+        s.add(new Segment("resting", 3_000, t -> 0, t -> 0));
+        s.add(new Segment("pressing in", 2_000, t -> holdKpa * t / 2, t -> 0));
+        s.add(new Segment("40 s hold", 40_000, t -> holdKpa + 0.03 * holdKpa * Math.sin(2 * Math.PI * t / 4.5), t -> 0));
+        s.add(new Segment("letting go", 1_000, t -> holdKpa * (1 - t), t -> 0));
+        s.add(new Segment("resting", 8_000, t -> 0, t -> 0));
+        s.add(new Segment("pressing too hard", 7_000,
+                t -> t < 3 ? tooHard * t / 3 : t < 5 ? tooHard : tooHard * (7 - t) / 2, t -> 0));
+        s.add(new Segment("resting", 8_000, t -> 0, t -> 0));
+        s.add(new Segment("pressing in", 2_000, t -> holdKpa * 1.05 * t / 2, t -> 0));
+        s.add(new Segment("70 s hold", 70_000,
+                t -> holdKpa * 1.05 + 0.03 * holdKpa * Math.sin(2 * Math.PI * t / 5)
+                        + (t >= 40 && t < 42.5 ? 0.12 * holdKpa * Math.sin(2 * Math.PI * 8 * t) : 0), t -> 0));
+        s.add(new Segment("lift-off", 500, t -> holdKpa * 1.05 * (1 - t / 0.5), t -> 0));
+        s.add(new Segment("resting", 5_000, t -> 0, t -> 0));
+        return new HamstringSessionScript(s);
+    }
+
+    /**
+     * The session that fits a tool: {@link #pressing} when it measures no motion, {@link #standard}
+     * otherwise; pressures scale with its ceiling, or for a tool that needs a calibration first, with
+     * 16 times its contact level (what a person's 7/10 might read on it).
+     */
+    public static HamstringSessionScript forTool(boolean measuresMotion, double ceilingKpa, double contactKpa) {
+        double ceiling = simulatedCeiling(ceilingKpa, contactKpa);
+        return measuresMotion ? standard(ceiling) : pressing(ceiling);
+    }
+
+    /** The pressure a person's 7/10 reads on the tool in the simulation. */
+    public static double simulatedCeiling(double ceilingKpa, double contactKpa) {
+        return Double.isFinite(ceilingKpa) ? ceilingKpa : contactKpa * 16;
+    }
+
     /** A script made of the given segments (tests build their own). */
     public static HamstringSessionScript of(List<Segment> segments) {
         return new HamstringSessionScript(segments);

@@ -1,5 +1,7 @@
 package dev.rollbridge.stream;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * A transport that produces its frames on a thread of its own (the simulator, a replay): start
  * runs {@link #play} on that thread; stop asks it to end and waits briefly for it.
@@ -11,6 +13,21 @@ public abstract class PlaybackTransport implements Transport {
 
     /** Sends frames to the sink until done or until {@link #running()} turns false. */
     protected abstract void play(FrameSink sink) throws InterruptedException;
+
+    /**
+     * Sleeps until {@code simMicros} of the recording's time is due at {@code speed} (1 real time,
+     * 10 ten times faster, 0 not at all), counted from {@code startNanos}.
+     */
+    protected static void pace(long startNanos, long simMicros, double speed) throws InterruptedException {
+        if (speed == 0) {
+            return;
+        }
+        long dueNanos = startNanos + (long) (simMicros * 1000 / speed);
+        long wait = dueNanos - System.nanoTime();
+        if (wait > 2_000_000) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
 
     protected final boolean running() {
         return running;

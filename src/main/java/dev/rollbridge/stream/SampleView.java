@@ -27,6 +27,19 @@ public interface SampleView {
 
     double azG();
 
+    /**
+     * How old the pressure value is, ms of sample time: 0 when every sample carries its own (frames),
+     * more when a slower characteristic's last value is held between its notifications.
+     */
+    default long pressureAgeMillis() {
+        return 0;
+    }
+
+    /** How old the gyro and accelerometer values are, ms of sample time (see {@link #pressureAgeMillis}). */
+    default long motionAgeMillis() {
+        return 0;
+    }
+
     default boolean hasAccel() {
         return !Double.isNaN(axG()) && !Double.isNaN(ayG()) && !Double.isNaN(azG());
     }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -199,7 +200,7 @@ class BridgeTest {
         MqttLink link = Mockito.spy(new MqttLink(MqttSettings.of("tcp://127.0.0.1:9", "core-" + System.nanoTime(), "core"),
                 MqttPublisher.will(topics)));
         Mockito.doReturn(true).when(link).isConnected();
-        Mockito.doReturn(java.util.concurrent.CompletableFuture.completedFuture(null)).when(link)
+        Mockito.doReturn(CompletableFuture.completedFuture(null)).when(link)
                 .publish(Mockito.anyString(), Mockito.any(byte[].class), Mockito.anyInt(), Mockito.anyBoolean());
         Mockito.doNothing().when(link).subscribe(Mockito.anyString(), Mockito.any());
         ManualTransport device = new ManualTransport(BALL, "C0:FF:EE:00:00:01");

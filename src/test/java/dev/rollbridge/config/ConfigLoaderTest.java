@@ -94,7 +94,7 @@ class ConfigLoaderTest {
                 "mqtt.keepalive_s = 0: out of range: allowed 1 to 3600",
                 "ble.backend = bluetooth: allowed: simulated, bluez, tinyb",
                 "devices[0].address = C0:FF:EE:00:00: a BLE address like C0:FF:EE:00:00:01",
-                "devices[0].profile = rollsense-bal: no such profile (built in: rollsense-ball, rollsense-roller)",
+                "devices[0].profile = rollsense-bal: no such profile (built in: rollsense-ball, rollsense-roller, thingy52-ball, thingy52-roller, oriori-ball, nano33-ble-sense, ess-pressure)",
                 "devices[1].thresholds.hold_target_ms = 90000: hold_target_ms 90000 must not exceed hold_max_ms 60000",
                 "audio.volume = 2: out of range: allowed 0.0 to 1.0",
                 "dashboard.port = 70000: out of range: allowed -1 to 65535");

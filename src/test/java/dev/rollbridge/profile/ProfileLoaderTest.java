@@ -1,5 +1,6 @@
 package dev.rollbridge.profile;
 
+import dev.rollbridge.analysis.Capability;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -7,11 +8,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 class ProfileLoaderTest {
     private final ProfileLoader loader = new ProfileLoader();
@@ -19,9 +23,9 @@ class ProfileLoaderTest {
     @Test
     void shippedProfilesLoadFromTheRepoFolderWithTheDesignNumbers() {
         List<DeviceProfile> profiles = loader.loadAll(Path.of("device-profiles"));
-        assertThat(profiles).extracting(DeviceProfile::name).containsExactly("rollsense-ball", "rollsense-roller");
+        assertThat(profiles).extracting(DeviceProfile::name).containsExactlyInAnyOrderElementsOf(ProfileLoader.BUILT_IN);
 
-        DeviceProfile ball = profiles.get(0);
+        DeviceProfile ball = loader.load(Path.of("device-profiles/rollsense-ball.yaml"));
         assertThat(ball.contactRadiusCm()).isEqualTo(3.2);
         assertThat(ball.sampleRateHz()).isEqualTo(100);
         assertThat(ball.periodMicros()).isEqualTo(10_000);
@@ -37,10 +41,78 @@ class ProfileLoaderTest {
         assertThat(ball.namePattern().matcher("RollSense Ball 01").matches()).isTrue();
         assertThat(ball.deviceIdFor("C0:FF:EE:00:00:01")).isEqualTo("rollsense_c0ffee000001");
 
-        DeviceProfile roller = profiles.get(1);
+        DeviceProfile roller = loader.load(Path.of("device-profiles/rollsense-roller.yaml"));
         assertThat(roller.contactRadiusCm()).isEqualTo(7.6);
         assertThat(roller.thresholds().contact().kpa()).isEqualTo(5);
         assertThat(roller.thresholds().pressure().ceilingKpa()).isEqualTo(60);
+    }
+
+    @Test
+    void channelProfilesSayWhatTheyMeasureAndWhichNeedACalibration() {
+        DeviceProfile thingy = loader.builtIn("thingy52-ball");
+        assertThat(thingy.capabilities()).containsExactlyInAnyOrder(Capability.PRESSURE, Capability.MOTION);
+        assertThat(thingy.needsCalibration()).as("an air-pressure rise has no absolute ceiling").isTrue();
+        assertThat(thingy.thresholds().pressure().hasCeiling()).isFalse();
+        assertThat(thingy.thresholds().published().get("pressure_ceiling_kpa")).as("JSON has no infinity").isNull();
+        assertThat(thingy.sampleRateHz()).as("the fastest notification").isEqualTo(100);
+        ChannelLayout wire = thingy.channels().orElseThrow();
+        assertThat(wire.notifications()).extracting(Notification::name).containsExactly("pressure", "motion");
+        assertThat(wire.connectWrites()).extracting(w -> HexFormat.of().formatHex(w.value()))
+                .containsExactly("d0073200d007d00701674e1d", "e8038813e803640001");
+        assertThat(wire.connectWrites().get(0).value()).as("the firmware's 12-byte environment config").hasSize(12);
+        assertThat(wire.connectWrites().get(1).value()).as("the firmware's 9-byte motion config").hasSize(9);
+        assertThat(wire.pressureBaseline()).isPresent();
+        assertThatThrownBy(thingy::frames).isInstanceOf(IllegalStateException.class).hasMessageContaining("not frames");
+
+        DeviceProfile roller = loader.builtIn("thingy52-roller");
+        assertThat(roller.capabilities()).containsExactly(Capability.MOTION);
+        assertThat(roller.needsCalibration()).as("nothing to calibrate without pressure").isFalse();
+
+        DeviceProfile oriori = loader.builtIn("oriori-ball");
+        assertThat(oriori.capabilities()).containsExactly(Capability.PRESSURE);
+        assertThat(oriori.namePattern().matcher("weixin-nini").matches()).isTrue();
+        ChannelField load = oriori.channels().orElseThrow().field("pressure").orElseThrow();
+        assertThat(load.unitFactor()).as("kg over a 10 cm² patch, in kPa").isCloseTo(9.80665, within(1e-9));
+        assertThat(loader.builtIn("ess-pressure").thresholds().pressure().hasCeiling()).isFalse();
+        assertThat(loader.builtIn("nano33-ble-sense").sensorRange().pressureMaxKpa()).isInfinite();
+        assertThat(loader.builtIn("rollsense-ball").capabilities()).containsExactlyInAnyOrder(Capability.PRESSURE, Capability.MOTION);
+    }
+
+    /** Each row breaks the shipped Thingy:52 ball profile in one place; the error must name the field and why. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "capabilities disagree   | 'capabilities: [pressure, motion]' | 'capabilities: [pressure]'          | capabilities                              | carry [pressure, motion]",
+            "unknown channel         | 'gyro_z:  {type: s16'              | 'gyro_w:  {type: s16'                | notifications.motion.channels.gyro_w      | unknown channel",
+            "two of three gyro axes  | '      gyro_z:  {type: s16, offset: 10, q: 5,  unit: deg/s}' | '' | notifications                | all three of gyro_x",
+            "unit that does not fit  | 'q: 5,  unit: deg/s}'              | 'q: 5,  unit: kPa}'                  | notifications.motion.channels.gyro_x.unit | not a unit for gyro_x",
+            "scale and q             | 'offset: 0,  q: 10, unit: g}'      | 'offset: 0,  q: 10, scale: 2, unit: g}' | notifications.motion.channels.accel_x  | scale or q",
+            "field past the size     | 'offset: 10, q: 5'                 | 'offset: 17, q: 5'                   | notifications.motion.channels.gyro_z.offset | beyond the size 18",
+            "overlapping channels    | 'offset: 8,  q: 5'                 | 'offset: 7,  q: 5'                   | notifications.motion.channels.gyro_y.offset | overlaps channel",
+            "write to a notify       | '{characteristic: motion_config,'  | '{characteristic: motion,'           | writes.connect[1].characteristic          | not write",
+            "notification unknown    | '  motion:\\n    rate_hz: 100'     | '  motoin:\\n    rate_hz: 100'       | notifications.motoin                      | no characteristic 'motoin'",
+            "bad write hex           | 'hex: \"e8038813e803640001\"'     | 'hex: \"e80\"'                       | writes.connect[1].hex                     | even-length hex",
+            "rate out of range       | 'rate_hz: 100'                     | 'rate_hz: 0'                         | notifications.motion.rate_hz              | out of range",
+    })
+    void aBrokenChannelProfileNamesTheFieldAndWhy(String what, String from, String to, String path, String reason) throws Exception {
+        String good = Files.readString(Path.of("device-profiles/thingy52-ball.yaml"));
+        String fromText = from.replace("\\n", "\n");
+        assertThat(good).as("the row's text is in the profile").contains(fromText);
+        String broken = good.replace(fromText, to.replace("\\n", "\n"));
+        assertThatThrownBy(() -> loader.parse("thingy52-ball.yaml", broken))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageContaining(path)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void aTextProfileNeedsItsGroupsAndALoadNeedsAnArea() throws Exception {
+        String good = Files.readString(Path.of("device-profiles/oriori-ball.yaml"));
+        assertThatThrownBy(() -> loader.parse("o.yaml", good.replace("{group: load, unit: kg}", "{group: weight, unit: kg}")))
+                .hasMessageContaining("notifications.data.channels.pressure.group").hasMessageContaining("no group 'weight'");
+        assertThatThrownBy(() -> loader.parse("o.yaml", good.replace("  contact_area_cm2: 10\n", "")))
+                .hasMessageContaining("notifications.data.channels.pressure.unit").hasMessageContaining("contact_area_cm2");
+        assertThatThrownBy(() -> loader.parse("o.yaml", good.replace("text: \"^(?<battery>", "text: \"^((?<battery>")))
+                .hasMessageContaining("notifications.data.text").hasMessageContaining("not a valid regular expression");
     }
 
     @Test
@@ -49,7 +121,14 @@ class ProfileLoaderTest {
             DeviceProfile fromJar = loader.builtIn(name);
             DeviceProfile fromRepo = loader.load(Path.of("device-profiles", name + ".yaml"));
             assertThat(fromJar.thresholds()).isEqualTo(fromRepo.thresholds());
-            assertThat(fromJar.frames()).isEqualTo(fromRepo.frames());
+            assertThat(fromJar.capabilities()).isEqualTo(fromRepo.capabilities());
+            if (fromRepo.isFramed()) {
+                assertThat(fromJar.frames()).isEqualTo(fromRepo.frames());
+            } else {
+                assertThat(fromJar.channels().orElseThrow().notifications()).extracting(Notification::name, Notification::fields)
+                        .isEqualTo(fromRepo.channels().orElseThrow().notifications().stream()
+                                .map(n -> tuple(n.name(), n.fields())).toList());
+            }
         }
     }
 

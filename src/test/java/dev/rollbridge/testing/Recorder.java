@@ -19,10 +19,15 @@ public class Recorder implements FrameDecoder.Listener, DevicePipeline.Listener 
     public final List<Event> events = new CopyOnWriteArrayList<>();
     public final List<DeviceState> states = new CopyOnWriteArrayList<>();
     public final List<Boolean> links = new CopyOnWriteArrayList<>();
+    /** Each sample's pressure and motion age (ms), in the order of {@link #samples}. */
+    public final List<Long> pressureAges = new CopyOnWriteArrayList<>();
+    public final List<Long> motionAges = new CopyOnWriteArrayList<>();
 
     @Override
     public void onSample(SampleView sample) {
         samples.add(sample.toSample());
+        pressureAges.add(sample.pressureAgeMillis());
+        motionAges.add(sample.motionAgeMillis());
     }
 
     @Override

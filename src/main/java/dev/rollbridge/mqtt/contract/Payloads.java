@@ -90,7 +90,7 @@ public final class Payloads {
         m.put("last_seen", iso(lastSeen));
         m.put("t_ms", s.tMillis());
         m.put("session", s.session());
-        m.put("ceiling_kpa", s.ceilingKpa());
+        m.put("ceiling_kpa", Double.isFinite(s.ceilingKpa()) ? s.ceilingKpa() : null);
         m.put("band_low_kpa", Double.isNaN(s.bandLowKpa()) ? null : s.bandLowKpa());
         m.put("band_high_kpa", Double.isNaN(s.bandHighKpa()) ? null : s.bandHighKpa());
         m.put("position_cm", s.positionCm());

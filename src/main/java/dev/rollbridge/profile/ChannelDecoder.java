@@ -1,0 +1,459 @@
+package dev.rollbridge.profile;
+
+import dev.rollbridge.analysis.Capability;
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.SampleView;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+
+/**
+ * Fuses a channel profile's notifications into one sample stream: each notification updates the
+ * channels it carries and gives a sample, at its own time, with the latest value of every other
+ * channel and that value's age ({@link SampleView#pressureAgeMillis()}, {@link SampleView#motionAgeMillis()}).
+ * No sample goes out before every channel the profile measures has had a first value.
+ *
+ * <p>Time: these devices send no timestamps, so each notification's time is its receive time,
+ * smoothed per characteristic ({@link ReceiveClock}): BLE hands notifications over in bursts, one
+ * per connection event, and a burst is not a burst of motion. Samples are never placed before the
+ * one before them. A notification that comes more than 2.5 periods after the last one counts the
+ * missing ones as lost (the sample counter, {@link SampleView#seq()}, skips them, as a RollSense
+ * counter would).
+ *
+ * <p>A pressure with a {@link Baseline} reads its rise over the unloaded value.
+ */
+public final class ChannelDecoder implements SampleDecoder {
+    private static final int BATTERY = ChannelField.CHANNELS.indexOf("battery");
+    /** Longest text value read: the published ones are a dozen characters. */
+    static final int MAX_TEXT_BYTES = 64;
+
+    private final DeviceProfile profile;
+    private final FrameDecoder.Listener listener;
+    private final Map<UUID, Slot> slots = new HashMap<>();
+    private final UUID batteryUuid;
+    private final boolean needsPressure;
+    private final boolean needsMotion;
+    /** Bit i set: channel i of {@link ChannelField#CHANNELS} is carried and must have had a value before samples go out. */
+    private final int requiredChannels;
+    private int seenChannels;
+    private final Baseline baseline;
+    private final double contactKpa;
+
+    private long frames;
+    private long samples;
+    private long lost;
+    private long malformed;
+    private long ignored;
+    private long seq = -1;
+    private long lastMillis = Long.MIN_VALUE;
+
+    private double pressure = Double.NaN;
+    private long pressureAt = Long.MIN_VALUE;
+    private double gx = Double.NaN;
+    private double gy = Double.NaN;
+    private double gz = Double.NaN;
+    private double ax = Double.NaN;
+    private double ay = Double.NaN;
+    private double az = Double.NaN;
+    private long motionAt = Long.MIN_VALUE;
+
+    private double baselineKpa = Double.NaN;
+    private double restRefKpa = Double.NaN;
+    private long restSince;
+
+    private final FusedSample current = new FusedSample();
+
+    /** One notification's layout with its clock and the values of one decode. */
+    private static final class Slot {
+        final Notification notification;
+        final ChannelField[] fields;
+        /** Each field's index in {@link ChannelField#CHANNELS}: a string switch per value was a hash per sample. */
+        final int[] channels;
+        final double[] values;
+        final ReceiveClock clock;
+
+        Slot(Notification notification) {
+            this.notification = notification;
+            this.fields = notification.fields().toArray(new ChannelField[0]);
+            this.values = new double[fields.length];
+            this.channels = new int[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                channels[i] = ChannelField.CHANNELS.indexOf(fields[i].channel());
+            }
+            this.clock = new ReceiveClock(notification.periodMicros());
+        }
+    }
+
+    public ChannelDecoder(DeviceProfile profile, FrameDecoder.Listener listener) {
+        this.profile = profile;
+        this.listener = listener;
+        ChannelLayout layout = profile.channels().orElseThrow(() -> new IllegalArgumentException(
+                "profile " + profile.name() + " sends frames: use a FrameDecoder"));
+        int required = 0;
+        for (Notification n : layout.notifications()) {
+            Slot slot = new Slot(n);
+            slots.put(n.characteristic().uuid(), slot);
+            for (int channel : slot.channels) {
+                if (channel != BATTERY) {
+                    required |= 1 << channel;
+                }
+            }
+        }
+        this.requiredChannels = required;
+        this.batteryUuid = profile.battery().map(Characteristic::uuid).orElse(null);
+        this.needsPressure = profile.has(Capability.PRESSURE);
+        this.needsMotion = profile.has(Capability.MOTION);
+        this.baseline = layout.pressureBaseline().orElse(null);
+        this.contactKpa = profile.thresholds().contact().kpa();
+        if (!needsMotion) {
+            gx = 0;
+            gy = 0;
+            gz = 0;
+        }
+    }
+
+    @Override
+    public FrameDecoder.Stats stats() {
+        return new FrameDecoder.Stats(frames, samples, lost, lost, malformed, 0, ignored);
+    }
+
+    @Override
+    public void resync() {
+        // A new connection: each clock starts again at its next receive time, and values from
+        // before the drop are not mixed with the new ones.
+        for (Slot s : slots.values()) {
+            s.clock.restart();
+        }
+        pressureAt = Long.MIN_VALUE;
+        motionAt = Long.MIN_VALUE;
+        seenChannels = 0;
+    }
+
+    @Override
+    public void decode(Frame frame) {
+        Slot slot = slots.get(frame.characteristic());
+        if (slot == null) {
+            if (frame.characteristic().equals(batteryUuid)) {
+                decodeBattery(frame);
+            } else {
+                ignored++;
+            }
+            return;
+        }
+        if (!read(slot, frame)) {
+            return;
+        }
+        frames++;
+        long micros = slot.clock.place(frame.receivedMicros());
+        long missed = slot.clock.missed();
+        long tMillis = Math.max(Math.floorDiv(micros, 1000), lastMillis);
+        lost += missed;
+        seq += 1 + missed;
+        boolean sample = apply(slot, tMillis);
+        if (sample && primed()) {
+            emit(tMillis);
+        }
+    }
+
+    /** Reads every channel of the value into the slot; false (reported) when the value does not fit the layout. */
+    private boolean read(Slot slot, Frame frame) {
+        byte[] bytes = frame.bytes();
+        Notification n = slot.notification;
+        if (n.text().isPresent()) {
+            if (bytes.length == 0 || bytes.length > MAX_TEXT_BYTES) {
+                malformed(frame, n.name() + " text is " + bytes.length + " bytes, expected 1 to " + MAX_TEXT_BYTES);
+                return false;
+            }
+            String text = new String(bytes, StandardCharsets.US_ASCII);
+            Matcher m = n.text().get().matcher(text);
+            if (!m.matches()) {
+                malformed(frame, n.name() + " text '" + printable(text) + "' does not match " + n.text().get().pattern());
+                return false;
+            }
+            for (int i = 0; i < slot.fields.length; i++) {
+                slot.values[i] = slot.fields[i].parse(m);
+            }
+            return batteryInRange(slot, frame);
+        }
+        if (bytes.length != n.size()) {
+            malformed(frame, n.name() + " is " + bytes.length + " bytes, expected " + n.size());
+            return false;
+        }
+        for (int i = 0; i < slot.fields.length; i++) {
+            double v = slot.fields[i].read(bytes);
+            if (Double.isInfinite(v)) {
+                malformed(frame, n.name() + " " + slot.fields[i].channel() + " is not a finite number");
+                return false;
+            }
+            slot.values[i] = v;
+        }
+        return batteryInRange(slot, frame);
+    }
+
+    private boolean batteryInRange(Slot slot, Frame frame) {
+        for (int i = 0; i < slot.fields.length; i++) {
+            double v = slot.values[i];
+            if (slot.channels[i] == BATTERY && (v < 0 || v > 100)) {
+                malformed(frame, slot.notification.name() + " battery level " + v + " % is out of range [0, 100]");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Takes the slot's values (NaN: no reading, the last one stays); true when a pressure or motion channel came. */
+    private boolean apply(Slot slot, long tMillis) {
+        boolean any = false;
+        boolean motion = false;
+        for (int i = 0; i < slot.fields.length; i++) {
+            double v = slot.values[i];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            seenChannels |= 1 << slot.channels[i];
+            switch (slot.channels[i]) {
+                case 0 -> {
+                    pressure = baseline == null ? v : rise(v, tMillis);
+                    pressureAt = tMillis;
+                    any = true;
+                }
+                case 1 -> {
+                    gx = v;
+                    motion = true;
+                }
+                case 2 -> {
+                    gy = v;
+                    motion = true;
+                }
+                case 3 -> {
+                    gz = v;
+                    motion = true;
+                }
+                case 4 -> {
+                    ax = v;
+                    motion = true;
+                }
+                case 5 -> {
+                    ay = v;
+                    motion = true;
+                }
+                case 6 -> {
+                    az = v;
+                    motion = true;
+                }
+                case 7 -> battery(tMillis, v);
+                default -> throw new IllegalStateException("unknown channel " + slot.fields[i].channel());
+            }
+        }
+        if (motion) {
+            motionAt = tMillis;
+        }
+        return any || motion;
+    }
+
+    /**
+     * The rise over the baseline: tared on the first reading, following the reading down at once,
+     * and re-zeroed to it after {@code rest_ms} within {@code band_kpa} under the contact level,
+     * heard throughout (a silence longer than {@code rest_ms} starts the rest again).
+     */
+    private double rise(double kpa, long tMillis) {
+        if (Double.isNaN(baselineKpa) || kpa < baselineKpa) {
+            baselineKpa = kpa;
+        }
+        boolean heardThroughout = pressureAt != Long.MIN_VALUE && tMillis - pressureAt <= baseline.restMs();
+        if (Double.isNaN(restRefKpa) || !heardThroughout || Math.abs(kpa - restRefKpa) > baseline.bandKpa() || kpa - baselineKpa >= contactKpa) {
+            restRefKpa = kpa;
+            restSince = tMillis;
+        } else if (tMillis - restSince >= baseline.restMs()) {
+            baselineKpa = kpa;
+            restRefKpa = kpa;
+            restSince = tMillis;
+        }
+        return kpa - baselineKpa;
+    }
+
+    private void battery(long tMillis, double percent) {
+        listener.onBattery(tMillis, (int) Math.round(percent));
+    }
+
+    private boolean primed() {
+        return (seenChannels & requiredChannels) == requiredChannels;
+    }
+
+    private void emit(long tMillis) {
+        lastMillis = tMillis;
+        samples++;
+        FusedSample s = current;
+        s.tMillis = tMillis;
+        s.seq = seq;
+        s.pressureKpa = needsPressure ? pressure : Double.NaN;
+        s.pressureAge = needsPressure ? tMillis - pressureAt : 0;
+        s.gx = gx;
+        s.gy = gy;
+        s.gz = gz;
+        s.ax = ax;
+        s.ay = ay;
+        s.az = az;
+        s.motionAge = needsMotion ? tMillis - motionAt : 0;
+        listener.onSample(s);
+    }
+
+    private void decodeBattery(Frame frame) {
+        FieldSpec level = profile.batteryLevel();
+        if (frame.bytes().length < level.end()) {
+            malformed(frame, "battery level is " + frame.bytes().length + " bytes, expected at least " + level.end());
+            return;
+        }
+        double percent = level.value(frame.bytes(), 0, ByteOrder.LITTLE_ENDIAN);
+        if (percent < 0 || percent > 100) {
+            malformed(frame, "battery level " + percent + " % is out of range [0, 100]");
+            return;
+        }
+        listener.onBattery(lastMillis == Long.MIN_VALUE ? frame.receivedMicros() / 1000 : lastMillis, (int) Math.round(percent));
+    }
+
+    private void malformed(Frame frame, String reason) {
+        malformed++;
+        listener.onMalformed(frame, reason);
+    }
+
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            b.append(c >= 0x20 && c < 0x7F ? c : '?');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Places a characteristic's notifications on a steady time line from their receive times: a
+     * second-order loop (phase and period) that follows the device's real rate and averages out
+     * the bursts BLE delivers them in. Starts at the first receive time; a gap of more than 2.5
+     * periods counts the notifications missed in it; a receive time more than {@value #RESTART_PERIODS}
+     * periods off the line starts it again there.
+     */
+    static final class ReceiveClock {
+        private static final double PHASE_GAIN = 0.1;
+        private static final double PERIOD_GAIN = 0.005;
+        private static final double RESTART_PERIODS = 50;
+        private final double nominal;
+        private double period;
+        private double t;
+        private boolean started;
+        private long missed;
+
+        ReceiveClock(long periodMicros) {
+            this.nominal = periodMicros;
+            this.period = periodMicros;
+        }
+
+        void restart() {
+            started = false;
+        }
+
+        /** Notifications missed before the one just placed. */
+        long missed() {
+            return missed;
+        }
+
+        long place(long receivedMicros) {
+            missed = 0;
+            if (!started) {
+                started = true;
+                period = Math.max(period, nominal * 0.5);
+                t = receivedMicros;
+                return receivedMicros;
+            }
+            double sinceLast = receivedMicros - t;
+            if (Math.abs(sinceLast) > RESTART_PERIODS * period) {
+                missed = sinceLast > 0 ? Math.max(0, Math.round(sinceLast / period) - 1) : 0;
+                t = receivedMicros;
+                return receivedMicros;
+            }
+            long steps = 1;
+            if (sinceLast > 2.5 * period) {
+                steps = Math.round(sinceLast / period);
+                missed = steps - 1;
+            }
+            double predicted = t + steps * period;
+            double error = receivedMicros - predicted;
+            t = predicted + PHASE_GAIN * error;
+            period = Math.max(nominal * 0.5, Math.min(nominal * 2, period + PERIOD_GAIN * error / steps));
+            return Math.round(t);
+        }
+    }
+
+    /** The decoder's one reusable sample. */
+    private static final class FusedSample implements SampleView {
+        long tMillis;
+        long seq;
+        double pressureKpa;
+        long pressureAge;
+        double gx;
+        double gy;
+        double gz;
+        double ax;
+        double ay;
+        double az;
+        long motionAge;
+
+        @Override
+        public long tMillis() {
+            return tMillis;
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
+
+        @Override
+        public double pressureKpa() {
+            return pressureKpa;
+        }
+
+        @Override
+        public double gxDps() {
+            return gx;
+        }
+
+        @Override
+        public double gyDps() {
+            return gy;
+        }
+
+        @Override
+        public double gzDps() {
+            return gz;
+        }
+
+        @Override
+        public double axG() {
+            return ax;
+        }
+
+        @Override
+        public double ayG() {
+            return ay;
+        }
+
+        @Override
+        public double azG() {
+            return az;
+        }
+
+        @Override
+        public long pressureAgeMillis() {
+            return pressureAge;
+        }
+
+        @Override
+        public long motionAgeMillis() {
+            return motionAge;
+        }
+    }
+}

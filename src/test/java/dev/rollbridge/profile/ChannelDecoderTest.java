@@ -1,0 +1,143 @@
+package dev.rollbridge.profile;
+
+import dev.rollbridge.stream.Frame;
+import dev.rollbridge.stream.Sample;
+import dev.rollbridge.testing.Recorder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fused path's time line and its robustness; the byte layouts themselves are checked by the
+ * profiles' vectors (ProfileVectorsTest).
+ */
+class ChannelDecoderTest {
+    private static final ProfileLoader LOADER = new ProfileLoader();
+    private static final String ADDRESS = "C0:FF:EE:00:00:01";
+
+    /** A Thingy:52 raw motion value: accel in Q6.10 g, gyro in Q11.5 deg/s, compass left at 0. */
+    private static byte[] thingyMotion(double gx) {
+        ByteBuffer b = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(4, (short) 1024);
+        b.putShort(6, (short) Math.round(gx * 32));
+        return b.array();
+    }
+
+    private static double std(List<Double> values) {
+        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        return Math.sqrt(values.stream().mapToDouble(v -> (v - mean) * (v - mean)).average().orElse(0));
+    }
+
+    @Test
+    void burstsOfAConnectionEventAreSpreadBackOntoTheDevicesTimeLine() {
+        DeviceProfile roller = LOADER.builtIn("thingy52-roller");
+        UUID motion = roller.channels().orElseThrow().notifications().get(0).characteristic().uuid();
+        Recorder recorder = new Recorder();
+        SampleDecoder decoder = SampleDecoder.of(roller, recorder);
+        Random rnd = new Random(3);
+        List<Long> sent = new ArrayList<>();
+        List<Double> receiveError = new ArrayList<>();
+        for (int k = 0; k < 1_500; k++) {
+            long sendMicros = 1_000_000 + k * 20_000L;
+            // Handed over at the next 15 ms connection event, plus up to 2 ms of a busy host.
+            long received = (sendMicros / 15_000 + 1) * 15_000 + rnd.nextInt(2_000);
+            sent.add(sendMicros);
+            receiveError.add((received - sendMicros) / 1000.0);
+            decoder.decode(new Frame(ADDRESS, motion, thingyMotion(10), received));
+        }
+        List<Sample> samples = recorder.samples;
+        assertThat(samples).hasSize(1_500);
+        List<Double> placedError = new ArrayList<>();
+        for (int i = 250; i < samples.size(); i++) {
+            placedError.add(samples.get(i).tMillis() - sent.get(i) / 1000.0);
+        }
+        for (int i = 1; i < samples.size(); i++) {
+            assertThat(samples.get(i).tMillis()).as("sample %d is not before the one before it", i).isGreaterThanOrEqualTo(samples.get(i - 1).tMillis());
+        }
+        double raw = std(receiveError.subList(250, receiveError.size()));
+        double smoothed = std(placedError);
+        System.out.printf("receive-time jitter %.2f ms, after smoothing %.2f ms%n", raw, smoothed);
+        assertThat(raw).as("the radio's jitter in this test").isGreaterThan(3.5);
+        assertThat(smoothed).as("jitter left on the sample clock").isLessThan(raw / 3);
+        assertThat(decoder.stats().lostSamples()).as("bursts are not losses").isZero();
+    }
+
+    @Test
+    void aDeviceSlowerThanItsNominalRateIsFollowedNotCountedAsLoss() {
+        DeviceProfile ess = LOADER.builtIn("ess-pressure");
+        UUID pressure = ess.channels().orElseThrow().notifications().get(0).characteristic().uuid();
+        Recorder recorder = new Recorder();
+        SampleDecoder decoder = SampleDecoder.of(ess, recorder);
+        // Nominally 10 Hz; this one's timer runs at 9.5 Hz (105.3 ms).
+        int n = 600;
+        for (int k = 0; k < n; k++) {
+            long send = k * 105_263L;
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1_013_250);
+            decoder.decode(new Frame(ADDRESS, pressure, b.array(), send + 7_500));
+        }
+        List<Sample> samples = recorder.samples;
+        assertThat(samples).hasSize(n);
+        long lastError = samples.get(n - 1).tMillis() - ((n - 1) * 105_263L + 7_500) / 1000;
+        assertThat(Math.abs(lastError)).as("the clock follows the device's own rate (ms off after a minute)").isLessThanOrEqualTo(5);
+        assertThat(decoder.stats().lostSamples()).isZero();
+    }
+
+    @Test
+    void afterADropTheNextValuesStartAFreshTimeLineAndMustPrimeAgain() {
+        DeviceProfile thingy = LOADER.builtIn("thingy52-ball");
+        ChannelLayout wire = thingy.channels().orElseThrow();
+        UUID pressure = wire.notifications().get(0).characteristic().uuid();
+        UUID motion = wire.notifications().get(1).characteristic().uuid();
+        byte[] hpa = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1013).put(4, (byte) 25).array();
+        Recorder recorder = new Recorder();
+        SampleDecoder decoder = SampleDecoder.of(thingy, recorder);
+        decoder.decode(new Frame(ADDRESS, pressure, hpa, 0));
+        decoder.decode(new Frame(ADDRESS, motion, thingyMotion(0), 10_000));
+        assertThat(recorder.samples).hasSize(1);
+        decoder.resync();
+        decoder.decode(new Frame(ADDRESS, motion, thingyMotion(0), 30_000_000));
+        assertThat(recorder.samples).as("motion alone after a drop: pressure is not known yet").hasSize(1);
+        decoder.decode(new Frame(ADDRESS, pressure, hpa, 30_010_000));
+        assertThat(recorder.samples).hasSize(2);
+        assertThat(recorder.samples.get(1).tMillis()).isEqualTo(30_010);
+        assertThat(decoder.stats().lostSamples()).as("the time the link was down is not loss").isZero();
+    }
+
+    @Test
+    void anyBytesOnAnyCharacteristicAreDecodedOrCountedNeverThrown() {
+        Random rnd = new Random(11);
+        for (String name : List.of("thingy52-ball", "thingy52-roller", "oriori-ball", "nano33-ble-sense", "ess-pressure")) {
+            DeviceProfile profile = LOADER.builtIn(name);
+            List<UUID> chars = new ArrayList<>(profile.channels().orElseThrow().notifications().stream().map(n -> n.characteristic().uuid()).toList());
+            profile.battery().ifPresent(b -> chars.add(b.uuid()));
+            chars.add(UUID.randomUUID());
+            Recorder recorder = new Recorder();
+            SampleDecoder decoder = SampleDecoder.of(profile, recorder);
+            for (int i = 0; i < 20_000; i++) {
+                byte[] bytes = new byte[rnd.nextInt(i % 7 == 0 ? 300 : 20)];
+                rnd.nextBytes(bytes);
+                if (i % 5 == 0 && bytes.length > 0) {
+                    // Text-like: digits, points and bars, so some match the Oriori pattern.
+                    for (int k = 0; k < bytes.length; k++) {
+                        bytes[k] = (byte) "0123456789.|".charAt(rnd.nextInt(12));
+                    }
+                }
+                decoder.decode(new Frame(ADDRESS, chars.get(rnd.nextInt(chars.size())), bytes, i * 5_000L));
+            }
+            FrameDecoder.Stats stats = decoder.stats();
+            assertThat(stats.malformed()).as("%s: garbage is counted", name).isPositive();
+            assertThat(recorder.malformed).as("%s: each with a reason", name).hasSize((int) stats.malformed());
+            assertThat(recorder.samples).as("%s: what did decode is a number", name).allSatisfy(s -> {
+                assertThat(s.gxDps()).isNotNaN();
+                assertThat(Double.isInfinite(s.pressureKpa())).isFalse();
+            });
+        }
+    }
+}
