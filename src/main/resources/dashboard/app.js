@@ -11,6 +11,9 @@ const SEVERITIES = ["info", "cue", "warning", "danger"];
 const STATES = ["instant", "raised", "cleared"];
 const FAULTS = ["pressure_stuck", "pressure_pinned", "gyro_saturated", "data_loss"];
 const PHASES = ["idle", "rolling", "hold", "friction"];
+const CAPABILITIES = ["pressure", "motion"];
+const RULES = {speed: "rolling speed", warmup: "warm-up", friction: "cross-fibre friction", pressure: "pressure ceiling",
+  tightening: "tightening", calibration: "calibration"};
 const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 const SEEN_KEPT = 500;
@@ -86,7 +89,25 @@ function applyInfo() {
     $(el, ".name").textContent = d.id + " · " + text(d.profile, 64);
     const t = thresholds(d.id);
     $(el, ".speed-limit").textContent = fixed(t && t.speed_limit_cm_s, 1);
+    // A bridge from before capabilities existed sends none: then the tool measures both.
+    const caps = Array.isArray(d.capabilities) ? d.capabilities.filter(c => CAPABILITIES.includes(c)) : CAPABILITIES;
+    el.querySelectorAll(".speed-row").forEach(r => { r.hidden = !caps.includes("motion"); });
+    $(el, ".pressure-panel").hidden = !caps.includes("pressure");
+    $(el, ".calibration").hidden = !caps.includes("pressure");
+    showRulesOff(el, d.rules_off);
   }
+}
+
+// The rules that are off for this tool, each with the bridge's reason: text only, known rules only.
+function showRulesOff(el, off) {
+  const list = $(el, ".rules-off");
+  const items = off && typeof off === "object" && !Array.isArray(off)
+    ? Object.keys(off).filter(k => Object.prototype.hasOwnProperty.call(RULES, k)).slice(0, 10) : [];
+  const wanted = items.map(k => RULES[k] + " off: " + text(off[k], 160));
+  const shown = Array.from(list.children).map(li => li.textContent);
+  if (wanted.join("\n") === shown.join("\n")) return;
+  list.replaceChildren(...wanted.map(line => { const li = document.createElement("li"); li.textContent = line; return li; }));
+  list.hidden = wanted.length === 0;
 }
 
 // Pressure gauge: a half circle from 0 to 1.3 x ceiling.
@@ -107,16 +128,21 @@ function showState(id, s) {
   const speed = num(s.speed_cm_s) ?? 0;
   const holdS = Math.max(0, num(s.hold_s) ?? 0);
   const legS = Math.max(0, num(s.leg_active_s) ?? 0);
-  const ceiling = num(s.ceiling_kpa) > 0 ? num(s.ceiling_kpa) : 100;
+  // No ceiling (null) until a tool whose figure is not a contact pressure is calibrated: the gauge
+  // then scales to the highest pressure seen and marks no ceiling.
+  const known = num(s.ceiling_kpa) > 0;
+  d.peak = Math.max(d.peak || 0, pressure);
+  const ceiling = known ? num(s.ceiling_kpa) : Math.max(1, d.peak);
   const full = ceiling * 1.3;
   $(el, ".pressure-value").textContent = pressure.toFixed(1) + " kPa";
-  $(el, ".ceiling-value").textContent = ceiling.toFixed(0);
+  $(el, ".ceiling-value").textContent = known ? ceiling.toFixed(0) + " kPa" : "none yet: calibrate";
   $(el, ".gauge .value").setAttribute("d", arc(0, pressure / full));
-  $(el, ".gauge").classList.toggle("over", pressure > ceiling);
+  $(el, ".gauge").classList.toggle("over", known && pressure > ceiling);
   const low = num(s.band_low_kpa), high = num(s.band_high_kpa);
   $(el, ".gauge .band").setAttribute("d", low != null && high != null ? arc(low / full, high / full) : "");
   const a = Math.PI * (1 - ceiling / full);
   const c = $(el, ".gauge .ceiling");
+  c.style.display = known ? "" : "none";
   c.setAttribute("x1", 100 + 70 * Math.cos(a)); c.setAttribute("y1", 100 - 70 * Math.sin(a));
   c.setAttribute("x2", 100 + 92 * Math.cos(a)); c.setAttribute("y2", 100 - 92 * Math.sin(a));
   const t = thresholds(id);

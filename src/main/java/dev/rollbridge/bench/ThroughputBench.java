@@ -1,22 +1,29 @@
 package dev.rollbridge.bench;
 
 import dev.rollbridge.analysis.Analyzer;
+import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.analysis.EventSink;
+import dev.rollbridge.analysis.SensorRange;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameDecoder;
+import dev.rollbridge.profile.SampleDecoder;
 import dev.rollbridge.simulator.HamstringSessionScript;
 import dev.rollbridge.simulator.SimulatedRollsense;
+import dev.rollbridge.simulator.SimulatedSensor;
 import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.FrameRecorder;
+import dev.rollbridge.stream.PlaybackTransport;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decode + analysis on one thread, samples per second, for one frame type: the simulated
+ * Decode + analysis on one thread, samples per second, for one frame type (or a channel profile's
+ * fused notifications): the simulated
  * session's real frames (recorded once) through a fresh decoder and analyzer per pass, as the
  * pipeline thread runs them. Also bytes allocated per sample (the JVM's per-thread counter).
  *
@@ -40,11 +47,17 @@ public final class ThroughputBench {
         this.profile = profile;
     }
 
-    /** The frames of one scripted session at this MTU (the JMH benchmark uses them too). */
+    /**
+     * The frames of one scripted session at this MTU (the JMH benchmark uses them too); for a
+     * channel profile, its notifications at their rates (the MTU does not apply).
+     */
     public List<Frame> record(int mtu) throws InterruptedException {
         FrameRecorder recorder = new FrameRecorder();
-        SimulatedRollsense sim = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()),
-                new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42));
+        SimulatedRollsense.Options options = new SimulatedRollsense.Options("C0:FF:EE:00:00:01", 0, mtu, false, 42);
+        PlaybackTransport sim = profile.isFramed()
+                ? new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()), options)
+                : new SimulatedSensor(profile, HamstringSessionScript.forTool(profile.has(Capability.MOTION),
+                profile.thresholds().pressure().ceilingKpa(), profile.thresholds().contact().kpa()), options);
         sim.start(recorder);
         recorder.awaitEnd(5, TimeUnit.MINUTES);
         sim.stop();
@@ -53,8 +66,9 @@ public final class ThroughputBench {
 
     /** One pass over the session through a fresh decoder and analyzer; returns the samples analysed. */
     public long pass(List<Frame> frames, EventSink events) {
-        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), events);
-        FrameDecoder decoder = new FrameDecoder(profile, FrameDecoder.Listener.of(analyzer::onSample, analyzer::onBattery));
+        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), SensorRange.UNKNOWN, profile.capabilities(),
+                Optional.empty(), events);
+        SampleDecoder decoder = SampleDecoder.of(profile, FrameDecoder.Listener.of(analyzer::onSample, analyzer::onBattery));
         for (Frame f : frames) {
             decoder.decode(f);
         }
@@ -63,7 +77,7 @@ public final class ThroughputBench {
 
     public Result run(int mtu, int runs, double secondsPerRun, PrintStream progress) throws InterruptedException {
         List<Frame> frames = record(mtu);
-        String type = profile.frameForMtu(mtu).name();
+        String type = profile.isFramed() ? profile.frameForMtu(mtu).name() : "fused " + profile.name();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] eventCount = {0};
         EventSink events = e -> eventCount[0]++;

@@ -3,9 +3,12 @@ package dev.rollbridge.ble;
 import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.FrameSink;
 import dev.rollbridge.stream.Transport;
+import dev.rollbridge.profile.ChannelLayout;
 import dev.rollbridge.profile.Characteristic;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameLayout;
+import dev.rollbridge.profile.GattWrite;
+import dev.rollbridge.profile.Notification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,6 +179,10 @@ public final class BleLink implements Transport {
             central.connect(address, policy.connectTimeout());
             return null;
         });
+        if (profile.channels().isPresent()) {
+            connectChannels(sink, profile.channels().get());
+            return;
+        }
         Characteristic data = profile.data();
         FrameLayout layout;
         try {
@@ -201,9 +208,40 @@ public final class BleLink implements Transport {
         stream(sink);
     }
 
-    /** Notifications on, then the rate and start writes. */
-    private void setUp(FrameSink sink, Characteristic data, FrameLayout layout) throws BleException {
-        central.subscribe(address, data.service(), data.uuid(), bytes -> deliver(sink, data, bytes));
+    /** A channel profile: every notification on, then its connect writes (configuration, start) in order. */
+    private void connectChannels(FrameSink sink, ChannelLayout wire) throws BleException, InterruptedException {
+        Characteristic first = wire.notifications().get(0).characteristic();
+        try {
+            mtu = central.mtu(address, first.service(), first.uuid());
+            frameType = 0;
+            linkDown = false;
+            lastFrameNanos = System.nanoTime();
+            for (Notification n : wire.notifications()) {
+                Characteristic c = n.characteristic();
+                central.subscribe(address, c.service(), c.uuid(), bytes -> deliver(sink, c, bytes));
+            }
+            subscribeBattery(sink);
+            for (GattWrite w : wire.connectWrites()) {
+                try {
+                    central.write(address, w.characteristic().service(), w.characteristic().uuid(), w.value());
+                } catch (BleException e) {
+                    throw new BleException(address + ": writing " + w.characteristicName() + " was refused (" + e.getMessage()
+                            + "); the device may not run the firmware profile " + profile.name() + " expects");
+                }
+            }
+        } catch (BleException | RuntimeException e) {
+            central.disconnect(address);
+            throw e;
+        }
+        connects.incrementAndGet();
+        setState("streaming");
+        log.info("{}: connected via {}, ATT MTU {}, {} notification(s) on, {} write(s) made", address, central.backend(), mtu,
+                wire.notifications().size(), wire.connectWrites().size());
+        sink.linkChanged(true);
+        stream(sink);
+    }
+
+    private void subscribeBattery(FrameSink sink) {
         if (profile.battery().isPresent()) {
             Characteristic battery = profile.battery().get();
             try {
@@ -212,6 +250,26 @@ public final class BleLink implements Transport {
                 log.info("{}: no battery notifications ({})", address, e.getMessage());
             }
         }
+    }
+
+    /** The profile's stop writes, when the bridge stops and the link is still up: best effort. */
+    private void writeStop() {
+        if (profile.channels().isEmpty() || linkDown) {
+            return;
+        }
+        for (GattWrite w : profile.channels().get().stopWrites()) {
+            try {
+                central.write(address, w.characteristic().service(), w.characteristic().uuid(), w.value());
+            } catch (BleException | RuntimeException e) {
+                log.debug("{}: stop write to {} failed: {}", address, w.characteristicName(), e.getMessage());
+            }
+        }
+    }
+
+    /** Notifications on, then the rate and start writes. */
+    private void setUp(FrameSink sink, Characteristic data, FrameLayout layout) throws BleException {
+        central.subscribe(address, data.service(), data.uuid(), bytes -> deliver(sink, data, bytes));
+        subscribeBattery(sink);
         Characteristic control = profile.control();
         byte[] rate = profile.controlCommands().get("rate");
         if (rate != null) {
@@ -243,6 +301,9 @@ public final class BleLink implements Transport {
                     log.warn("{}: link lost (out of range, switched off, or bluetoothd gone); reconnecting", address);
                     lastProblem = "link lost";
                 }
+            }
+            if (!running) {
+                writeStop();
             }
             sink.linkChanged(false);
             central.disconnect(address);

@@ -59,7 +59,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "throughput", mixinStandardHelpOptions = true,
-            description = "Decode + analysis on one thread, samples/s, both frame types (no broker needed).")
+            description = "Decode + analysis on one thread, samples/s: both RollSense frame types and the fused notifications of channel profiles (no broker needed).")
     static final class Throughput implements Callable<Integer> {
         @Option(names = "--runs", defaultValue = "5", description = "Measured runs per frame type (default ${DEFAULT-VALUE}).")
         int runs;
@@ -72,13 +72,30 @@ final class BenchCommand implements Runnable {
             PrintStream out = System.out;
             ThroughputBench bench = new ThroughputBench(ball());
             out.println("decode + analysis, one thread, rollsense-ball session frames:");
+            double single = 0;
             for (int mtu : new int[]{23, 185}) {
                 ThroughputBench.Result r = bench.run(mtu, runs, seconds, out);
-                out.printf("%s frames: median %.2f M samples/s (runs %s M), %.2f M per CPU second (runs %s M), "
-                                + "%.0f bytes allocated per sample%n", r.frameType(), r.medianSamplesPerSecond() / 1e6, rangeOf(r.runs()),
-                        r.medianSamplesPerCpuSecond() / 1e6, rangeOf(r.cpuRuns()), r.bytesPerSample());
+                print(out, r);
+                single = mtu == 23 ? r.medianSamplesPerSecond() : single;
+            }
+            // The fused path: each notification one sample, as a single-sample RollSense frame is.
+            for (String name : fused) {
+                out.println("decode + analysis, one thread, " + name + " session notifications:");
+                ThroughputBench.Result r = new ThroughputBench(new ProfileLoader().builtIn(name)).run(23, runs, seconds, out);
+                print(out, r);
+                out.printf("  %s: %.2f x the single-sample RollSense frames%n", name, r.medianSamplesPerSecond() / single);
             }
             return 0;
+        }
+
+        @Option(names = "--fused", split = ",", paramLabel = "PROFILE", defaultValue = "thingy52-ball,oriori-ball",
+                description = "Channel profiles whose fused notifications are measured too (default ${DEFAULT-VALUE}).")
+        List<String> fused;
+
+        private static void print(PrintStream out, ThroughputBench.Result r) {
+            out.printf("%s frames: median %.2f M samples/s (runs %s M), %.2f M per CPU second (runs %s M), "
+                            + "%.0f bytes allocated per sample%n", r.frameType(), r.medianSamplesPerSecond() / 1e6, rangeOf(r.runs()),
+                    r.medianSamplesPerCpuSecond() / 1e6, rangeOf(r.cpuRuns()), r.bytesPerSample());
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *
  * @param wire         how the bytes carry samples: RollSense frames, or channels on several characteristics
  * @param capabilities what the device measures; rules that need a missing one are off
+ * @param manufacturer who makes it, as shown in Home Assistant (none for a maker's own sensor)
  */
 public record DeviceProfile(
         String name,
@@ -30,6 +31,7 @@ public record DeviceProfile(
         Optional<Characteristic> battery,
         FieldSpec batteryLevel,
         Set<Capability> capabilities,
+        Optional<String> manufacturer,
         Thresholds thresholds,
         String source) {
 

@@ -120,10 +120,10 @@ public final class ProfileLoader {
         DeviceProfile profile(Node root) {
             boolean channelWire = root.has("notifications");
             if (channelWire) {
-                root.allowOnly("name", "description", "device_id_prefix", "match", "geometry", "capabilities",
+                root.allowOnly("name", "description", "manufacturer", "device_id_prefix", "match", "geometry", "capabilities",
                         "characteristics", "battery_level", "notifications", "writes", "baseline", "thresholds");
             } else {
-                root.allowOnly("name", "description", "device_id_prefix", "match", "geometry", "sample_rate_hz",
+                root.allowOnly("name", "description", "manufacturer", "device_id_prefix", "match", "geometry", "sample_rate_hz",
                         "characteristics", "battery_level", "sample", "frames", "control", "thresholds");
             }
             String name = root.text("name");
@@ -179,7 +179,7 @@ public final class ProfileLoader {
             Thresholds thresholds = thresholds(root.child("thresholds"), channelWire, capabilities.contains(Capability.PRESSURE));
             return new DeviceProfile(name, root.optionalText("description").orElse(name), prefix, pattern,
                     List.copyOf(services), radius, wire, battery, batteryLevel, Collections.unmodifiableSet(capabilities),
-                    thresholds, file);
+                    root.optionalText("manufacturer"), thresholds, file);
         }
 
         private Pattern regex(Node n) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -37,8 +38,19 @@ public final class SimulatedSensor extends PlaybackTransport {
     private final SimulatedRollsense.Options options;
     private final double loadNoiseKpa;
 
+    private final Map<String, Double> ratesHz;
+
     /** @param options address, speed, loop, seed and loss as for RollSense (the MTU and boot state do not apply) */
     public SimulatedSensor(DeviceProfile profile, HamstringSessionScript script, SimulatedRollsense.Options options) {
+        this(profile, script, options, Map.of());
+    }
+
+    /**
+     * @param ratesHz the rate of each notification (by name) where the device does not run at the
+     *                profile's (a Thingy:52 before its configuration is written: 0.5 Hz pressure, 10 Hz motion)
+     */
+    public SimulatedSensor(DeviceProfile profile, HamstringSessionScript script, SimulatedRollsense.Options options,
+                           Map<String, Double> ratesHz) {
         if (options.speed() < 0) {
             throw new IllegalArgumentException("speed must be 0 (as fast as possible) or positive, not " + options.speed());
         }
@@ -56,6 +68,12 @@ public final class SimulatedSensor extends PlaybackTransport {
         double ceiling = HamstringSessionScript.simulatedCeiling(profile.thresholds().pressure().ceilingKpa(),
                 profile.thresholds().contact().kpa());
         this.loadNoiseKpa = ceiling * 0.0015;
+        this.ratesHz = Map.copyOf(ratesHz);
+    }
+
+    private long periodMicros(Notification n) {
+        Double hz = ratesHz.get(n.name());
+        return hz == null ? n.periodMicros() : Math.round(1_000_000 / hz);
     }
 
     @Override
@@ -72,13 +90,13 @@ public final class SimulatedSensor extends PlaybackTransport {
     protected void play(FrameSink sink) throws InterruptedException {
         Random rnd = new Random(options.seed());
         List<Notification> notifications = layout.notifications();
-        long tick = Math.max(1, Math.round(1_000_000 / layout.maxRateHz()));
+        long tick = Math.max(1, notifications.stream().mapToLong(this::periodMicros).min().orElse(10_000));
         ToolPhysics physics = new ToolPhysics(profile.contactRadiusCm(), loadNoiseKpa, rnd);
         ChannelEncoder encoder = new ChannelEncoder();
         long[] due = new long[notifications.size()];
         for (int k = 0; k < due.length; k++) {
             // Each characteristic runs on its own timer, started at its own moment.
-            due[k] = (long) (rnd.nextDouble() * notifications.get(k).periodMicros());
+            due[k] = (long) (rnd.nextDouble() * periodMicros(notifications.get(k)));
         }
         boolean baseline = layout.pressureBaseline().isPresent();
         int battery = 87;
@@ -102,7 +120,7 @@ public final class SimulatedSensor extends PlaybackTransport {
                         }
                         Notification n = notifications.get(k);
                         long sent = due[k];
-                        due[k] += n.periodMicros();
+                        due[k] += periodMicros(n);
                         if (options.lossy() && rnd.nextDouble() < LOST_PROBABILITY) {
                             continue;
                         }

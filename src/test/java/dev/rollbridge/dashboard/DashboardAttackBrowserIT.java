@@ -111,6 +111,41 @@ class DashboardAttackBrowserIT extends WithMosquitto {
     }
 
     /**
+     * A tool that measures a load and no motion (issue 18): its card has no speed and says which
+     * rules are off and why; a ceiling that waits for a calibration is shown as none. What
+     * bridge/info says is text: a reason with markup in it stays text, a rule the page does not
+     * know is left out.
+     */
+    @Test
+    void aToolsCapabilitiesShapeItsCardAndWhatIsOffIsShownAsText() throws Exception {
+        retain(BASE + "/bridge/info", "{\"devices\":[{\"id\":\"" + DEVICE + "\",\"profile\":\"oriori-ball\",\"capabilities\":[\"pressure\",\"<b>x</b>\"],"
+                + "\"thresholds\":{\"speed_limit_cm_s\":7.5,\"pressure_ceiling_kpa\":null},"
+                + "\"rules_off\":{\"speed\":\"<img src=x onerror=alert(1)> no motion sensor\",\"pressure\":\"calibrate (pain 3, 5 and 7)\","
+                + "\"__proto__\":\"x\",\"made_up\":\"y\"}}]}");
+        retain(BASE + "/" + DEVICE, "{\"pressure_kpa\":30,\"speed_cm_s\":0,\"phase\":\"hold\",\"hold_s\":5,\"leg\":null,\"leg_active_s\":10,"
+                + "\"battery\":80,\"t_ms\":1000,\"ceiling_kpa\":null}");
+        try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null)) {
+            page = Chromium.start();
+            page.get(server.url());
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+            By card = By.cssSelector("section.device[data-device='" + DEVICE + "']");
+            wait.until(d -> !d.findElements(card).isEmpty() && d.findElement(card).findElement(By.cssSelector(".name")).getText().contains("oriori-ball")
+                    && d.findElement(card).findElement(By.cssSelector(".pressure-value")).getText().startsWith("30.0"));
+            WebElement el = page.findElement(card);
+            wait.until(d -> el.findElement(By.cssSelector(".rules-off")).isDisplayed());
+            List<WebElement> off = el.findElements(By.cssSelector(".rules-off li"));
+            assertThat(off).extracting(WebElement::getText).containsExactly(
+                    "rolling speed off: <img src=x onerror=alert(1)> no motion sensor", "pressure ceiling off: calibrate (pain 3, 5 and 7)");
+            assertThat(el.findElements(By.cssSelector(".speed-row"))).as("no speed without a motion sensor").allSatisfy(r -> assertThat(r.isDisplayed()).isFalse());
+            assertThat(el.findElement(By.cssSelector(".pressure-panel")).isDisplayed()).isTrue();
+            assertThat(el.findElement(By.cssSelector(".ceiling-value")).getText()).isEqualTo("none yet: calibrate");
+            assertThat(el.findElement(By.cssSelector(".gauge .ceiling")).isDisplayed()).isFalse();
+            assertThat(el.findElement(By.cssSelector(".calibration")).isDisplayed()).as("a load can be calibrated").isTrue();
+            assertThat(page.findElements(By.cssSelector("img, [onerror]"))).as("elements planted by bridge/info").isEmpty();
+        }
+    }
+
+    /**
      * A page on another site could post a command to the dashboard (a no-cors fetch with
      * text/plain, or a form): one forged {"calibrate":"start"} switched the pressure ceiling off.
      */

@@ -2,6 +2,7 @@ package dev.rollbridge.mqtt.homeassistant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.bridge.Bridge;
 import dev.rollbridge.bridge.BridgeContext;
 import dev.rollbridge.bridge.Extension;
@@ -39,8 +40,19 @@ import java.util.concurrent.TimeUnit;
 public final class HomeAssistantDiscovery implements Extension {
     private static final Logger log = LoggerFactory.getLogger(HomeAssistantDiscovery.class);
 
-    /** What discovery needs to know of a device. */
-    public record Device(String id, String address, String profile, String description) {
+    /**
+     * What discovery needs to know of a device.
+     *
+     * @param manufacturer empty when the profile does not say (a maker's own sensor)
+     * @param pressure     it measures a load: a pressure entity (none otherwise: no dead entities)
+     * @param motion       it measures rotation: a rolling speed entity
+     */
+    public record Device(String id, String address, String profile, String description, Optional<String> manufacturer,
+                         boolean pressure, boolean motion) {
+        /** A RollSense tool: both channels. */
+        public Device(String id, String address, String profile, String description) {
+            this(id, address, profile, description, Optional.of("RollSense"), true, true);
+        }
     }
 
     private final String prefix;
@@ -83,7 +95,8 @@ public final class HomeAssistantDiscovery implements Extension {
         this.topics = context.topics();
         this.devices = context.devices().stream()
                 .map(d -> new Device(d.id(), d.transport().deviceAddress(), d.profile().name(),
-                        d.profile().description().replaceAll(" \\(.*\\)$", "")))
+                        d.profile().description().replaceAll(" \\(.*\\)$", ""), d.profile().manufacturer(),
+                        d.profile().has(Capability.PRESSURE), d.profile().has(Capability.MOTION)))
                 .toList();
         context.publisher().alsoOnConnect(this::publishAll);
         link.subscribe(prefix + "/status", (topic, payload) -> {
@@ -110,8 +123,10 @@ public final class HomeAssistantDiscovery implements Extension {
     public Map<String, Object> config(Device d) {
         String uid = "rollbridge_" + d.address().replace(":", "").toLowerCase(Locale.ROOT);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dev", map("ids", List.of(uid), "name", d.description() + " " + d.address(), "mf", "RollSense",
-                "mdl", d.profile(), "sw", version, "cns", List.of(List.of("bluetooth", d.address().toLowerCase(Locale.ROOT)))));
+        Map<String, Object> dev = map("ids", List.of(uid), "name", d.description() + " " + d.address());
+        d.manufacturer().ifPresent(mf -> dev.put("mf", mf));
+        dev.putAll(map("mdl", d.profile(), "sw", version, "cns", List.of(List.of("bluetooth", d.address().toLowerCase(Locale.ROOT)))));
+        m.put("dev", dev);
         m.put("o", map("name", "rollbridge", "sw", version));
         m.put("avty", List.of(map("t", topics.bridgeState(), "val_tpl", "{{ value_json.state }}"),
                 map("t", topics.availability(d.id()), "val_tpl", "{{ value_json.state }}")));
@@ -119,10 +134,14 @@ public final class HomeAssistantDiscovery implements Extension {
         m.put("stat_t", topics.device(d.id()));
         m.put("qos", 1);
         Map<String, Object> cmps = new LinkedHashMap<>();
-        cmps.put("pressure", sensor(uid, "pressure", "Pressure", "{{ value_json.pressure_kpa }}", map("unit_of_measurement", "kPa",
-                "device_class", "pressure", "state_class", "measurement")));
-        cmps.put("speed", sensor(uid, "speed", "Rolling speed", "{{ value_json.speed_cm_s }}", map("unit_of_measurement", "cm/s",
-                "state_class", "measurement", "icon", "mdi:speedometer")));
+        if (d.pressure()) {
+            cmps.put("pressure", sensor(uid, "pressure", "Pressure", "{{ value_json.pressure_kpa }}", map("unit_of_measurement", "kPa",
+                    "device_class", "pressure", "state_class", "measurement")));
+        }
+        if (d.motion()) {
+            cmps.put("speed", sensor(uid, "speed", "Rolling speed", "{{ value_json.speed_cm_s }}", map("unit_of_measurement", "cm/s",
+                    "state_class", "measurement", "icon", "mdi:speedometer")));
+        }
         cmps.put("phase", sensor(uid, "phase", "Phase", "{{ value_json.phase }}", map("device_class", "enum",
                 "options", List.of("idle", "rolling", "hold", "friction"))));
         cmps.put("hold_time", sensor(uid, "hold_time", "Hold time", "{{ value_json.hold_s }}", map("unit_of_measurement", "s",

@@ -28,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HomeAssistantDiscoveryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BALL = "rollsense_c0ffee000001";
-    private static final String ROLLER = "rollsense_c0ffee000002";
+    /** The second device: an Oriori ball, which measures a load and no motion. */
+    private static final String ROLLER = "oriori_c0ffee000002";
     @TempDir
     Path data;
 
     private RollbridgeDaemon bridge(Mosquitto broker, boolean withRoller) throws Exception {
         DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
-        DeviceProfile roller = new ProfileLoader().builtIn("rollsense-roller");
+        DeviceProfile roller = new ProfileLoader().builtIn("oriori-ball");
         Topics topics = new Topics("ha");
         List<Bridge.Device> devices = withRoller
                 ? List.of(new Bridge.Device(BALL, ball, ball.thresholds(), new ManualTransport(ball, "C0:FF:EE:00:00:01")),
@@ -56,8 +57,12 @@ class HomeAssistantDiscoveryIT {
             JsonNode expected = JSON.readTree(Files.readString(Path.of("src/test/resources/golden/ha-discovery-" + BALL + ".json"))
                     .replace("VERSION", Bridge.version()));
             assertThat(config.json()).isEqualTo(expected);
-            probe.await("roller config", Duration.ofSeconds(5), m -> m.topic().equals("homeassistant/device/rollbridge_" + ROLLER + "/config")
-                    && m.json().path("cmps").path("pressure").path("uniq_id").asText().equals("rollbridge_c0ffee000002_pressure"));
+            JsonNode oriori = probe.await("oriori config", Duration.ofSeconds(5), m -> m.topic().equals("homeassistant/device/rollbridge_" + ROLLER + "/config")
+                    && m.json().path("cmps").path("pressure").path("uniq_id").asText().equals("rollbridge_c0ffee000002_pressure")).json();
+            assertThat(oriori.path("cmps").has("speed")).as("no motion sensor: no dead speed entity").isFalse();
+            assertThat(oriori.path("cmps").has("phase")).isTrue();
+            assertThat(oriori.path("dev").path("mf").asText()).isEqualTo("Oriori");
+            assertThat(oriori.path("dev").path("mdl").asText()).isEqualTo("oriori-ball");
 
             // Home Assistant restarts and says so: every device is announced again, after a short random delay.
             int before = probe.on("homeassistant/device/rollbridge_" + BALL + "/config").size();

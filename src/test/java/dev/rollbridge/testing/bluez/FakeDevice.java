@@ -4,6 +4,10 @@ import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.FrameSink;
 import dev.rollbridge.simulator.HamstringSessionScript;
 import dev.rollbridge.simulator.SimulatedRollsense;
+import dev.rollbridge.simulator.SimulatedSensor;
+import dev.rollbridge.stream.PlaybackTransport;
+import dev.rollbridge.analysis.Capability;
+import dev.rollbridge.profile.ChannelLayout;
 import dev.rollbridge.profile.Characteristic;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.FrameLayout;
@@ -13,6 +17,7 @@ import org.bluez.GattService1;
 import org.bluez.datatypes.TwoTuple;
 import org.bluez.exceptions.BluezFailedException;
 import org.bluez.exceptions.BluezNotConnectedException;
+import org.bluez.exceptions.BluezNotPermittedException;
 import org.bluez.exceptions.BluezNotSupportedException;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.FileDescriptor;
@@ -23,6 +28,7 @@ import org.freedesktop.dbus.types.Variant;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A RollSense ball or roller behind the fake BlueZ. Once connected, notifying and told "start"
  * on CONTROL, it plays the simulated session as DATA notifications in the frame type asked for.
+ * A sensor of a channel profile (a Thingy:52, an Oriori ball) streams as soon as any of its
+ * notifications is on, each at the rate its {@link SensorFirmware} runs it at, and takes or
+ * refuses writes as that firmware does.
  * Options a real device may have: {@link #streamOnNotify} (it streams as soon as notifications
  * are on, no CONTROL write needed) and {@link #keepCountersOverDrops} (its sample counter and
  * clock run on while the link is down, instead of starting again at the next connection).
@@ -76,7 +85,10 @@ public final class FakeDevice extends FakeNode implements Device1 {
     private volatile boolean lossless;
     private volatile long seed = 42;
     private volatile int connection;
-    private SimulatedRollsense stream;
+    private PlaybackTransport stream;
+    private volatile SensorFirmware firmware = SensorFirmware.plain();
+    private volatile HamstringSessionScript script;
+    private final List<String> writes = new CopyOnWriteArrayList<>();
     private int streamMtu;
     /** Streams started so far: every one after the first is a device that rebooted (counter and clock from zero). */
     private int streams;
@@ -101,9 +113,21 @@ public final class FakeDevice extends FakeNode implements Device1 {
         props.put("Trusted", false);
         int handle = 0x10;
         Map<UUID, FakeNode> byService = new LinkedHashMap<>();
-        List<Characteristic> all = new ArrayList<>(List.of(profile.data(), profile.control()));
+        List<Characteristic> all = new ArrayList<>();
+        if (profile.isFramed()) {
+            all.addAll(List.of(profile.data(), profile.control()));
+        } else {
+            ChannelLayout wire = profile.channels().orElseThrow();
+            wire.notifications().forEach(n -> all.add(n.characteristic()));
+            wire.connectWrites().forEach(w -> all.add(w.characteristic()));
+            wire.stopWrites().forEach(w -> all.add(w.characteristic()));
+            streamOnNotify = true;
+        }
         profile.battery().ifPresent(all::add);
         for (Characteristic c : all) {
+            if (characteristics.containsKey(c.uuid())) {
+                continue;
+            }
             FakeNode service = byService.get(c.service());
             if (service == null) {
                 service = new FakeService(String.format("%s/service%04x", path, handle), c.service());
@@ -139,6 +163,23 @@ public final class FakeDevice extends FakeNode implements Device1 {
 
     public List<byte[]> controlWrites() {
         return List.copyOf(controlWrites);
+    }
+
+    /** Every write the device took, as {@code uuid=hex}, in order. */
+    public List<String> writes() {
+        return List.copyOf(writes);
+    }
+
+    /** How a channel profile's sensor treats writes and what rates it runs at. */
+    public FakeDevice firmware(SensorFirmware f) {
+        firmware = f;
+        return this;
+    }
+
+    /** The session the device plays (default: the one that fits the tool). */
+    public FakeDevice script(HamstringSessionScript s) {
+        script = s;
+        return this;
     }
 
     public boolean connected() {
@@ -208,6 +249,11 @@ public final class FakeDevice extends FakeNode implements Device1 {
     /** One DATA notification with these bytes, as if the device sent it. */
     public void notifyData(byte[] bytes) {
         characteristics.get(profile.data().uuid()).notifyValue(bytes);
+    }
+
+    /** One notification on a characteristic of the device, as if it sent it. */
+    public void notifyOn(UUID characteristic, byte[] bytes) {
+        characteristics.get(characteristic).notifyValue(bytes);
     }
 
     void seenByScan() {
@@ -398,9 +444,38 @@ public final class FakeDevice extends FakeNode implements Device1 {
 
     /** A device that streams as soon as DATA notifications are on: the frame type its MTU allows. */
     private synchronized void maybeStreamOnNotify() {
+        if (!profile.isFramed()) {
+            boolean anyOn = profile.channels().orElseThrow().notifications().stream()
+                    .anyMatch(n -> characteristics.get(n.characteristic().uuid()).notifying());
+            if (connected() && anyOn && stream == null) {
+                startSensorStream();
+            }
+            return;
+        }
         FakeCharacteristic data = characteristics.get(profile.data().uuid());
         if (streamOnNotify && connected() && data.notifying() && stream == null) {
             startStream(profile.frameForMtu(mtu).minMtu());
+        }
+    }
+
+    /** A channel profile's sensor: the session at the rates its firmware runs now (started again when they change). */
+    private synchronized void startSensorStream() {
+        stopStream();
+        silent = false;
+        HamstringSessionScript s = script != null ? script : HamstringSessionScript.forTool(profile.has(Capability.MOTION),
+                profile.thresholds().pressure().ceilingKpa(), profile.thresholds().contact().kpa());
+        stream = new SimulatedSensor(profile, s, new SimulatedRollsense.Options(address, speed, mtu, true, seed, !lossless, streams > 0),
+                firmware.ratesHz());
+        streams++;
+        stream.start(deliveringSink());
+    }
+
+    private synchronized void written(UUID characteristic, byte[] value) throws BluezNotPermittedException {
+        Map<String, Double> before = firmware.ratesHz();
+        firmware.write(characteristic, value);
+        writes.add(characteristic + "=" + HexFormat.of().formatHex(value));
+        if (stream != null && !before.equals(firmware.ratesHz())) {
+            startSensorStream();
         }
     }
 
@@ -408,10 +483,14 @@ public final class FakeDevice extends FakeNode implements Device1 {
         stopStream();
         silent = false;
         streamMtu = frameMtu;
-        stream = new SimulatedRollsense(profile, HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()),
+        stream = new SimulatedRollsense(profile, script != null ? script : HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa()),
                 new SimulatedRollsense.Options(address, speed, frameMtu, true, seed, !lossless, streams > 0));
         streams++;
-        stream.start(new FrameSink() {
+        stream.start(deliveringSink());
+    }
+
+    private FrameSink deliveringSink() {
+        return new FrameSink() {
             @Override
             public boolean offer(Frame frame) {
                 deliver(frame);
@@ -430,7 +509,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
             @Override
             public void endOfStream() {
             }
-        });
+        };
     }
 
     private void deliver(Frame frame) {
@@ -564,12 +643,14 @@ public final class FakeDevice extends FakeNode implements Device1 {
         }
 
         @Override
-        public void WriteValue(byte[] value, Map<String, Variant<?>> options) throws BluezFailedException {
+        public void WriteValue(byte[] value, Map<String, Variant<?>> options) throws BluezFailedException, BluezNotPermittedException {
             if (!connected()) {
                 throw new BluezFailedException("Not connected");
             }
             sleep(bluez.behaviour.writeLatency().toMillis());
-            if (spec.uuid().equals(profile.control().uuid())) {
+            if (!profile.isFramed()) {
+                written(spec.uuid(), value);
+            } else if (spec.uuid().equals(profile.control().uuid())) {
                 control(value);
             }
         }
@@ -600,7 +681,7 @@ public final class FakeDevice extends FakeNode implements Device1 {
             // the session is kept and turned on at the next connection.
             if (sessions.add(sender()) && connected()) {
                 setNotifying(true);
-                if (spec.uuid().equals(profile.data().uuid())) {
+                if (!profile.isFramed() || spec.uuid().equals(profile.data().uuid())) {
                     maybeStreamOnNotify();
                 }
             }
