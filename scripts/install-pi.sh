@@ -3,6 +3,7 @@
 # service, and starts it:
 #   /opt/rollbridge/rollbridge.jar (+ rollbridge.jsa, its class data archive made here)
 #   /etc/rollbridge/config.yaml    (0600 root; kept if it exists; see rollbridge.example.yaml)
+#   /etc/rollbridge/profiles/      (your own device profiles; the configuration names it)
 #   /etc/systemd/system/rollbridge.service
 #
 #   sudo scripts/install-pi.sh [--jar FILE] [--config FILE]
@@ -54,8 +55,11 @@ install -d -m 0755 "$root/opt/rollbridge"
 install -m 0644 "$jar" "$root/opt/rollbridge/rollbridge.jar"
 say "installed $root/opt/rollbridge/rollbridge.jar"
 
-# 3. The configuration: root-only, handed to the service as a credential.
+# 3. The configuration: root-only, handed to the service as a credential. Your own device
+#    profiles go in /etc/rollbridge/profiles (readable by the service; NAME.yaml there wins over
+#    the built-in profile of that name).
 install -d -m 0755 "$root/etc/rollbridge"
+install -d -m 0755 "$root/etc/rollbridge/profiles"
 target_config="$root/etc/rollbridge/config.yaml"
 if [ -n "$config" ]; then
   install -m 0600 "$config" "$target_config"
@@ -72,6 +76,8 @@ ble:
   backend: bluez               # BlueZ over D-Bus: 32- and 64-bit Pi OS
 devices:
   - profile: rollsense-ball    # found by scanning; add address: "XX:XX:XX:XX:XX:XX" (rollbridge scan) to pin it
+                               # or: thingy52-ball, thingy52-roller, oriori-ball, nano33-ble-sense, ess-pressure
+profiles_dir: /etc/rollbridge/profiles   # your own NAME.yaml profiles (README "Device profiles")
 audio:
   enabled: true
 dashboard:
@@ -100,7 +106,9 @@ service_flags=(-XX:+UseSerialGC -Xms8m -Xmn2m -Xmx48m -Xss256k -XX:TieredStopAtL
   -jar "$root/opt/rollbridge/rollbridge.jar" run --once --speed 0 --port 0 --dashboard-port -1 --no-cue \
   --no-ha-discovery --data-dir "$scratch/data" >"$scratch/cds.log" 2>&1 \
   || { echo "install-pi.sh: the archive run failed; see below" >&2; cat "$scratch/cds.log" >&2; exit 1; }
-resolved="$("$java_bin" -jar "$root/opt/rollbridge/rollbridge.jar" check-config "$target_config" 2>/dev/null || true)"
+# Read as the service will: an installation under a root (tests, images) keeps its profiles there.
+( umask 077; sed "s#/etc/rollbridge/profiles#$root/etc/rollbridge/profiles#" "$target_config" >"$scratch/config.yaml" )
+resolved="$("$java_bin" -jar "$root/opt/rollbridge/rollbridge.jar" check-config "$scratch/config.yaml" 2>/dev/null || true)"
 broker_classes="the embedded broker's left out: the configuration names an external one"
 if grep -qx '    broker: embedded' <<<"$resolved"; then
   broker_classes="with the embedded broker's, which the configuration runs"

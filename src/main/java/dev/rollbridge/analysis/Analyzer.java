@@ -116,7 +116,7 @@ public final class Analyzer {
             speed.onSample(motion, session, out);
         }
         sessions.afterRules(motion, speed.raised(), friction.totalMillis(), out);
-        health.onSample(motion, sample.seq(), sample.gxDps(), sample.gyDps(), sample.gzDps(), sessions.number(), out);
+        health.onSample(motion, sample.seq(), motion.gxDps, motion.gyDps, motion.gzDps, sessions.number(), out);
     }
 
     public void onBattery(int percent) {

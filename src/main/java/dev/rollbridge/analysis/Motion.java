@@ -111,8 +111,23 @@ final class Motion {
         this.gyroBias = new GyroBias(thresholds.hold().stillCmS(), radiusCm);
     }
 
+    /** This sample's raw gyro reading, deg/s (before the offset is taken off). */
+    double gxDps;
+    double gyDps;
+    double gzDps;
+
     void update(SampleView s) {
-        long gapMillis = first ? 0 : Math.max(0, s.tMillis() - tMillis);
+        // Each value read once: with several kinds of device in one JVM the calls are megamorphic,
+        // and twenty interface calls a sample were a sixth of the fused path's time.
+        long t = s.tMillis();
+        double pressure = s.pressureKpa();
+        gxDps = s.gxDps();
+        gyDps = s.gyDps();
+        gzDps = s.gzDps();
+        double ax = s.axG();
+        double ay = s.ayG();
+        double az = s.azG();
+        long gapMillis = first ? 0 : Math.max(0, t - tMillis);
         boolean wasLoaded = !first && contact && !releasePending;
         stepMillis = Math.min(MAX_STEP_MS, gapMillis);
         first = false;
@@ -122,16 +137,16 @@ final class Motion {
             normalAlpha = stepMillis / (NORMAL_TIME_CONSTANT_MS + stepMillis);
             axisAlpha = stepMillis / (AXIS_TIME_CONSTANT_MS + stepMillis);
         }
-        tMillis = s.tMillis();
+        tMillis = t;
         // A tool without a load channel reads no load (its samples carry NaN).
-        pressureKpa = pressureSensed ? s.pressureKpa() : 0;
+        pressureKpa = pressureSensed ? pressure : 0;
         updateContact();
         if (wasLoaded && contact && !releasePending) {
             contactStepMillis = gapMillis <= thresholds.contact().gapMs() ? gapMillis : 0;
         } else {
             contactStepMillis = stepMillis;
         }
-        instantSpeedCmS = motionSensed ? speedOf(s) : 0;
+        instantSpeedCmS = motionSensed ? speedOf(ax, ay, az) : 0;
         speeds.add(tMillis, instantSpeedCmS, thresholds.speed().windowMs());
         speedCmS = Math.max(0, speeds.mean());
         updateDirection();
@@ -228,12 +243,12 @@ final class Motion {
         }
     }
 
-    private double speedOf(SampleView s) {
-        double wx = Math.toRadians(s.gxDps() - gyroBias.x());
-        double wy = Math.toRadians(s.gyDps() - gyroBias.y());
-        double wz = Math.toRadians(s.gzDps() - gyroBias.z());
-        gyroBias.add(s.tMillis(), loaded(), s.gxDps(), s.gyDps(), s.gzDps(), s.axG(), s.ayG(), s.azG());
-        updateNormal(s.axG(), s.ayG(), s.azG());
+    private double speedOf(double ax, double ay, double az) {
+        double wx = Math.toRadians(gxDps - gyroBias.x());
+        double wy = Math.toRadians(gyDps - gyroBias.y());
+        double wz = Math.toRadians(gzDps - gyroBias.z());
+        gyroBias.add(tMillis, loaded(), gxDps, gyDps, gzDps, ax, ay, az);
+        updateNormal(ax, ay, az);
         if (haveNormal) {
             double spin = wx * nx + wy * ny + wz * nz;
             wx -= spin * nx;

@@ -18,8 +18,19 @@ import java.util.Set;
 public final class DeviceFinder {
     private static final Logger log = LoggerFactory.getLogger(DeviceFinder.class);
 
-    /** A nearby device and the profile it matches, if any. */
-    public record Found(BleCentral.Advertisement advertisement, Optional<DeviceProfile> profile) {
+    /**
+     * A nearby device and the profiles it may be: one Thingy:52 is a ball or a roller depending on
+     * what it was put in, and only the configuration can say which.
+     */
+    public record Found(BleCentral.Advertisement advertisement, List<DeviceProfile> candidates) {
+        /** The first profile it matches, if any. */
+        public Optional<DeviceProfile> profile() {
+            return candidates.stream().findFirst();
+        }
+
+        public boolean couldBe(DeviceProfile p) {
+            return candidates.stream().anyMatch(c -> c.name().equals(p.name()));
+        }
     }
 
     private final Radio radio;
@@ -50,7 +61,7 @@ public final class DeviceFinder {
         }
         List<Found> out = new ArrayList<>();
         for (BleCentral.Advertisement a : central.devices()) {
-            out.add(new Found(a, profileOf(a, known)));
+            out.add(new Found(a, profilesOf(a, known)));
         }
         out.sort((x, y) -> Integer.compare(y.advertisement().rssi().orElse(-999), x.advertisement().rssi().orElse(-999)));
         return out;
@@ -61,10 +72,15 @@ public final class DeviceFinder {
      * advertises (a ball and a roller may share a service, never a name).
      */
     static Optional<DeviceProfile> profileOf(BleCentral.Advertisement a, List<DeviceProfile> profiles) {
-        Optional<DeviceProfile> byName = profiles.stream()
-                .filter(p -> a.name() != null && !a.name().isEmpty() && p.namePattern().matcher(a.name()).matches()).findFirst();
-        return byName.isPresent() ? byName
-                : profiles.stream().filter(p -> a.serviceUuids().stream().anyMatch(p.serviceUuids()::contains)).findFirst();
+        return profilesOf(a, profiles).stream().findFirst();
+    }
+
+    /** Every profile a device may be: those its advertised name matches, else those whose service it advertises. */
+    static List<DeviceProfile> profilesOf(BleCentral.Advertisement a, List<DeviceProfile> profiles) {
+        List<DeviceProfile> byName = profiles.stream()
+                .filter(p -> a.name() != null && !a.name().isEmpty() && p.namePattern().matcher(a.name()).matches()).toList();
+        return !byName.isEmpty() ? byName
+                : profiles.stream().filter(p -> a.serviceUuids().stream().anyMatch(p.serviceUuids()::contains)).toList();
     }
 
     /**
@@ -80,7 +96,7 @@ public final class DeviceFinder {
             List<Found> nearby = scan(roundTime);
             for (DeviceProfile p : wanted) {
                 Optional<String> address = nearby.stream()
-                        .filter(f -> f.profile().isPresent() && f.profile().get().name().equals(p.name()))
+                        .filter(f -> f.couldBe(p))
                         .map(f -> f.advertisement().address())
                         .filter(a -> !used.contains(a))
                         .findFirst();

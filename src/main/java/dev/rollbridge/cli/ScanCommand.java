@@ -99,7 +99,7 @@ final class ScanCommand implements Callable<Integer> {
                 shown++;
                 out.println(String.format("%-17s  %5s  %-24s  %s", f.advertisement().address(),
                         f.advertisement().rssi().map(String::valueOf).orElse("?"), f.advertisement().name(),
-                        f.profile().map(DeviceProfile::name).orElse("-")));
+                        f.candidates().isEmpty() ? "-" : String.join(" or ", f.candidates().stream().map(DeviceProfile::name).toList())));
             }
             long others = found.stream().filter(f -> f.profile().isEmpty()).count();
             out.println(shown + " device(s)" + (!all && others > 0 ? "; " + others + " other(s) match no profile (--all lists them)" : "") + ".");

@@ -30,6 +30,8 @@ public final class ChannelDecoder implements SampleDecoder {
     private static final int BATTERY = ChannelField.CHANNELS.indexOf("battery");
     /** Longest text value read: the published ones are a dozen characters. */
     static final int MAX_TEXT_BYTES = 64;
+    /** Characters a text pattern may look at for one value: a sane pattern needs a few hundred. */
+    static final int MATCH_BUDGET = 100_000;
 
     private final DeviceProfile profile;
     private final FrameDecoder.Listener listener;
@@ -66,18 +68,25 @@ public final class ChannelDecoder implements SampleDecoder {
     private long restSince;
 
     private final FusedSample current = new FusedSample();
+    private Slot lastSlot;
 
     /** One notification's layout with its clock and the values of one decode. */
     private static final class Slot {
         final Notification notification;
+        final UUID uuid;
         final ChannelField[] fields;
         /** Each field's index in {@link ChannelField#CHANNELS}: a string switch per value was a hash per sample. */
         final int[] channels;
         final double[] values;
         final ReceiveClock clock;
+        final boolean text;
+        final int size;
+        /** It carries a battery channel, whose range is checked. */
+        final boolean battery;
 
         Slot(Notification notification) {
             this.notification = notification;
+            this.uuid = notification.characteristic().uuid();
             this.fields = notification.fields().toArray(new ChannelField[0]);
             this.values = new double[fields.length];
             this.channels = new int[fields.length];
@@ -85,6 +94,9 @@ public final class ChannelDecoder implements SampleDecoder {
                 channels[i] = ChannelField.CHANNELS.indexOf(fields[i].channel());
             }
             this.clock = new ReceiveClock(notification.periodMicros());
+            this.text = notification.text().isPresent();
+            this.size = notification.size();
+            this.battery = notification.carries("battery");
         }
     }
 
@@ -135,7 +147,9 @@ public final class ChannelDecoder implements SampleDecoder {
 
     @Override
     public void decode(Frame frame) {
-        Slot slot = slots.get(frame.characteristic());
+        // Most notifications come from the fastest characteristic: ask the map only when it is not the last one's.
+        Slot slot = lastSlot != null && lastSlot.uuid.equals(frame.characteristic()) ? lastSlot : slots.get(frame.characteristic());
+        lastSlot = slot;
         if (slot == null) {
             if (frame.characteristic().equals(batteryUuid)) {
                 decodeBattery(frame);
@@ -161,37 +175,62 @@ public final class ChannelDecoder implements SampleDecoder {
 
     /** Reads every channel of the value into the slot; false (reported) when the value does not fit the layout. */
     private boolean read(Slot slot, Frame frame) {
+        if (slot.text) {
+            return readText(slot, frame);
+        }
+        // The hot path stays small (messages are built elsewhere), so the JIT inlines it whole.
         byte[] bytes = frame.bytes();
-        Notification n = slot.notification;
-        if (n.text().isPresent()) {
-            if (bytes.length == 0 || bytes.length > MAX_TEXT_BYTES) {
-                malformed(frame, n.name() + " text is " + bytes.length + " bytes, expected 1 to " + MAX_TEXT_BYTES);
-                return false;
-            }
-            String text = new String(bytes, StandardCharsets.US_ASCII);
-            Matcher m = n.text().get().matcher(text);
-            if (!m.matches()) {
-                malformed(frame, n.name() + " text '" + printable(text) + "' does not match " + n.text().get().pattern());
-                return false;
-            }
-            for (int i = 0; i < slot.fields.length; i++) {
-                slot.values[i] = slot.fields[i].parse(m);
-            }
-            return batteryInRange(slot, frame);
+        if (bytes.length != slot.size) {
+            return wrongSize(slot, frame);
         }
-        if (bytes.length != n.size()) {
-            malformed(frame, n.name() + " is " + bytes.length + " bytes, expected " + n.size());
-            return false;
-        }
-        for (int i = 0; i < slot.fields.length; i++) {
-            double v = slot.fields[i].read(bytes);
+        ChannelField[] fields = slot.fields;
+        for (int i = 0; i < fields.length; i++) {
+            double v = fields[i].read(bytes);
             if (Double.isInfinite(v)) {
-                malformed(frame, n.name() + " " + slot.fields[i].channel() + " is not a finite number");
-                return false;
+                return notFinite(slot, frame, i);
             }
             slot.values[i] = v;
         }
-        return batteryInRange(slot, frame);
+        return !slot.battery || batteryInRange(slot, frame);
+    }
+
+    private boolean wrongSize(Slot slot, Frame frame) {
+        malformed(frame, slot.notification.name() + " is " + frame.bytes().length + " bytes, expected " + slot.size);
+        return false;
+    }
+
+    private boolean notFinite(Slot slot, Frame frame, int field) {
+        malformed(frame, slot.notification.name() + " " + slot.fields[field].channel() + " is not a finite number");
+        return false;
+    }
+
+    private boolean readText(Slot slot, Frame frame) {
+        byte[] bytes = frame.bytes();
+        Notification n = slot.notification;
+        if (bytes.length == 0 || bytes.length > MAX_TEXT_BYTES) {
+            malformed(frame, n.name() + " text is " + bytes.length + " bytes, expected 1 to " + MAX_TEXT_BYTES);
+            return false;
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        // A profile's pattern is configuration, and the text comes from the device: a pattern that
+        // backtracks badly must cost one value, never the pipeline thread.
+        Matcher m = n.text().orElseThrow().matcher(new MatchBudget(text, MATCH_BUDGET));
+        boolean matches;
+        try {
+            matches = m.matches();
+        } catch (MatchBudget.Exhausted e) {
+            malformed(frame, n.name() + " text '" + printable(text) + "' took over " + MATCH_BUDGET
+                    + " steps to match " + n.text().orElseThrow().pattern() + ": simplify the profile's pattern");
+            return false;
+        }
+        if (!matches) {
+            malformed(frame, n.name() + " text '" + printable(text) + "' does not match " + n.text().orElseThrow().pattern());
+            return false;
+        }
+        for (int i = 0; i < slot.fields.length; i++) {
+            slot.values[i] = slot.fields[i].parse(m);
+        }
+        return !slot.battery || batteryInRange(slot, frame);
     }
 
     private boolean batteryInRange(Slot slot, Frame frame) {
@@ -454,6 +493,51 @@ public final class ChannelDecoder implements SampleDecoder {
         @Override
         public long motionAgeMillis() {
             return motionAge;
+        }
+    }
+
+    /** The text a pattern matches, counting the characters it reads; past the budget the match ends. */
+    static final class MatchBudget implements CharSequence {
+        /** Thrown out of the match when the budget is spent. */
+        static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super(null, null, false, false);
+            }
+        }
+
+        private final String text;
+        private final int[] left;
+
+        MatchBudget(String text, int budget) {
+            this(text, new int[]{budget});
+        }
+
+        private MatchBudget(String text, int[] left) {
+            this.text = text;
+            this.left = left;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left[0] < 0) {
+                throw new Exhausted();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new MatchBudget(text.substring(start, end), left);
+        }
+
+        @Override
+        public String toString() {
+            return text;
         }
     }
 }

@@ -48,6 +48,9 @@ public record ChannelField(String channel, String unit, FieldType type, int offs
         if (unknownRaw != null && raw == unknownRaw) {
             return Double.NaN;
         }
+        if (fraction == null && add == 0) {
+            return raw * scale * unitFactor;
+        }
         double v = raw * scale;
         if (fraction != null) {
             v += fraction.value(bytes, 0, order);

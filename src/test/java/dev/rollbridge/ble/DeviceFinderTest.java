@@ -32,4 +32,15 @@ class DeviceFinderTest {
         assertThat(DeviceFinder.profileOf(ad("Heart Rate Strap", List.of(UUID.fromString("0000180d-0000-1000-8000-00805f9b34fb"))),
                 List.of(BALL, ROLLER))).isEmpty();
     }
+
+    @Test
+    void aThingyMayBeABallOrARollerAndIsFoundForEither() {
+        DeviceProfile thingyBall = new ProfileLoader().builtIn("thingy52-ball");
+        DeviceProfile thingyRoller = new ProfileLoader().builtIn("thingy52-roller");
+        List<DeviceProfile> all = List.of(BALL, ROLLER, thingyBall, thingyRoller);
+        assertThat(DeviceFinder.profilesOf(ad("Thingy", List.of()), all)).containsExactly(thingyBall, thingyRoller);
+        DeviceFinder.Found found = new DeviceFinder.Found(ad("Thingy", List.of()), DeviceFinder.profilesOf(ad("Thingy", List.of()), all));
+        assertThat(found.couldBe(thingyRoller)).as("a roller configured without an address finds it").isTrue();
+        assertThat(found.couldBe(BALL)).isFalse();
+    }
 }

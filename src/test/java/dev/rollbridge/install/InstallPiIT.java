@@ -52,9 +52,13 @@ class InstallPiIT {
         assertThat(Files.isSymbolicLink(wanted)).as("enabled: %s", wanted).isTrue();
         assertThat(Files.readSymbolicLink(wanted)).isEqualTo(Path.of("/etc/systemd/system/rollbridge.service"));
 
-        // The installed configuration is valid as written.
+        // The installed configuration is valid as written (its profiles folder is read where the throwaway root put it).
+        assertThat(root.resolve("etc/rollbridge/profiles")).isDirectory();
+        assertThat(Files.readString(config)).contains("profiles_dir: /etc/rollbridge/profiles");
+        Path checked = root.resolve("etc/rollbridge/config-checked.yaml");
+        Files.writeString(checked, Files.readString(config).replace("/etc/rollbridge/profiles", root.resolve("etc/rollbridge/profiles").toString()));
         run(repo, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                root.resolve("opt/rollbridge/rollbridge.jar").toString(), "check-config", config.toString()), Map.of());
+                root.resolve("opt/rollbridge/rollbridge.jar").toString(), "check-config", checked.toString()), Map.of());
 
         String unit = Files.readString(root.resolve("etc/systemd/system/rollbridge.service"));
         for (String line : List.of("DynamicUser=yes", "SupplementaryGroups=bluetooth audio", "ProtectSystem=strict",

@@ -7,12 +7,17 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The fused path's time line and its robustness; the byte layouts themselves are checked by the
@@ -139,5 +144,23 @@ class ChannelDecoderTest {
                 assertThat(Double.isInfinite(s.pressureKpa())).isFalse();
             });
         }
+    }
+
+    /** A profile's pattern that backtracks exponentially, and a device text made to make it: one value lost, not the thread. */
+    @Test
+    void aPatternThatBacktracksBadlyCostsOneValueNotThePipeline() throws Exception {
+        String yaml = Files.readString(Path.of("device-profiles/oriori-ball.yaml"))
+                .replace("(?<load>[0-9]{1,3}\\\\.[0-9])", "(?<load>([0-9]+?)+?\\\\.[0-9])");
+        assertThat(yaml).contains("([0-9]+?)+?");
+        DeviceProfile evil = LOADER.parse("evil.yaml", yaml);
+        UUID data = evil.channels().orElseThrow().notifications().get(0).characteristic().uuid();
+        Recorder recorder = new Recorder();
+        SampleDecoder decoder = SampleDecoder.of(evil, recorder);
+        String attack = "991" + "7".repeat(58) + "x";
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+                decoder.decode(new Frame(ADDRESS, data, attack.getBytes(StandardCharsets.US_ASCII), 0)));
+        assertThat(recorder.malformed).singleElement().asString().contains("took over");
+        decoder.decode(new Frame(ADDRESS, data, "9910012.5|".getBytes(StandardCharsets.US_ASCII), 100_000));
+        assertThat(recorder.samples).as("the next good value decodes").hasSize(1);
     }
 }
