@@ -34,10 +34,10 @@ The fusion rules modelled (see each profile's vectors for the cases):
     decoder smooths it instead of counting it). t_ms = floor(t_us / 1000), never below the last sample's.
   * Ages: sample t_ms minus the t_ms of the last pressure (motion) update; 0 for a capability the
     profile lacks, which reads pressure null, or gyro 0 and accel null.
-  * Baseline: the rise over a baseline that is the first reading, follows any lower reading at once,
-    and is re-zeroed to the reading once readings stayed within band_kpa of a reference reading for
-    rest_ms with the rise under the contact level (the reference restarts on any reading outside the
-    band or at/above contact).
+  * Baseline: the rise (never below 0) over a baseline that is the first reading, re-zeroed to the
+    reading once readings stayed within band_kpa of a reference reading for rest_ms, heard throughout
+    (a silence longer than rest_ms restarts the reference), with the rise under the contact level (a
+    reading below the baseline counts as under it). A pressure outside the profile's valid range is no reading.
   * Battery Level notifications give battery percents (over 100 or empty: malformed); notifications
     on characteristics the profile does not know are ignored.
 """
@@ -108,7 +108,9 @@ def decode_thingy_pressure(b):
     if len(b) != 5:
         raise Malformed
     hpa, hundredths = struct.unpack("<iB", b)
-    return [("pressure", value(float(hpa), 1.0, hundredths * 0.01, 0.0, 0.1))]
+    reading = hpa + hundredths * 0.01
+    # valid: [260, 1260] hPa in the profile: outside the barometer's range is no reading.
+    return [("pressure", value(float(hpa), 1.0, hundredths * 0.01, 0.0, 0.1) if 260 <= reading <= 1260 else NAN)]
 
 
 def decode_thingy_motion(b):
@@ -163,7 +165,15 @@ def decode_floats(channels):
         xs = struct.unpack("<%df" % len(channels), b)
         if any(math.isinf(x) for x in xs):
             raise Malformed
-        return [(c, x if math.isnan(x) else value(x)) for c, x in zip(channels, xs)]
+        out = []
+        for c, x in zip(channels, xs):
+            if math.isnan(x):
+                out.append((c, x))
+            elif c == "pressure" and not 26 <= x <= 126:
+                out.append((c, NAN))  # valid: [26, 126] kPa in the profile: outside the barometer's range
+            else:
+                out.append((c, value(x)))
+        return out
     return decode
 
 
@@ -186,7 +196,8 @@ def decode_ess_pressure(b):
     if len(b) != 4:
         raise Malformed
     (raw,) = struct.unpack("<I", b)
-    return [("pressure", value(float(raw), 0.1, None, 0.0, 0.001))]
+    # valid: [26000, 126000] Pa in the profile: a 0 before the barometer is ready is no reading.
+    return [("pressure", value(float(raw), 0.1, None, 0.0, 0.001) if 26000 <= raw * 0.1 <= 126000 else NAN)]
 
 
 ESS = Profile("ess-pressure", {E_PRESSURE: (100_000, decode_ess_pressure)},
@@ -198,6 +209,7 @@ ESS = Profile("ess-pressure", {E_PRESSURE: (100_000, decode_ess_pressure)},
 
 def run(profile, frames):
     seq = -1
+    pending = 0
     lost = 0
     malformed = 0
     battery = []
@@ -216,14 +228,19 @@ def run(profile, frames):
     def rise(kpa, t_ms):
         nonlocal base, ref, since
         rest_ms, band = profile.baseline
-        if base is None or kpa < base:
-            base = kpa
-        if ref is None or abs(kpa - ref) > band or kpa - base >= profile.contact_kpa:
-            ref, since = kpa, t_ms
-        elif t_ms - since >= rest_ms:
+        if base is None:
             base = ref = kpa
             since = t_ms
-        return kpa - base
+            return 0.0
+        r = kpa - base
+        heard = pressure_at is not None and t_ms - pressure_at <= rest_ms
+        if not heard or abs(kpa - ref) > band:
+            ref, since = kpa, t_ms
+        elif r < profile.contact_kpa and t_ms - since >= rest_ms:
+            base = ref = kpa
+            since = t_ms
+            r = 0.0
+        return max(0.0, r)
 
     for t_us, char, raw in frames:
         if char not in profile.notifications:
@@ -251,7 +268,7 @@ def run(profile, frames):
         last_receive[char] = t_us
         t_ms = t_us // 1000 if last_ms is None else max(t_us // 1000, last_ms)
         lost += missed
-        seq += 1 + missed
+        pending += missed
         came = False
         for channel, v in read:
             if math.isnan(v):
@@ -272,6 +289,8 @@ def run(profile, frames):
             came = True
         if came and all(c in valued for c in profile.channels):
             last_ms = t_ms
+            seq += 1 + pending
+            pending = 0
             samples.append({
                 "t_ms": t_ms, "seq": seq,
                 "pressure_kpa": values["pressure"] if profile.pressure else None,

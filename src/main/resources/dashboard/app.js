@@ -9,7 +9,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const SEVERITIES = ["info", "cue", "warning", "danger"];
 const STATES = ["instant", "raised", "cleared"];
-const FAULTS = ["pressure_stuck", "pressure_pinned", "gyro_saturated", "data_loss"];
+const FAULTS = ["pressure_stuck", "pressure_pinned", "gyro_saturated", "data_loss", "channel_silent"];
 const PHASES = ["idle", "rolling", "hold", "friction"];
 const CAPABILITIES = ["pressure", "motion"];
 const RULES = {speed: "rolling speed", warmup: "warm-up", friction: "cross-fibre friction", pressure: "pressure ceiling",

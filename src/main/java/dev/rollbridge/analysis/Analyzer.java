@@ -191,6 +191,11 @@ public final class Analyzer {
         throw new IllegalArgumentException("unhandled command " + command);
     }
 
+    /** Tightening is judged only on pressure readings this close together or closer (a tremor is 6-10 Hz). */
+    public static long tighteningMaxStepMillis() {
+        return TighteningRule.MAX_STEP_JUDGED_MS;
+    }
+
     /**
      * The guide's rules that are off for this tool, each with why: a channel it does not measure,
      * or a pressure ceiling that waits for a calibration. Safe from any thread (reads one volatile).

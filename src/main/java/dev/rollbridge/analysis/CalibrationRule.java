@@ -69,9 +69,12 @@ final class CalibrationRule {
         String why = reason.equals("timeout")
                 ? String.format(Locale.ROOT, "Calibration not finished within %d s: abandoned.", timeoutMs / 1000)
                 : "Calibration cancelled.";
+        // A tool without an absolute ceiling has none to go back to: null, and said so (JSON has no infinity).
+        boolean ceiling = Double.isFinite(ceilingKpa);
         out.emit(Event.of(EventType.CALIBRATION_CANCELLED, AlertState.INSTANT, now, session,
-                String.format(Locale.ROOT, "%s The pressure ceiling of %.0f kPa is back on.", why, ceilingKpa),
-                HoldRule.data("reason", reason, "ceiling_kpa", ceilingKpa, "started_t_ms", startedMillis)));
+                ceiling ? String.format(Locale.ROOT, "%s The pressure ceiling of %.0f kPa is back on.", why, ceilingKpa)
+                        : why + " This tool has no pressure ceiling until a calibration is finished.",
+                HoldRule.data("reason", reason, "ceiling_kpa", ceiling ? ceilingKpa : null, "started_t_ms", startedMillis)));
     }
 
     /** Returns the finished calibration through {@code done} when this mark completes it. */

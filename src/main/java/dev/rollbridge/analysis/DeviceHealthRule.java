@@ -44,8 +44,11 @@ final class DeviceHealthRule {
     /** Frames in a row that fail to decode, with no sample between: no block of samples will ever close. */
     static final int MALFORMED_IN_ROW = 50;
 
+    /** A channel of a fused stream not heard for this long (others still coming) is a fault. */
+    static final long SILENT_MS = 3_000;
+
     enum Fault {
-        PRESSURE_STUCK, PRESSURE_PINNED, GYRO_SATURATED, DATA_LOSS;
+        PRESSURE_STUCK, PRESSURE_PINNED, GYRO_SATURATED, DATA_LOSS, CHANNEL_SILENT;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -123,6 +126,7 @@ final class DeviceHealthRule {
 
     void onSample(Motion m, long seq, double gx, double gy, double gz, int session, EventSink out) {
         checkStuck(m, session, out);
+        checkSilent(m, session, out);
         boolean pinned = m.pressureKpa >= pressurePinnedKpa;
         pinnedSince = condition(Fault.PRESSURE_PINNED, pinned, pinnedSince, m.tMillis, session, out,
                 "The pressure sensor reads the most it can: it may be damaged or overloaded.");
@@ -130,6 +134,21 @@ final class DeviceHealthRule {
         saturatedSince = condition(Fault.GYRO_SATURATED, saturated, saturatedSince, m.tMillis, session, out,
                 "The gyro reads the most it can: speeds are not reliable.");
         countLoss(m.tMillis, seq, session, out);
+    }
+
+    /**
+     * A characteristic of a fused stream that stopped while the others go on: its last value would
+     * be held for ever (a pressure still "loaded", a tool still "rolling"), so that is a fault.
+     */
+    private void checkSilent(Motion m, int session, EventSink out) {
+        long age = Math.max(m.pressureAgeMillis, m.motionAgeMillis);
+        if (!raised(Fault.CHANNEL_SILENT) && age >= SILENT_MS) {
+            set(Fault.CHANNEL_SILENT, true, m.tMillis, session, out, String.format(Locale.ROOT,
+                    "No %s value for %d s while the device sends others: one of its characteristics stopped; "
+                            + "what is shown of it is old.", m.pressureAgeMillis >= SILENT_MS ? "pressure" : "motion", age / 1000));
+        } else if (raised(Fault.CHANNEL_SILENT) && age < SILENT_MS) {
+            set(Fault.CHANNEL_SILENT, false, m.tMillis, session, out, "Every channel reads again.");
+        }
     }
 
     private void checkStuck(Motion m, int session, EventSink out) {

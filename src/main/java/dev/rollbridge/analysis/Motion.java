@@ -27,7 +27,7 @@ import dev.rollbridge.stream.SampleView;
 final class Motion {
     private static final double NORMAL_TIME_CONSTANT_MS = 300;
     /** Longest gap between samples that still counts as continuous time (lost frames, pauses). */
-    private static final long MAX_STEP_MS = 100;
+    static final long MAX_STEP_MS = 100;
     static final double MAX_POSITION_CM = 60;
     /** Cosine of the widest angle between a rotation and the stroke axis that still refines the axis. */
     private static final double AXIS_ALIGNED = Math.cos(Math.toRadians(30));
@@ -111,6 +111,10 @@ final class Motion {
         this.gyroBias = new GyroBias(thresholds.hold().stillCmS(), radiusCm);
     }
 
+    /** How old this sample's pressure and motion values are (a slower characteristic's, held): 0 when fresh. */
+    long pressureAgeMillis;
+    long motionAgeMillis;
+
     /** This sample's raw gyro reading, deg/s (before the offset is taken off). */
     double gxDps;
     double gyDps;
@@ -127,6 +131,8 @@ final class Motion {
         double ax = s.axG();
         double ay = s.ayG();
         double az = s.azG();
+        pressureAgeMillis = s.pressureAgeMillis();
+        motionAgeMillis = s.motionAgeMillis();
         long gapMillis = first ? 0 : Math.max(0, t - tMillis);
         boolean wasLoaded = !first && contact && !releasePending;
         stepMillis = Math.min(MAX_STEP_MS, gapMillis);

@@ -58,16 +58,30 @@ final class TighteningRule {
     static final long MAX_STEP_JUDGED_MS = 30;
     /** The stream's sample step (lost frames aside), learned from every sample; starts at 10 ms (100 Hz). */
     private double typicalStepMillis = 10;
+    private long lastFreshMillis = -1;
 
+    /**
+     * Judged on fresh pressure readings only: a fused stream repeats a slower pressure
+     * characteristic's last value between its notifications, and that staircase is not the
+     * pressure's own rate (nor a steady pressure).
+     */
     void onSample(Motion m, boolean holding, boolean ending, long holdStartMillis, int session, EventSink out) {
-        if (m.stepMillis > 0) {
-            // The lower envelope of the steps: down quickly, up slowly, so lost frames barely move it.
-            typicalStepMillis += (m.stepMillis - typicalStepMillis) * (m.stepMillis < typicalStepMillis ? 0.2 : 0.02);
+        boolean fresh = m.pressureAgeMillis == 0;
+        if (fresh) {
+            long step = lastFreshMillis < 0 ? 0 : Math.min(Motion.MAX_STEP_MS, m.tMillis - lastFreshMillis);
+            lastFreshMillis = m.tMillis;
+            if (step > 0) {
+                // The lower envelope of the steps: down quickly, up slowly, so lost frames barely move it.
+                typicalStepMillis += (step - typicalStepMillis) * (step < typicalStepMillis ? 0.2 : 0.02);
+            }
         }
         if (!holding || !m.contact || m.releasePending) {
             inHold = false;
             pressures.clear();
             samplesHeld = 0;
+            return;
+        }
+        if (!fresh) {
             return;
         }
         if (!inHold || holdStartMillis != holdStart) {
@@ -76,8 +90,9 @@ final class TighteningRule {
         if (samplesHeld > 0) {
             double middle = samplesHeld > 1 ? deglitched(m.tMillis, m.pressureKpa) : prevKpa;
             pressures.add(prevT, middle, t.tightening().windowMs());
+            double step = Math.min(Motion.MAX_STEP_MS, m.tMillis - prevT);
             levelKpa = Double.isNaN(levelKpa) ? middle
-                    : levelKpa + m.stepMillis / (LEVEL_TIME_CONSTANT_MS + m.stepMillis) * (middle - levelKpa);
+                    : levelKpa + step / (LEVEL_TIME_CONSTANT_MS + step) * (middle - levelKpa);
         }
         prevPrevT = prevT;
         prevPrevKpa = prevKpa;

@@ -122,13 +122,29 @@ public final class BleLink implements Transport {
         return m;
     }
 
+    /**
+     * The device refused what its profile has the bridge write: its firmware or the profile is not
+     * what the other expects. No adapter power cycle or re-discovery mends that (and a power cycle
+     * would drop every other device too); the bridge tries again at the longest backoff.
+     */
+    static final class RefusedWrite extends BleException {
+        RefusedWrite(String message) {
+            super(message);
+        }
+    }
+
     /** The ladder. Runs on the link's own thread until {@link #stop}. */
     private void run(FrameSink sink) {
         int failures = 0;
         while (running) {
+            boolean refused = false;
             try {
                 connectAndStream(sink);
                 failures = 0;
+            } catch (RefusedWrite e) {
+                refused = true;
+                failedAttempts.incrementAndGet();
+                problem(e.getMessage());
             } catch (BleException e) {
                 failures++;
                 failedAttempts.incrementAndGet();
@@ -145,7 +161,9 @@ public final class BleLink implements Transport {
                 break;
             }
             try {
-                if (failures > 0 && failures % policy.powerCycleAfter() == 0) {
+                if (refused) {
+                    // Not the radio's fault: nothing on the ladder applies.
+                } else if (failures > 0 && failures % policy.powerCycleAfter() == 0) {
                     setState("power-cycling the adapter after " + failures + " failures");
                     radio.exclusive(() -> {
                         central.powerCycle();
@@ -160,7 +178,8 @@ public final class BleLink implements Transport {
             } catch (BleException e) {
                 problem(e.getMessage());
             }
-            Duration wait = policy.backoff(failures, ThreadLocalRandom.current().nextDouble());
+            Duration wait = refused ? policy.backoff(Integer.MAX_VALUE / 2, ThreadLocalRandom.current().nextDouble())
+                    : policy.backoff(failures, ThreadLocalRandom.current().nextDouble());
             setState("waiting " + wait.toMillis() + " ms before reconnecting");
             if (!pause(wait)) {
                 break;
@@ -225,7 +244,7 @@ public final class BleLink implements Transport {
                 try {
                     central.write(address, w.characteristic().service(), w.characteristic().uuid(), w.value());
                 } catch (BleException e) {
-                    throw new BleException(address + ": writing " + w.characteristicName() + " was refused (" + e.getMessage()
+                    throw new RefusedWrite(address + ": writing " + w.characteristicName() + " was refused (" + e.getMessage()
                             + "); the device may not run the firmware profile " + profile.name() + " expects");
                 }
             }
@@ -254,14 +273,22 @@ public final class BleLink implements Transport {
 
     /** The profile's stop writes, when the bridge stops and the link is still up: best effort. */
     private void writeStop() {
-        if (profile.channels().isEmpty() || linkDown) {
+        if (profile.channels().isEmpty() || linkDown || profile.channels().get().stopWrites().isEmpty()) {
             return;
         }
-        for (GattWrite w : profile.channels().get().stopWrites()) {
-            try {
-                central.write(address, w.characteristic().service(), w.characteristic().uuid(), w.value());
-            } catch (BleException | RuntimeException e) {
-                log.debug("{}: stop write to {} failed: {}", address, w.characteristicName(), e.getMessage());
+        // stop() interrupts this thread; a D-Bus call made while interrupted returns no reply at once.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (GattWrite w : profile.channels().get().stopWrites()) {
+                try {
+                    central.write(address, w.characteristic().service(), w.characteristic().uuid(), w.value());
+                } catch (BleException | RuntimeException e) {
+                    log.debug("{}: stop write to {} failed: {}", address, w.characteristicName(), e.getMessage());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

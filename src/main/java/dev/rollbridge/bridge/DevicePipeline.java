@@ -4,6 +4,7 @@ import dev.rollbridge.analysis.AlertState;
 import dev.rollbridge.analysis.Analyzer;
 import dev.rollbridge.analysis.GyroOffset;
 import dev.rollbridge.analysis.Calibration;
+import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -213,7 +215,17 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
 
     /** The guide's rules that are off for this device, each with why (see {@link Analyzer#rulesOff()}). */
     public Map<String, String> rulesOff() {
-        return analyzer.rulesOff();
+        Map<String, String> off = new LinkedHashMap<>(analyzer.rulesOff());
+        // A stored calibration is in force from the first sample, though the analyser takes it in order with them.
+        if (calibration.isPresent() && profile.has(Capability.PRESSURE)) {
+            off.remove("pressure");
+        }
+        long pressureMs = profile.pressurePeriodMicros() / 1000;
+        if (profile.has(Capability.PRESSURE) && pressureMs > Analyzer.tighteningMaxStepMillis()) {
+            off.put("tightening", "the pressure comes every " + pressureMs + " ms: a muscle's 6-10 Hz tremor needs "
+                    + 1000 / Analyzer.tighteningMaxStepMillis() + " Hz or faster");
+        }
+        return off;
     }
 
     /** Waits until a finite source's frames have all been analysed. */

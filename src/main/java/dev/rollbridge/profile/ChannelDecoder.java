@@ -51,6 +51,7 @@ public final class ChannelDecoder implements SampleDecoder {
     private long malformed;
     private long ignored;
     private long seq = -1;
+    private long missedSinceSample;
     private long lastMillis = Long.MIN_VALUE;
 
     private double pressure = Double.NaN;
@@ -166,9 +167,13 @@ public final class ChannelDecoder implements SampleDecoder {
         long missed = slot.clock.missed();
         long tMillis = Math.max(Math.floorDiv(micros, 1000), lastMillis);
         lost += missed;
-        seq += 1 + missed;
+        // The counter the rules see counts samples and missed notifications: a notification that
+        // gives no sample (no reading in it, before priming) is not a gap.
+        missedSinceSample += missed;
         boolean sample = apply(slot, tMillis);
         if (sample && primed()) {
+            seq += 1 + missedSinceSample;
+            missedSinceSample = 0;
             emit(tMillis);
         }
     }
@@ -228,7 +233,11 @@ public final class ChannelDecoder implements SampleDecoder {
             return false;
         }
         for (int i = 0; i < slot.fields.length; i++) {
-            slot.values[i] = slot.fields[i].parse(m);
+            double v = slot.fields[i].parse(m);
+            if (Double.isInfinite(v)) {
+                return notFinite(slot, frame, i);
+            }
+            slot.values[i] = v;
         }
         return !slot.battery || batteryInRange(slot, frame);
     }
@@ -236,7 +245,7 @@ public final class ChannelDecoder implements SampleDecoder {
     private boolean batteryInRange(Slot slot, Frame frame) {
         for (int i = 0; i < slot.fields.length; i++) {
             double v = slot.values[i];
-            if (slot.channels[i] == BATTERY && (v < 0 || v > 100)) {
+            if (slot.channels[i] == BATTERY && !Double.isNaN(v) && (v < 0 || v > 100)) {
                 malformed(frame, slot.notification.name() + " battery level " + v + " % is out of range [0, 100]");
                 return false;
             }
@@ -295,24 +304,32 @@ public final class ChannelDecoder implements SampleDecoder {
     }
 
     /**
-     * The rise over the baseline: tared on the first reading, following the reading down at once,
-     * and re-zeroed to it after {@code rest_ms} within {@code band_kpa} under the contact level,
-     * heard throughout (a silence longer than {@code rest_ms} starts the rest again).
+     * The rise over the baseline, never below 0: tared on the first reading, and re-zeroed to the
+     * reading once it has stayed within {@code band_kpa} for {@code rest_ms}, heard throughout,
+     * under the contact level (unloaded: weather and warmth move the air pressure too; a reading
+     * below the baseline is unloaded too, so a tare taken while loaded heals at the next rest). A
+     * reading outside the field's {@code valid} range never gets here (a barometer's 0 before it is
+     * ready would otherwise be a tare no rest could correct).
      */
     private double rise(double kpa, long tMillis) {
-        if (Double.isNaN(baselineKpa) || kpa < baselineKpa) {
+        if (Double.isNaN(baselineKpa)) {
             baselineKpa = kpa;
+            restRefKpa = kpa;
+            restSince = tMillis;
+            return 0;
         }
+        double rise = kpa - baselineKpa;
         boolean heardThroughout = pressureAt != Long.MIN_VALUE && tMillis - pressureAt <= baseline.restMs();
-        if (Double.isNaN(restRefKpa) || !heardThroughout || Math.abs(kpa - restRefKpa) > baseline.bandKpa() || kpa - baselineKpa >= contactKpa) {
+        if (!heardThroughout || Math.abs(kpa - restRefKpa) > baseline.bandKpa()) {
             restRefKpa = kpa;
             restSince = tMillis;
-        } else if (tMillis - restSince >= baseline.restMs()) {
+        } else if (rise < contactKpa && tMillis - restSince >= baseline.restMs()) {
             baselineKpa = kpa;
             restRefKpa = kpa;
             restSince = tMillis;
+            rise = 0;
         }
-        return kpa - baselineKpa;
+        return Math.max(0, rise);
     }
 
     private void battery(long tMillis, double percent) {
@@ -348,7 +365,7 @@ public final class ChannelDecoder implements SampleDecoder {
             return;
         }
         double percent = level.value(frame.bytes(), 0, ByteOrder.LITTLE_ENDIAN);
-        if (percent < 0 || percent > 100) {
+        if (!(percent >= 0 && percent <= 100)) {
             malformed(frame, "battery level " + percent + " % is out of range [0, 100]");
             return;
         }
@@ -371,19 +388,25 @@ public final class ChannelDecoder implements SampleDecoder {
     /**
      * Places a characteristic's notifications on a steady time line from their receive times: a
      * second-order loop (phase and period) that follows the device's real rate and averages out
-     * the bursts BLE delivers them in. Starts at the first receive time; a gap of more than 2.5
-     * periods counts the notifications missed in it; a receive time more than {@value #RESTART_PERIODS}
-     * periods off the line starts it again there.
+     * the bursts BLE delivers them in. Starts at the first receive time. A notification counts
+     * those before it as missed only when it comes more than 2.5 periods, and more than 2.5 of the
+     * link's own gaps between bursts, after the last: a 50 ms connection interval hands a 100 Hz
+     * stream over five at a time, and those gaps are not losses. A receive time more than
+     * {@value #RESTART_PERIODS} periods (and bursts) off the line starts it again there.
      */
     static final class ReceiveClock {
         private static final double PHASE_GAIN = 0.1;
         private static final double PERIOD_GAIN = 0.005;
+        private static final double BURST_GAIN = 0.05;
         private static final double RESTART_PERIODS = 50;
         private final double nominal;
         private double period;
         private double t;
         private boolean started;
         private long missed;
+        private long lastReceived;
+        /** The link's typical gap between bursts (µs): receive gaps of more than half a period, averaged. */
+        private double burstGap;
 
         ReceiveClock(long periodMicros) {
             this.nominal = periodMicros;
@@ -403,25 +426,35 @@ public final class ChannelDecoder implements SampleDecoder {
             missed = 0;
             if (!started) {
                 started = true;
-                period = Math.max(period, nominal * 0.5);
                 t = receivedMicros;
+                lastReceived = receivedMicros;
                 return receivedMicros;
             }
+            long gap = receivedMicros - lastReceived;
+            lastReceived = receivedMicros;
             double sinceLast = receivedMicros - t;
-            if (Math.abs(sinceLast) > RESTART_PERIODS * period) {
+            double slack = Math.max(period, burstGap);
+            if (Math.abs(sinceLast) > RESTART_PERIODS * slack) {
                 missed = sinceLast > 0 ? Math.max(0, Math.round(sinceLast / period) - 1) : 0;
                 t = receivedMicros;
                 return receivedMicros;
             }
+            if (gap > period / 2) {
+                burstGap = burstGap == 0 ? gap : burstGap + BURST_GAIN * (Math.min(gap, 10 * period) - burstGap);
+            }
             long steps = 1;
-            if (sinceLast > 2.5 * period) {
-                steps = Math.round(sinceLast / period);
+            if (sinceLast > 2.5 * slack) {
+                // The line already runs at the link's mean lag: the count is off by half a burst at most.
+                steps = Math.max(1, Math.round(sinceLast / period));
                 missed = steps - 1;
             }
             double predicted = t + steps * period;
             double error = receivedMicros - predicted;
             t = predicted + PHASE_GAIN * error;
-            period = Math.max(nominal * 0.5, Math.min(nominal * 2, period + PERIOD_GAIN * error / steps));
+            if (steps == 1) {
+                // A step over missed ones says nothing of the rate: only single steps teach it.
+                period = Math.max(nominal * 0.5, Math.min(nominal * 2, period + PERIOD_GAIN * error));
+            }
             return Math.round(t);
         }
     }

@@ -16,9 +16,12 @@ import java.util.regex.Matcher;
  * @param unknownRaw     a raw value that means "no reading" (the channel keeps its last value); null if none
  * @param group          for a text value: the pattern's named group holding the number; null for binary
  * @param unitFactor     from the field's unit to the analysis unit
+ * @param validMin       readings below this (in the field's unit) are no reading (a barometer's 0 before it is ready)
+ * @param validMax       likewise above
  */
 public record ChannelField(String channel, String unit, FieldType type, int offset, ByteOrder order, double scale,
-                           FieldSpec fraction, Long unknownRaw, double add, String group, double unitFactor) {
+                           FieldSpec fraction, Long unknownRaw, double add, String group, double unitFactor,
+                           double validMin, double validMax) {
 
     /** Channels a notification may carry. */
     public static final List<String> CHANNELS =
@@ -48,27 +51,37 @@ public record ChannelField(String channel, String unit, FieldType type, int offs
         if (unknownRaw != null && raw == unknownRaw) {
             return Double.NaN;
         }
-        if (fraction == null && add == 0) {
-            return raw * scale * unitFactor;
-        }
         double v = raw * scale;
         if (fraction != null) {
             v += fraction.value(bytes, 0, order);
         }
-        return (v + add) * unitFactor;
+        v += add;
+        return outsideValid(v) ? Double.NaN : v * unitFactor;
+    }
+
+    /** A finite reading outside the field's valid range (an infinite one stays infinite: that is malformed, not missing). */
+    private boolean outsideValid(double v) {
+        return Double.isFinite(v) && (v < validMin || v > validMax);
     }
 
     /** The value in the analysis unit from a matched text value, or NaN when the group is empty or not a number. */
     public double parse(Matcher m) {
-        String text = m.group(group);
+        String text;
+        try {
+            text = m.group(group);
+        } catch (IllegalArgumentException e) {
+            return Double.NaN;
+        }
         if (text == null || text.isEmpty()) {
             return Double.NaN;
         }
+        double v;
         try {
-            return (Double.parseDouble(text) * scale + add) * unitFactor;
+            v = Double.parseDouble(text) * scale + add;
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+        return outsideValid(v) ? Double.NaN : v * unitFactor;
     }
 
     /** Writes {@code value} (analysis unit) the way the device would: the inverse of {@link #read}, at the field's resolution. */

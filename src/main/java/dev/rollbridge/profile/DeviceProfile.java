@@ -105,6 +105,15 @@ public record DeviceProfile(
         return new SensorRange(pressure, gyro);
     }
 
+    /** How often a fresh pressure reading comes, µs: every sample on frames, the pressure notification's period on channels. */
+    public long pressurePeriodMicros() {
+        if (wire instanceof ChannelLayout c) {
+            return c.notifications().stream().filter(n -> n.carries("pressure")).mapToLong(Notification::periodMicros)
+                    .findFirst().orElse(0);
+        }
+        return periodMicros();
+    }
+
     /** Sample period in µs. */
     public long periodMicros() {
         return Math.round(1_000_000.0 / sampleRateHz());

@@ -247,6 +247,18 @@ public final class ProfileLoader {
             if (list.isEmpty()) {
                 throw notifications.error("at least one notification is required");
             }
+            // Notifications are told apart by their characteristic's UUID alone.
+            Map<UUID, String> byUuid = new LinkedHashMap<>();
+            for (Notification n : list) {
+                String before = byUuid.putIfAbsent(n.characteristic().uuid(), n.name());
+                if (before != null) {
+                    throw notifications.child(n.name()).error("has the UUID of notification '" + before + "'");
+                }
+            }
+            Characteristic battery = named.get("battery");
+            if (battery != null && byUuid.containsKey(battery.uuid())) {
+                throw notifications.child(byUuid.get(battery.uuid())).error("has the UUID of the battery characteristic");
+            }
             for (String axes : List.of("gyro", "accel")) {
                 long n = Stream.of("_x", "_y", "_z").filter(a -> carriedBy.containsKey(axes + a)).count();
                 if (n != 0 && n != 3) {
@@ -295,11 +307,15 @@ public final class ProfileLoader {
                 Set<String> groups = new TreeSet<>();
                 Matcher g = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>").matcher(text.pattern());
                 while (g.find()) {
-                    groups.add(g.group(1));
+                    // The pattern's source can look like it names a group (inside \Q..\E, a class, a comment):
+                    // only one the compiled pattern really has counts.
+                    if (hasGroup(text, g.group(1))) {
+                        groups.add(g.group(1));
+                    }
                 }
                 for (String channel : channels.keys()) {
                     Node f = channels.child(channel);
-                    f.allowOnly("group", "scale", "add", "unit");
+                    f.allowOnly("group", "scale", "add", "unit", "valid");
                     checkChannel(channels, channel);
                     String group = f.text("group");
                     if (!groups.contains(group)) {
@@ -308,8 +324,9 @@ public final class ProfileLoader {
                     double scale = f.has("scale") ? nonZero(f, "scale") : 1.0;
                     double add = f.has("add") ? f.number("add", -1e9, 1e9) : 0;
                     String unit = f.text("unit");
+                    double[] valid = valid(f);
                     fields.add(new ChannelField(channel, unit, null, 0, ByteOrder.LITTLE_ENDIAN, scale, null, null, add, group,
-                            unitFactor(f.child("unit"), channel, unit, area)));
+                            unitFactor(f.child("unit"), channel, unit, area), valid[0], valid[1]));
                 }
                 Optional<String> format = n.optionalText("format");
                 if (format.isPresent()) {
@@ -322,7 +339,7 @@ public final class ProfileLoader {
             ByteOrder order = byteOrder(n.child("byte_order"));
             for (String channel : channels.keys()) {
                 Node f = channels.child(channel);
-                f.allowOnly("type", "offset", "scale", "q", "add", "fraction", "unknown", "unit", "byte_order");
+                f.allowOnly("type", "offset", "scale", "q", "add", "fraction", "unknown", "unit", "byte_order", "valid");
                 checkChannel(channels, channel);
                 FieldType type;
                 try {
@@ -352,8 +369,9 @@ public final class ProfileLoader {
                     throw f.child("offset").error("field ends at byte " + (offset + type.size()) + ", beyond the size " + size);
                 }
                 String unit = f.text("unit");
+                double[] valid = valid(f);
                 ChannelField field = new ChannelField(channel, unit, type, offset, fieldOrder, scale, fraction, unknown, add, null,
-                        unitFactor(f.child("unit"), channel, unit, area));
+                        unitFactor(f.child("unit"), channel, unit, area), valid[0], valid[1]);
                 for (ChannelField other : fields) {
                     if (overlaps(field, other)) {
                         throw f.child("offset").error("overlaps channel '" + other.channel() + "'");
@@ -379,6 +397,16 @@ public final class ProfileLoader {
             }
         }
 
+        /** Whether the compiled pattern has this named group: naming it again is then an error. */
+        private static boolean hasGroup(Pattern pattern, String group) {
+            try {
+                Pattern.compile("(?:" + pattern.pattern() + ")|(?<" + group + ">)", pattern.flags());
+                return false;
+            } catch (PatternSyntaxException e) {
+                return true;
+            }
+        }
+
         private static boolean overlaps(ChannelField a, ChannelField b) {
             List<int[]> spans = new ArrayList<>();
             for (ChannelField f : List.of(a, b)) {
@@ -388,6 +416,19 @@ public final class ProfileLoader {
             boolean main = spans.get(0)[0] < spans.get(1)[1] && spans.get(1)[0] < spans.get(0)[1];
             boolean fractions = (a.fraction() != null && b.fraction() != null && a.fraction().overlaps(b.fraction()));
             return main || fractions;
+        }
+
+        /** {@code valid: [min, max]} in the field's unit: readings outside are no reading. */
+        private static double[] valid(Node f) {
+            if (!f.has("valid")) {
+                return new double[]{Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+            }
+            List<Node> bounds = f.child("valid").elements();
+            if (bounds.size() != 2 || !bounds.get(0).json.isNumber() || !bounds.get(1).json.isNumber()
+                    || bounds.get(0).json.asDouble() >= bounds.get(1).json.asDouble()) {
+                throw f.child("valid").error("expected [min, max] with min below max, in the field's unit");
+            }
+            return new double[]{bounds.get(0).json.asDouble(), bounds.get(1).json.asDouble()};
         }
 
         private static void checkChannel(Node channels, String channel) {
@@ -710,7 +751,7 @@ public final class ProfileLoader {
 
         long integer(String key, long min, long max) {
             Node c = child(key);
-            if (!c.json.isIntegralNumber()) {
+            if (!c.json.isIntegralNumber() || !c.json.canConvertToLong()) {
                 throw c.error("expected a whole number, got '" + c.json.asText() + "'");
             }
             long v = c.json.asLong();

@@ -87,4 +87,15 @@ class CapabilitiesTest {
         play(a, 3_000, 12, 2);
         assertThat(types()).contains("pressure_too_high:raised");
     }
+
+    @Test
+    void aCancelledCalibrationOnAToolWithoutACeilingSaysSoAndCarriesNoInfinity() {
+        Analyzer a = analyzer(Thresholds.defaults(0.5, Double.POSITIVE_INFINITY), EnumSet.allOf(Capability.class));
+        play(a, 1_000, 2, 0);
+        assertThat(a.onCommand(new Command.StartCalibration()).ok()).isTrue();
+        assertThat(a.onCommand(new Command.CancelCalibration()).ok()).isTrue();
+        Event cancelled = events.stream().filter(e -> e.type() == EventType.CALIBRATION_CANCELLED).findFirst().orElseThrow();
+        assertThat(cancelled.data().get("ceiling_kpa")).isNull();
+        assertThat(cancelled.message()).doesNotContain("Infinity").contains("no pressure ceiling");
+    }
 }

@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * profile and judged with thresholds scaled to the profile's load figure, the events must be the
  * trace's own, each within two of the slowest notification's periods plus 150 ms.
  *
- * <p>Not compared: {@code sensor_fault} (the traces test RollSense's counter and frames) and
- * {@code ease_off} (tightening is not judged on pressure slower than 50 Hz, and none of these
- * profiles' pressure is that fast). A tool that measures only one of load and motion runs every
+ * <p>Not compared: {@code sensor_fault} (the traces test RollSense's counter and frames). Tightening
+ * is judged on fresh pressure readings 30 ms apart or closer, which none of these profiles' pressure
+ * is: their runs must raise no {@code ease_off} at all. A tool that measures only one of load and motion runs every
  * trace too: no event of a rule that is off for it may come, and the events of the rules that are
  * on and depend only on what it measures must be the trace's.
  *
@@ -54,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResampledTracesTest {
     private static final DeviceProfile BALL = new ProfileLoader().builtIn("rollsense-ball");
     private static final long LEAD_IN_MS = 2_000;
-    private static final Set<EventType> NOT_COMPARED = EnumSet.of(EventType.SENSOR_FAULT, EventType.EASE_OFF);
+    private static final Set<EventType> NOT_COMPARED = EnumSet.of(EventType.SENSOR_FAULT);
     private static final Set<EventType> MOTION_RULES = EnumSet.of(EventType.SPEED_TOO_FAST, EventType.WARMUP_ADVISED,
             EventType.FRICTION_LIMIT_REACHED);
     private static final Set<EventType> PRESSURE_RULES = EnumSet.of(EventType.PRESSURE_TOO_HIGH, EventType.EASE_OFF,
@@ -201,6 +201,11 @@ class ResampledTracesTest {
         }
         if (traceName.startsWith("pressure-250ms") && pressurePeriod > 1000 / 12) {
             compared.remove(EventType.PRESSURE_TOO_HIGH);
+        }
+        if (pressure && pressurePeriod > Analyzer.tighteningMaxStepMillis()) {
+            // Tightening is judged on fresh pressure readings 30 ms apart or closer: at 10-20 Hz, never.
+            assertThat(got).as("no ease_off from a %d ms pressure", pressurePeriod).noneMatch(e -> e.type() == EventType.EASE_OFF);
+            compared.remove(EventType.EASE_OFF);
         }
         List<String[]> want = expected(trace).stream().filter(e -> compared.contains(type(e[1]))).toList();
         List<Event> have = got.stream().filter(e -> compared.contains(e.type())).toList();

@@ -21,6 +21,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -127,6 +128,28 @@ class BleLinkSetUpTest {
             order.verify(central).disconnect(ADDRESS);
             order.verify(central).connect(eq(ADDRESS), any());
             assertThat(String.valueOf(link.health().get("last_problem"))).contains("writing motion_config was refused");
+        } finally {
+            link.stop();
+        }
+    }
+
+    /** A firmware that refuses the profile's writes is not the radio's fault: no re-discovery, no adapter power cycle. */
+    @Test
+    void aWriteTheDeviceAlwaysRefusesNeverPowerCyclesTheSharedAdapter() throws Exception {
+        DeviceProfile thingy = new ProfileLoader().builtIn("thingy52-ball");
+        BleCentral central = mock(BleCentral.class);
+        when(central.ready()).thenReturn(true);
+        when(central.backend()).thenReturn("mock");
+        when(central.devices()).thenReturn(List.of(new BleCentral.Advertisement(ADDRESS, "Thingy", Optional.of(-50), List.of())));
+        when(central.mtu(any(), any(), any())).thenReturn(23);
+        doThrow(new BleException("org.bluez.Error.NotPermitted")).when(central).write(eq(ADDRESS), any(), any(), any());
+        BleLink link = new BleLink(new Radio(central), thingy, ADDRESS, new LinkPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofMillis(5), Duration.ofMillis(20), 3, 6, Duration.ofSeconds(30)));
+        link.start(NOWHERE);
+        try {
+            verify(central, timeout(5_000).atLeast(8)).connect(eq(ADDRESS), any());
+            verify(central, never()).powerCycle();
+            verify(central, never()).forget(any());
         } finally {
             link.stop();
         }

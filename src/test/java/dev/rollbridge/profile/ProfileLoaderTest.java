@@ -113,6 +113,21 @@ class ProfileLoaderTest {
                 .hasMessageContaining("notifications.data.channels.pressure.unit").hasMessageContaining("contact_area_cm2");
         assertThatThrownBy(() -> loader.parse("o.yaml", good.replace("text: \"^(?<battery>", "text: \"^((?<battery>")))
                 .hasMessageContaining("notifications.data.text").hasMessageContaining("not a valid regular expression");
+        // A group name that is only text in the pattern (quoted) is no group.
+        assertThatThrownBy(() -> loader.parse("o.yaml", good.replace("text: \"^(?<battery>", "text: \"^\\\\Q(?<x>\\\\E(?<battery>")
+                .replace("{group: load, unit: kg}", "{group: x, unit: kg}")))
+                .hasMessageContaining("notifications.data.channels.pressure.group").hasMessageContaining("no group 'x'");
+    }
+
+    @Test
+    void twoNotificationsOnOneCharacteristicAreRefused() throws Exception {
+        String good = Files.readString(Path.of("device-profiles/thingy52-ball.yaml"));
+        String motionUuid = "ef680406-9b35-4933-9b10-52ffa9740042";
+        String twice = good.replace("uuid: \"ef680202-9b35-4933-9b10-52ffa9740042\"", "uuid: \"" + motionUuid + "\"");
+        assertThatThrownBy(() -> loader.parse("t.yaml", twice)).hasMessageContaining("notifications.motion")
+                .hasMessageContaining("has the UUID of notification 'pressure'");
+        assertThatThrownBy(() -> loader.parse("t.yaml", good.replace("rest_ms: 3000", "rest_ms: 18446744073709551716")))
+                .hasMessageContaining("baseline.pressure.rest_ms").hasMessageContaining("expected a whole number");
     }
 
     @Test

@@ -29,7 +29,7 @@ class HomeAssistantDiscoveryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BALL = "rollsense_c0ffee000001";
     /** The second device: an Oriori ball, which measures a load and no motion. */
-    private static final String ROLLER = "oriori_c0ffee000002";
+    private static final String ORIORI = "oriori_c0ffee000002";
     @TempDir
     Path data;
 
@@ -39,7 +39,7 @@ class HomeAssistantDiscoveryIT {
         Topics topics = new Topics("ha");
         List<Bridge.Device> devices = withRoller
                 ? List.of(new Bridge.Device(BALL, ball, ball.thresholds(), new ManualTransport(ball, "C0:FF:EE:00:00:01")),
-                new Bridge.Device(ROLLER, roller, roller.thresholds(), new ManualTransport(roller, "C0:FF:EE:00:00:02")))
+                new Bridge.Device(ORIORI, roller, roller.thresholds(), new ManualTransport(roller, "C0:FF:EE:00:00:02")))
                 : List.of(new Bridge.Device(BALL, ball, ball.thresholds(), new ManualTransport(ball, "C0:FF:EE:00:00:01")));
         // Only the file of announced devices is kept in the data directory.
         return RollbridgeDaemon.start(DaemonOptions.of(MqttSettings.of(broker.url(), "bridge-ha-" + System.nanoTime(), "ha"), topics, devices)
@@ -57,7 +57,7 @@ class HomeAssistantDiscoveryIT {
             JsonNode expected = JSON.readTree(Files.readString(Path.of("src/test/resources/golden/ha-discovery-" + BALL + ".json"))
                     .replace("VERSION", Bridge.version()));
             assertThat(config.json()).isEqualTo(expected);
-            JsonNode oriori = probe.await("oriori config", Duration.ofSeconds(5), m -> m.topic().equals("homeassistant/device/rollbridge_" + ROLLER + "/config")
+            JsonNode oriori = probe.await("oriori config", Duration.ofSeconds(5), m -> m.topic().equals("homeassistant/device/rollbridge_" + ORIORI + "/config")
                     && m.json().path("cmps").path("pressure").path("uniq_id").asText().equals("rollbridge_c0ffee000002_pressure")).json();
             assertThat(oriori.path("cmps").has("speed")).as("no motion sensor: no dead speed entity").isFalse();
             assertThat(oriori.path("cmps").has("phase")).isTrue();
@@ -81,7 +81,7 @@ class HomeAssistantDiscoveryIT {
             // The roller leaves the configuration: its config is withdrawn with an empty retained payload.
             RollbridgeDaemon second = bridge(broker, false);
             probe.await("roller withdrawn", Duration.ofSeconds(5),
-                    m -> m.topic().equals("homeassistant/device/rollbridge_" + ROLLER + "/config") && m.payload().isEmpty());
+                    m -> m.topic().equals("homeassistant/device/rollbridge_" + ORIORI + "/config") && m.payload().isEmpty());
             second.stop(Duration.ofSeconds(2));
         }
     }
