@@ -68,7 +68,7 @@ public final class ChannelDecoder implements SampleDecoder {
     private double restRefKpa = Double.NaN;
     private long restSince;
 
-    private final FusedSample current = new FusedSample();
+    private final ReusableSample current = new ReusableSample();
     private Slot lastSlot;
 
     /** One notification's layout with its clock and the values of one decode. */
@@ -343,18 +343,18 @@ public final class ChannelDecoder implements SampleDecoder {
     private void emit(long tMillis) {
         lastMillis = tMillis;
         samples++;
-        FusedSample s = current;
+        ReusableSample s = current;
         s.tMillis = tMillis;
         s.seq = seq;
         s.pressureKpa = needsPressure ? pressure : Double.NaN;
-        s.pressureAge = needsPressure ? tMillis - pressureAt : 0;
-        s.gx = gx;
-        s.gy = gy;
-        s.gz = gz;
-        s.ax = ax;
-        s.ay = ay;
-        s.az = az;
-        s.motionAge = needsMotion ? tMillis - motionAt : 0;
+        s.pressureAgeMillis = needsPressure ? tMillis - pressureAt : 0;
+        s.gxDps = gx;
+        s.gyDps = gy;
+        s.gzDps = gz;
+        s.axG = ax;
+        s.ayG = ay;
+        s.azG = az;
+        s.motionAgeMillis = needsMotion ? tMillis - motionAt : 0;
         listener.onSample(s);
     }
 
@@ -459,75 +459,6 @@ public final class ChannelDecoder implements SampleDecoder {
         }
     }
 
-    /** The decoder's one reusable sample. */
-    private static final class FusedSample implements SampleView {
-        long tMillis;
-        long seq;
-        double pressureKpa;
-        long pressureAge;
-        double gx;
-        double gy;
-        double gz;
-        double ax;
-        double ay;
-        double az;
-        long motionAge;
-
-        @Override
-        public long tMillis() {
-            return tMillis;
-        }
-
-        @Override
-        public long seq() {
-            return seq;
-        }
-
-        @Override
-        public double pressureKpa() {
-            return pressureKpa;
-        }
-
-        @Override
-        public double gxDps() {
-            return gx;
-        }
-
-        @Override
-        public double gyDps() {
-            return gy;
-        }
-
-        @Override
-        public double gzDps() {
-            return gz;
-        }
-
-        @Override
-        public double axG() {
-            return ax;
-        }
-
-        @Override
-        public double ayG() {
-            return ay;
-        }
-
-        @Override
-        public double azG() {
-            return az;
-        }
-
-        @Override
-        public long pressureAgeMillis() {
-            return pressureAge;
-        }
-
-        @Override
-        public long motionAgeMillis() {
-            return motionAge;
-        }
-    }
 
     /** The text a pattern matches, counting the characters it reads; past the budget the match ends. */
     static final class MatchBudget implements CharSequence {

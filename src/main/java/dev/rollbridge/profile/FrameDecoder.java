@@ -88,7 +88,7 @@ public final class FrameDecoder implements SampleDecoder {
     private final FieldSpec accelY;
     private final FieldSpec accelZ;
     /** Filled in place for each sample: a new object per sample was most of the hot path's garbage. */
-    private final DecodedSample current = new DecodedSample();
+    private final ReusableSample current = new ReusableSample();
 
     public FrameDecoder(DeviceProfile profile, Listener listener) {
         this.profile = profile;
@@ -221,7 +221,7 @@ public final class FrameDecoder implements SampleDecoder {
     private void emitSamples(byte[] bytes, int headerSize, int count, long firstDeviceMicros) {
         SampleLayout layout = profile.sample();
         ByteOrder order = layout.byteOrder();
-        DecodedSample s = current;
+        ReusableSample s = current;
         for (int i = 0; i < count; i++) {
             int base = headerSize + i * layout.size();
             long deviceMicros = firstDeviceMicros + i * periodMicros;
@@ -284,63 +284,5 @@ public final class FrameDecoder implements SampleDecoder {
     private void malformed(Frame frame, String reason) {
         malformed++;
         listener.onMalformed(frame, reason);
-    }
-
-    /** The decoder's one reusable sample. */
-    private static final class DecodedSample implements SampleView {
-        long tMillis;
-        long seq;
-        double pressureKpa;
-        double gxDps;
-        double gyDps;
-        double gzDps;
-        double axG;
-        double ayG;
-        double azG;
-
-        @Override
-        public long tMillis() {
-            return tMillis;
-        }
-
-        @Override
-        public long seq() {
-            return seq;
-        }
-
-        @Override
-        public double pressureKpa() {
-            return pressureKpa;
-        }
-
-        @Override
-        public double gxDps() {
-            return gxDps;
-        }
-
-        @Override
-        public double gyDps() {
-            return gyDps;
-        }
-
-        @Override
-        public double gzDps() {
-            return gzDps;
-        }
-
-        @Override
-        public double axG() {
-            return axG;
-        }
-
-        @Override
-        public double ayG() {
-            return ayG;
-        }
-
-        @Override
-        public double azG() {
-            return azG;
-        }
     }
 }

@@ -34,14 +34,20 @@ import static org.mockito.Mockito.when;
 class BleLinkSetUpTest {
     private static final String ADDRESS = "C0:FF:EE:00:00:01";
 
-    @Test
-    void aSetUpThatFailsHalfWayDisconnectsBeforeTheNextAttempt() throws Exception {
-        DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
+    /** A central that is ready, sees one device of this name and reports the default ATT MTU. */
+    private static BleCentral nearby(String name) throws BleException {
         BleCentral central = mock(BleCentral.class);
         when(central.ready()).thenReturn(true);
         when(central.backend()).thenReturn("mock");
-        when(central.devices()).thenReturn(List.of(new BleCentral.Advertisement(ADDRESS, "RollSense Ball", Optional.of(-50), List.of())));
+        when(central.devices()).thenReturn(List.of(new BleCentral.Advertisement(ADDRESS, name, Optional.of(-50), List.of())));
         when(central.mtu(any(), any(), any())).thenReturn(23);
+        return central;
+    }
+
+    @Test
+    void aSetUpThatFailsHalfWayDisconnectsBeforeTheNextAttempt() throws Exception {
+        DeviceProfile ball = new ProfileLoader().builtIn("rollsense-ball");
+        BleCentral central = nearby("RollSense Ball");
         UUID control = ball.control().uuid();
         // The first start write fails; later ones pass.
         doThrow(new BleException("write refused")).doNothing().when(central).write(eq(ADDRESS), any(), eq(control), any());
@@ -102,11 +108,7 @@ class BleLinkSetUpTest {
     void aChannelProfileSubscribesEachCharacteristicThenWritesItsConfigurationInOrder() throws Exception {
         DeviceProfile thingy = new ProfileLoader().builtIn("thingy52-ball");
         ChannelLayout wire = thingy.channels().orElseThrow();
-        BleCentral central = mock(BleCentral.class);
-        when(central.ready()).thenReturn(true);
-        when(central.backend()).thenReturn("mock");
-        when(central.devices()).thenReturn(List.of(new BleCentral.Advertisement(ADDRESS, "Thingy", Optional.of(-50), List.of())));
-        when(central.mtu(any(), any(), any())).thenReturn(23);
+        BleCentral central = nearby("Thingy");
         GattWrite motionConfig = wire.connectWrites().get(1);
         // The firmware refuses the first motion config (ATT Write Not Permitted), takes it the second time.
         doThrow(new BleException("org.bluez.Error.NotPermitted")).doNothing()
@@ -137,11 +139,7 @@ class BleLinkSetUpTest {
     @Test
     void aWriteTheDeviceAlwaysRefusesNeverPowerCyclesTheSharedAdapter() throws Exception {
         DeviceProfile thingy = new ProfileLoader().builtIn("thingy52-ball");
-        BleCentral central = mock(BleCentral.class);
-        when(central.ready()).thenReturn(true);
-        when(central.backend()).thenReturn("mock");
-        when(central.devices()).thenReturn(List.of(new BleCentral.Advertisement(ADDRESS, "Thingy", Optional.of(-50), List.of())));
-        when(central.mtu(any(), any(), any())).thenReturn(23);
+        BleCentral central = nearby("Thingy");
         doThrow(new BleException("org.bluez.Error.NotPermitted")).when(central).write(eq(ADDRESS), any(), any(), any());
         BleLink link = new BleLink(new Radio(central), thingy, ADDRESS, new LinkPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMillis(5), Duration.ofMillis(20), 3, 6, Duration.ofSeconds(30)));

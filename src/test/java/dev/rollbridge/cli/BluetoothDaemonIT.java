@@ -11,8 +11,7 @@ import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.Recorder;
 import dev.rollbridge.testing.WithMosquitto;
-import dev.rollbridge.testing.bluez.DbusDaemon;
-import dev.rollbridge.testing.bluez.EmbeddedBus;
+import dev.rollbridge.testing.bluez.BluezForBackend;
 import dev.rollbridge.testing.bluez.FakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -42,34 +41,20 @@ class BluetoothDaemonIT extends WithMosquitto {
     private static final String STRANGER = "C0:FF:EE:00:00:99";
     private static final double SPEED = 20;
 
-    private AutoCloseable bus;
+    private BluezForBackend fake;
     private String busAddress;
     private FakeBluez bluez;
 
-    /**
-     * bluez: dbus-java's embedded bus inside this JVM; tinyb: Debian's dbus-daemon, because
-     * TinyB's GDBus client cannot use the embedded one.
-     */
     private void startBluez(String backend) throws Exception {
-        if (backend.equals("tinyb")) {
-            DbusDaemon daemon = DbusDaemon.start();
-            bus = daemon;
-            busAddress = daemon.address();
-        } else {
-            EmbeddedBus embedded = EmbeddedBus.start();
-            bus = embedded;
-            busAddress = embedded.address();
-        }
-        bluez = FakeBluez.start(busAddress);
+        fake = BluezForBackend.start(backend);
+        busAddress = fake.busAddress();
+        bluez = fake.bluez();
     }
 
     @AfterEach
     void stopBluez() throws Exception {
-        if (bluez != null) {
-            bluez.close();
-        }
-        if (bus != null) {
-            bus.close();
+        if (fake != null) {
+            fake.close();
         }
     }
 

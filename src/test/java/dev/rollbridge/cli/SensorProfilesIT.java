@@ -16,8 +16,7 @@ import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.Recorder;
 import dev.rollbridge.testing.WithMosquitto;
-import dev.rollbridge.testing.bluez.DbusDaemon;
-import dev.rollbridge.testing.bluez.EmbeddedBus;
+import dev.rollbridge.testing.bluez.BluezForBackend;
 import dev.rollbridge.testing.bluez.FakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;
 import dev.rollbridge.testing.bluez.SensorFirmware;
@@ -48,30 +47,20 @@ import static org.assertj.core.api.Assertions.within;
 class SensorProfilesIT extends WithMosquitto {
     private static final String ADDRESS = "C0:FF:EE:00:00:52";
 
-    private AutoCloseable bus;
+    private BluezForBackend fake;
     private String busAddress;
     private FakeBluez bluez;
 
     private void startBluez(String backend) throws Exception {
-        if (backend.equals("tinyb")) {
-            DbusDaemon daemon = DbusDaemon.start();
-            bus = daemon;
-            busAddress = daemon.address();
-        } else {
-            EmbeddedBus embedded = EmbeddedBus.start();
-            bus = embedded;
-            busAddress = embedded.address();
-        }
-        bluez = FakeBluez.start(busAddress);
+        fake = BluezForBackend.start(backend);
+        busAddress = fake.busAddress();
+        bluez = fake.bluez();
     }
 
     @AfterEach
     void stopBluez() throws Exception {
-        if (bluez != null) {
-            bluez.close();
-        }
-        if (bus != null) {
-            bus.close();
+        if (fake != null) {
+            fake.close();
         }
     }
 
