@@ -131,8 +131,10 @@ function showState(id, s) {
   // No ceiling (null) until a tool whose figure is not a contact pressure is calibrated: the gauge
   // then scales to the highest pressure seen and marks no ceiling.
   const known = num(s.ceiling_kpa) > 0;
-  d.peak = Math.max(d.peak || 0, pressure);
-  const ceiling = known ? num(s.ceiling_kpa) : Math.max(1, d.peak);
+  // The highest pressure of the last few minutes (a glitch long gone must not squash the gauge).
+  let peak = pressure;
+  for (let i = Math.max(0, d.series.length - 600); i < d.series.length; i++) peak = Math.max(peak, d.series[i][1]);
+  const ceiling = known ? num(s.ceiling_kpa) : Math.max(1, peak);
   const full = ceiling * 1.3;
   $(el, ".pressure-value").textContent = pressure.toFixed(1) + " kPa";
   $(el, ".ceiling-value").textContent = known ? ceiling.toFixed(0) + " kPa" : "none yet: calibrate";
