@@ -246,8 +246,9 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "soak", mixinStandardHelpOptions = true,
-            description = {"Hours of sample time through the whole bridge, accelerated: heap after GC, RSS, threads and",
-                    "open files per simulated hour. Run it with the service's flags: java -XX:+UseSerialGC -Xmx48m -jar ..."})
+            description = {"Hours of sample time through the whole bridge, accelerated: heap, RSS, threads, files.",
+                    "Heap after GC, RSS, threads and open files per simulated hour. Run it with the service's flags:",
+                    "java -XX:+UseSerialGC -Xmx48m -jar ..."})
     static final class Soak implements Callable<Integer> {
         @Option(names = "--broker", required = true, paramLabel = "URL", description = "A broker, e.g. tcp://127.0.0.1:1883.")
         String broker;

@@ -1,5 +1,7 @@
 package dev.rollbridge.config;
 
+import dev.rollbridge.json.Spelling;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -90,7 +92,9 @@ final class ConfigNode {
         json.fieldNames().forEachRemaining(key -> {
             if (!known.contains(key)) {
                 String hint = nearest(key, known).map(k -> "; did you mean '" + k + "'?").orElse("");
-                problems.add(new ConfigProblem(child(key).path, shown(child(key).path, json.get(key)),
+                // A key can be any text of the file (point it at /etc/shadow): only a plain name is shown.
+                String path = this.path.isEmpty() ? Spelling.shownKey(key) : this.path + "." + Spelling.shownKey(key);
+                problems.add(new ConfigProblem(path, Spelling.shownKey(key).equals(key) ? shown(path, json.get(key)) : "",
                         "unknown key (allowed here: " + String.join(", ", allowed) + ")" + hint));
             }
         });
@@ -230,7 +234,7 @@ final class ConfigNode {
                 return true;
             }
         }
-        return k.startsWith("pw") || distance(k, "password") <= 3;
+        return k.startsWith("pw") || Spelling.distance(k, "password") <= 3;
     }
 
     private static JsonNode redacted(JsonNode value) {
@@ -250,27 +254,6 @@ final class ConfigNode {
 
     /** The known key a typo most likely meant, if any is close (edit distance ≤ 2, or a prefix). */
     static Optional<String> nearest(String key, List<String> known) {
-        return known.stream()
-                .filter(k -> distance(key, k) <= Math.max(1, Math.min(2, k.length() / 4)) || k.startsWith(key) || key.startsWith(k))
-                .min(Comparator.comparingInt(k -> distance(key, k)));
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Spelling.nearest(key, known);
     }
 }

@@ -32,15 +32,40 @@ final class YamlErrors {
 
     private static String describe(MarkedYAMLException e) {
         Mark problem = e.getProblemMark();
+        // One position: where to look. The parser's second one (where the construct it was reading
+        // began) read as a contradiction; it is named only when it says something, as "opened at".
         StringBuilder out = new StringBuilder("not valid YAML at line ").append(problem.getLine() + 1)
-                .append(", column ").append(problem.getColumn() + 1).append(": ").append(clean(e.getProblem()));
+                .append(", column ").append(problem.getColumn() + 1).append(": ").append(plain(clean(e.getProblem())));
         Mark context = e.getContextMark();
-        if (e.getContext() != null && context != null
-                && (context.getLine() != problem.getLine() || context.getColumn() != problem.getColumn())) {
-            out.append(" (").append(clean(e.getContext())).append(" that begins at line ").append(context.getLine() + 1)
-                    .append(", column ").append(context.getColumn() + 1).append(')');
+        String what = e.getContext() == null ? "" : e.getContext();
+        if (what.contains("quoted scalar") && context != null) {
+            out.append(" (the quote opened at line ").append(context.getLine() + 1).append(", column ")
+                    .append(context.getColumn() + 1).append(')');
+        } else if (what.contains("flow") && context != null) {
+            out.append(" (the bracket opened at line ").append(context.getLine() + 1).append(", column ")
+                    .append(context.getColumn() + 1).append(')');
         }
         return out.toString();
+    }
+
+    /** The parser's most common complaints, in words a person editing a configuration uses. */
+    private static String plain(String problem) {
+        if (problem.startsWith("expected <block end>")) {
+            return "this line is indented differently from the lines before it (YAML nests by spaces)";
+        }
+        if (problem.startsWith("mapping values are not allowed here")) {
+            return "a ': ' where no key can start (put text that contains ': ' in quotes)";
+        }
+        if (problem.contains("'\\t(TAB)'") || problem.contains("(TAB)")) {
+            return "a tab: indent with spaces";
+        }
+        if (problem.startsWith("expected ','")) {
+            return "a bracket is not closed, or a ',' is missing between its items";
+        }
+        if (problem.startsWith("found unexpected end of stream")) {
+            return "the file ends inside a quote or a bracket";
+        }
+        return problem;
     }
 
     static String clean(String parserText) {

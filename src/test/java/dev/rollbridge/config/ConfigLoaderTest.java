@@ -226,6 +226,8 @@ class ConfigLoaderTest {
                 "password:" + secret + "\n",                                    // the whole file one text
                 "mqtt:\n  username: [bob, " + secret + "]\n",                  // a list where text belongs
                 "mqtt:\n  keepalive_s: pw=" + secret + "\n",
+                "root:$6$" + secret + ":19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n", // check-config /etc/shadow: lines are keys
+                "mqtt:\n  root:$6$" + secret + ":19000: x\n",
         }) {
             ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(write("s.yaml", yaml)));
             assertThat(e).as(yaml).isNotNull();
@@ -260,5 +262,21 @@ class ConfigLoaderTest {
         assertThat(ConfigNode.looksSecret("base_topic")).isFalse();
         assertThat(ConfigNode.looksSecret("keepalive_s")).isFalse();
         assertThat(ConfigNode.looksSecret("Passwort")).isTrue();
+    }
+
+    /** One position, in words: "line 3 ... (while parsing a block mapping that begins at line 1)" read as two answers (issue 19). */
+    @Test
+    void aYamlMistakeIsOnePlaceAndSaysWhatToFix() throws IOException {
+        String[][] cases = {
+                {"mqtt:\n  broker: tcp://x:1883\n ble: [\n", "line 3, column 2: this line is indented differently"},
+                {"mqtt:\n  broker: \"tcp://x\n", "the file ends inside a quote or a bracket (the quote opened at line 2, column 11)"},
+                {"mqtt:\n\tbroker: x\n", "line 2, column 1: a tab: indent with spaces"},
+                {"devices: [ {profile: a}\n", "a bracket is not closed, or a ',' is missing between its items (the bracket opened at line 1, column 10)"},
+                {"mqtt: broker: x\n", "a ': ' where no key can start"},
+        };
+        for (String[] c : cases) {
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(write("y.yaml", c[0])));
+            assertThat(e.getMessage()).as(c[0]).contains(c[1]).doesNotContain("begins at");
+        }
     }
 }

@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,8 +61,9 @@ public final class BluezCentral implements BleCentral {
      */
     public BluezCentral(Optional<String> busAddress, Optional<String> adapterName) throws BleException {
         this.adapterName = adapterName;
+        String address = busAddress.orElseGet(() -> System.getenv("DBUS_SYSTEM_BUS_ADDRESS"));
+        failFastWithoutSocket(address == null ? SYSTEM_BUS : address);
         try {
-            String address = busAddress.orElseGet(() -> System.getenv("DBUS_SYSTEM_BUS_ADDRESS"));
             bus = address != null ? DBusConnectionBuilder.forAddress(address).withShared(false).build()
                     : DBusConnectionBuilder.forSystemBus().withShared(false).build();
             handlers.add(bus.addSigHandler(Properties.PropertiesChanged.class, propertiesChanged()));
@@ -69,6 +72,31 @@ public final class BluezCentral implements BleCentral {
             throw new BleException("cannot open the D-Bus system bus (" + e.getMessage()
                     + "); is dbus running, and may this user talk to org.bluez (group bluetooth)?", e);
         }
+    }
+
+    /** Where the system bus listens when DBUS_SYSTEM_BUS_ADDRESS does not say (the D-Bus specification's default). */
+    static final String SYSTEM_BUS = "unix:path=/var/run/dbus/system_bus_socket";
+
+    /**
+     * dbus-java tries a missing socket for about ten seconds before giving up: a bus whose socket
+     * is not there is said at once (no dbus-daemon, a container without it).
+     */
+    static void failFastWithoutSocket(String address) throws BleException {
+        for (String part : address.split(";")) {
+            if (!part.startsWith("unix:")) {
+                return; // another transport: dbus-java decides
+            }
+            for (String kv : part.substring(5).split(",")) {
+                if (kv.startsWith("path=") && Files.exists(Path.of(kv.substring(5)))) {
+                    return;
+                }
+                if (kv.startsWith("abstract=")) {
+                    return;
+                }
+            }
+        }
+        throw new BleException("cannot open the D-Bus system bus (no socket at " + address
+                + "); is dbus running, and may this user talk to org.bluez (group bluetooth)?");
     }
 
     @Override

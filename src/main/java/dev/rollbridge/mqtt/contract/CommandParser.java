@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.Symptom;
 import dev.rollbridge.json.Json;
+import dev.rollbridge.json.Spelling;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,6 +64,18 @@ public final class CommandParser {
             }
         });
         if (actions.isEmpty()) {
+            List<String> unknown = new ArrayList<>();
+            root.fieldNames().forEachRemaining(k -> {
+                if (!k.equals("transaction") && !k.equals("leg")) {
+                    unknown.add(k);
+                }
+            });
+            if (!unknown.isEmpty()) {
+                String key = unknown.get(0);
+                throw new BadCommand("unknown key '" + Json.excerpt(Spelling.shownKey(key), SHOWN) + "'"
+                        + Spelling.nearest(key, ACTIONS).map(k -> "; did you mean '" + k + "'?").orElse("")
+                        + " (expected one of " + String.join(", ", ACTIONS) + ")");
+            }
             throw new BadCommand("no action: expected one of " + String.join(", ", ACTIONS));
         }
         // {"calibrate":"mark","pain":5}: here "pain" belongs to the calibration.

@@ -37,6 +37,7 @@ class CommandParserTest {
             "not json                     | {pain:               | invalid JSON",
             "not an object                | [1,2]                | expected a JSON object",
             "no action                    | {\"leg\":\"left\"}   | no action: expected one of session, pain, symptom, calibrate",
+            "a misspelt action            | {\"sesion\":\"start\"} | unknown key 'sesion'; did you mean 'session'? (expected one of session, pain, symptom, calibrate)",
             "two actions                  | {\"pain\":3,\"symptom\":\"swelling\"} | one action per message, got pain and symptom",
             "pain too high                | {\"pain\":11}        | \"pain\" must be a whole number from 0 to 10, got 11",
             "pain negative                | {\"pain\":-1}        | from 0 to 10, got -1",
