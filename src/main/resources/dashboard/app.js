@@ -170,7 +170,11 @@ function showState(id, s) {
     $(el, ".sensor-fault").hidden = !fault;
   }
   $(el, ".last-seen").textContent = typeof s.last_seen === "string" ? new Date(s.last_seen).toLocaleTimeString() : "–";
-  if (phase !== "hold") $(el, ".cue-indicator").classList.remove("fired");
+  // The caption follows the live phase: the last hold's cue is gone once it is over.
+  if (phase !== "hold" && $(el, ".cue-indicator").classList.contains("fired")) {
+    $(el, ".cue-indicator").classList.remove("fired");
+    $(el, ".cue-indicator").textContent = "cue at 30 s";
+  }
   if (num(s.t_ms) != null) d.series.push([s.t_ms, pressure]);
   if (d.series.length > 3600) d.series.splice(0, d.series.length - 3600);
   drawChart(d);
@@ -206,12 +210,14 @@ function showEvent(id, e) {
   const li = document.createElement("li");
   li.dataset.type = e.type;
   li.className = `alert severity-${severity} state-${state}`;
-  li.textContent = `${(tMs / 1000).toFixed(1)} s · ${e.type}${state === "instant" ? "" : " (" + state + ")"} · ${text(e.message, 300)}`;
+  // One clock everywhere: the event's wall time in the browser's locale (its sample time if it has none).
+  const when = typeof e.ts === "string" && !Number.isNaN(Date.parse(e.ts)) ? new Date(e.ts).toLocaleTimeString() : (tMs / 1000).toFixed(1) + " s";
+  li.textContent = `${when} · ${e.type}${state === "instant" ? "" : " (" + state + ")"} · ${text(e.message, 300)}`;
   list.prepend(li);
   while (list.children.length > 50) list.lastChild.remove();
   if (e.type === "session_started") { d.series = []; d.marks = []; }
   else if (!e.type.startsWith("device_") && !e.type.startsWith("session_")) {
-    d.marks.push([tMs, e.type, severity, state]);
+    d.marks.push([tMs, e.type, severity, state, when]);
     if (d.marks.length > 500) d.marks.shift();
   }
   if (e.type === "hold_target_reached") {
@@ -246,29 +252,63 @@ function showSummary(id, s) {
   $(d.el, ".summary-title").textContent = "last session ended " + (typeof s.ts === "string" ? new Date(s.ts).toLocaleTimeString() : "–");
 }
 
-// Pressure over time, holds shaded, alerts as dots coloured by severity.
+// Pressure over time: axes with units, the ceiling and the calibrated band, holds shaded with their
+// length, alerts as points (their type and time in a tooltip) coloured by severity.
+const PLOT = {left: 44, right: 592, top: 14, bottom: 156};
+
+function axisText(chart, x, y, anchor, s) {
+  const t = svg("text", {class: "axis", x, y, "text-anchor": anchor}, chart);
+  t.textContent = s;
+}
+
+function minutes(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+}
+
 function drawChart(d) {
   const chart = $(d.el, ".chart");
   chart.replaceChildren();
   const pts = d.series;
   if (pts.length < 2) return;
-  const t0 = pts[0][0], t1 = pts[pts.length - 1][0] || t0 + 1;
-  const pMax = Math.max(...pts.map(p => p[1]), num(d.state && d.state.ceiling_kpa) || 1) * 1.1;
-  const x = t => 400 * (t - t0) / Math.max(1, t1 - t0);
-  const y = p => 140 - 140 * p / pMax;
+  const t0 = pts[0][0], t1 = Math.max(pts[pts.length - 1][0], t0 + 1);
+  const ceiling = num(d.state && d.state.ceiling_kpa);
+  const pMax = Math.max(...pts.map(p => p[1]), ceiling > 0 ? ceiling : 1) * 1.1;
+  const w = PLOT.right - PLOT.left, h = PLOT.bottom - PLOT.top;
+  const x = t => PLOT.left + w * (t - t0) / (t1 - t0);
+  const y = p => PLOT.bottom - h * Math.max(0, p) / pMax;
+  // Axes: pressure in kPa on the left, time since the first point (min:s) below.
+  for (const f of [0, 0.5, 1]) {
+    svg("line", {class: "grid", x1: PLOT.left, x2: PLOT.right, y1: y(pMax * f / 1.1), y2: y(pMax * f / 1.1)}, chart);
+    axisText(chart, PLOT.left - 4, y(pMax * f / 1.1) + 4, "end", (pMax * f / 1.1).toFixed(pMax < 11 ? 1 : 0));
+    axisText(chart, x(t0 + (t1 - t0) * f), PLOT.bottom + 16, f === 0 ? "start" : f === 1 ? "end" : "middle", minutes((t1 - t0) * f));
+  }
+  axisText(chart, 2, PLOT.top - 2, "start", "kPa");
+  const low = num(d.state && d.state.band_low_kpa), high = num(d.state && d.state.band_high_kpa);
+  if (low != null && high != null && high > low) {
+    svg("rect", {class: "band", x: PLOT.left, width: w, y: y(high).toFixed(1), height: Math.max(1, y(low) - y(high)).toFixed(1)}, chart);
+  }
+  if (ceiling > 0) {
+    svg("line", {class: "ceiling", x1: PLOT.left, x2: PLOT.right, y1: y(ceiling).toFixed(1), y2: y(ceiling).toFixed(1)}, chart);
+  }
   let holdStart = null;
-  const shade = (from, to) => svg("rect", {class: "hold", x: x(from).toFixed(1), y: 0,
-    width: Math.max(1, to - x(from)).toFixed(1), height: 140}, chart);
+  const shade = (from, to) => {
+    const x0 = Math.max(PLOT.left, x(from)), x1 = Math.min(PLOT.right, x(to));
+    svg("rect", {class: "hold", x: x0.toFixed(1), y: PLOT.top, width: Math.max(1, x1 - x0).toFixed(1), height: h}, chart);
+    const label = svg("text", {class: "hold-length", x: ((x0 + x1) / 2).toFixed(1), y: PLOT.top + 12}, chart);
+    label.textContent = Math.round((to - from) / 1000) + " s";
+  };
   for (const [t, type] of d.marks) {
     if (type === "hold_started") holdStart = t;
-    if (type === "hold_ended" && holdStart != null) { shade(holdStart, x(t)); holdStart = null; }
+    if (type === "hold_ended" && holdStart != null) { shade(holdStart, t); holdStart = null; }
   }
-  if (holdStart != null) shade(holdStart, 400);
+  if (holdStart != null) shade(holdStart, t1);
   svg("polyline", {points: pts.map(p => x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1)).join(" ")}, chart);
-  for (const [t, type, severity, state] of d.marks) {
-    if (severity === "info" || state === "cleared") continue;
-    const dot = svg("circle", {class: "mark-" + oneOf(severity, SEVERITIES, "info"), cx: x(t).toFixed(1), cy: 8, r: 4}, chart);
-    svg("title", {}, dot).textContent = type;
+  for (const [t, type, severity, state, ts] of d.marks) {
+    if (severity === "info" || state === "cleared" || t < t0) continue;
+    const at = pts.find(p => p[0] >= t) || pts[pts.length - 1];
+    const dot = svg("circle", {class: "mark-" + oneOf(severity, SEVERITIES, "info"), cx: x(t).toFixed(1), cy: y(at[1]).toFixed(1), r: 4}, chart);
+    svg("title", {}, dot).textContent = type + (state === "instant" ? "" : " (" + state + ")") + " at " + ts;
   }
 }
 
@@ -293,7 +333,7 @@ function showSeries(id, s) {
   d.series = (Array.isArray(s.points) ? s.points : []).filter(p => Array.isArray(p) && num(p[0]) != null && num(p[1]) != null)
     .map(p => [p[0], p[1]]);
   d.marks = (Array.isArray(s.marks) ? s.marks : []).filter(m => Array.isArray(m) && num(m[0]) != null && EVENT_TYPE.test(m[1]))
-    .map(m => [m[0], m[1], oneOf(m[2], SEVERITIES, "info"), oneOf(m[3], STATES, "instant")]);
+    .map(m => [m[0], m[1], oneOf(m[2], SEVERITIES, "info"), oneOf(m[3], STATES, "instant"), (num(m[0]) / 1000).toFixed(1) + " s"]);
   drawChart(d);
 }
 

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -22,6 +24,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -142,6 +147,66 @@ class DashboardAttackBrowserIT extends WithMosquitto {
             assertThat(el.findElement(By.cssSelector(".gauge .ceiling")).isDisplayed()).isFalse();
             assertThat(el.findElement(By.cssSelector(".calibration")).isDisplayed()).as("a load can be calibrated").isTrue();
             assertThat(page.findElements(By.cssSelector("img, [onerror]"))).as("elements planted by bridge/info").isEmpty();
+        }
+    }
+
+    /**
+     * Not an attack: the chart drawn from a bridge's messages says what it shows (issue 19): axes
+     * with units, the ceiling and the calibrated band, a hold shaded with its length, an alert as a
+     * point with its type and time in a tooltip.
+     */
+    @Test
+    void theChartHasAxesTheCeilingTheBandAndEachHoldsLength() throws Exception {
+        try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null)) {
+            page = Chromium.start();
+            page.get(server.url());
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+            By card = By.cssSelector("section.device[data-device='" + DEVICE + "']");
+            wait.until(d -> d.findElement(By.id("bridge-state")).getText().contains("online"));
+            bridge.publish(BASE + "/" + DEVICE + "/event", ("{\"id\":\"s1\",\"type\":\"session_started\",\"severity\":\"info\",\"state\":\"instant\","
+                    + "\"t_ms\":0,\"ts\":\"2026-12-01T10:00:00Z\",\"message\":\"Session started on the left leg.\",\"data\":{}}").getBytes(StandardCharsets.UTF_8), 1, false);
+            for (int s = 0; s <= 60; s++) {
+                double kpa = s < 5 ? 40 : s < 47 ? 110 : s < 50 ? 215 : 60;
+                String state = "{\"pressure_kpa\":" + kpa + ",\"speed_cm_s\":0,\"phase\":\"" + (s >= 5 && s < 47 ? "hold" : "rolling")
+                        + "\",\"hold_s\":0,\"leg\":\"left\",\"leg_active_s\":" + s + ",\"battery\":80,\"t_ms\":" + s * 1000
+                        + ",\"ceiling_kpa\":200,\"band_low_kpa\":90,\"band_high_kpa\":130}";
+                bridge.publish(BASE + "/" + DEVICE, state.getBytes(StandardCharsets.UTF_8), 0, false);
+                if (s == 5 || s == 47 || s == 48) {
+                    String type = s == 5 ? "hold_started" : s == 47 ? "hold_ended" : "pressure_too_high";
+                    String severity = s == 48 ? "warning" : "info";
+                    String message = s == 5 ? "Hold started: keep steady pressure for 30 to 60 s."
+                            : s == 47 ? "Hold ended after 42 s (target met)." : "Pressure 215 kPa is over the 200 kPa ceiling: ease off.";
+                    bridge.publish(BASE + "/" + DEVICE + "/event", ("{\"id\":\"e" + s + "\",\"type\":\"" + type + "\",\"severity\":\"" + severity
+                            + "\",\"state\":\"" + (s == 48 ? "raised" : "instant") + "\",\"t_ms\":" + s * 1000 + ",\"ts\":\"2026-12-01T10:00:"
+                            + String.format("%02d", s) + "Z\",\"message\":\"" + message + "\",\"data\":{}}").getBytes(StandardCharsets.UTF_8), 1, false);
+                }
+                Thread.sleep(20);
+            }
+            wait.until(d -> !d.findElements(card).isEmpty());
+            WebElement chart = page.findElement(card).findElement(By.cssSelector(".chart"));
+            // The feed sends a device's latest state at most twice a second: the chart has what it was sent.
+            try {
+                wait.until(d -> chart.findElements(By.cssSelector("circle.mark-warning")).size() == 1
+                        && !chart.findElements(By.cssSelector("text.hold-length")).isEmpty());
+            } catch (org.openqa.selenium.TimeoutException e) {
+                throw new AssertionError("page: " + ((JavascriptExecutor) page).executeScript(
+                        "const d = devices.get(arguments[0]); return JSON.stringify({series: d.series, marks: d.marks});", DEVICE), e);
+            }
+            List<String> axis = chart.findElements(By.cssSelector("text.axis")).stream().map(WebElement::getText).toList();
+            assertThat(axis).as("%s", axis).contains("kPa", "0:00").anyMatch(t -> t.matches("0:[1-5][0-9]|1:00"));
+            assertThat(chart.findElements(By.cssSelector("text.hold-length"))).extracting(WebElement::getText).containsExactly("42 s");
+            assertThat(chart.findElements(By.cssSelector("line.ceiling"))).hasSize(1);
+            assertThat(chart.findElements(By.cssSelector("rect.band"))).hasSize(1);
+            List<WebElement> points = chart.findElements(By.cssSelector("circle.mark-warning"));
+            assertThat(points).hasSize(1);
+            assertThat(points.get(0).findElement(By.tagName("title")).getAttribute("textContent")).startsWith("pressure_too_high (raised) at ");
+            // The point sits on the pressure line where the alert came: higher than the ceiling line.
+            double ceilingY = Double.parseDouble(chart.findElement(By.cssSelector("line.ceiling")).getAttribute("y1"));
+            assertThat(Double.parseDouble(points.get(0).getAttribute("cy"))).isLessThan(ceilingY);
+            // The README's screenshot: a card with a minute of data on it.
+            ((JavascriptExecutor) page).executeScript("arguments[0].scrollIntoView()", page.findElement(card));
+            Path shot = Path.of("target", "dashboard-chart.png");
+            Files.copy(((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

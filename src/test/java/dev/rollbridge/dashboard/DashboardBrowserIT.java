@@ -119,6 +119,11 @@ class DashboardBrowserIT extends WithMosquitto {
             assertThat(text(p, MANUAL, ".alerts")).contains("sensor_fault");
             manual.press(110, 0, 1_000);
             wait.until(d -> !card(d, MANUAL).findElement(By.cssSelector(".sensor-fault")).isDisplayed());
+            // The hold is long over: its cue caption went with it (it once stayed into the next hold).
+            wait.until(d -> text(d, MANUAL, ".cue-indicator").equals("cue at 30 s"));
+            // One clock: an alert is stamped with the browser's clock, as the last-seen time is.
+            assertThat(card(p, MANUAL).findElement(By.cssSelector("li[data-type='pressure_too_high']")).getText())
+                    .matches("\\d{1,2}:\\d{2}:\\d{2}.* · pressure_too_high.*");
 
             // Buttons publish the right commands.
             new Select(card(p, MANUAL).findElement(By.cssSelector(".pain-level"))).selectByValue("9");
