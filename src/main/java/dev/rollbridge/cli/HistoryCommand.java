@@ -1,5 +1,10 @@
 package dev.rollbridge.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rollbridge.analysis.EventType;
+import dev.rollbridge.analysis.Severity;
+import dev.rollbridge.json.Json;
 import dev.rollbridge.session.HistoryStore;
 import dev.rollbridge.session.SessionRecord;
 import picocli.CommandLine.Command;
@@ -12,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -66,10 +72,36 @@ final class HistoryCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.1f", s.durationS() / 60), String.format(Locale.ROOT, "%.1f", s.activeS() / 60),
                     s.holdsMet() + "/" + s.holds(), String.format(Locale.ROOT, "%.0f", s.meanPressureKpa()),
                     String.format(Locale.ROOT, "%.0f", s.maxPressureKpa()), String.format(Locale.ROOT, "%.0f", s.tooFastS()),
-                    s.maxPain() < 0 ? "-" : Integer.toString(s.maxPain()), s.alertsJson());
+                    s.maxPain() < 0 ? "-" : Integer.toString(s.maxPain()), alerts(s.alertsJson()));
         }
         out.println("why: how it ended (idle, command, symptom, bridge_stopped, ...); min: session length; active: minutes in contact; "
                 + "holds: met the 30 s target / all; mean, max: kPa; "
-                + "pain: highest reported (0-10).");
+                + "pain: highest reported (0-10); alerts: the warnings and dangers of the session, how many of each.");
+    }
+
+    /**
+     * The session's alerts (warnings and dangers: not holds, cues or other information) in words,
+     * "2 x pressure too high, 1 x speed too fast"; "none" without any. The counts come from the
+     * history file, which is read as any outside input: a type or count that is not one is skipped.
+     */
+    static String alerts(String countsJson) {
+        JsonNode counts;
+        try {
+            counts = Json.read(countsJson == null ? "{}" : countsJson);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return "?";
+        }
+        if (counts == null || !counts.isObject()) {
+            return "?";
+        }
+        List<String> words = new ArrayList<>();
+        for (EventType type : EventType.values()) {
+            JsonNode count = counts.get(type.wireName());
+            if (count != null && count.canConvertToLong() && count.isIntegralNumber() && count.longValue() > 0
+                    && (type.severity() == Severity.WARNING || type.severity() == Severity.DANGER)) {
+                words.add(count.longValue() + " x " + type.wireName().replace('_', ' '));
+            }
+        }
+        return words.isEmpty() ? "none" : String.join(", ", words);
     }
 }
