@@ -143,6 +143,17 @@ class InstallPiIT {
         }
     }
 
+    /** --help is the script's header, whole, and nothing after it (it once ended on a stray line of code). */
+    @Test
+    void helpIsTheHeaderAndNothingElse() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        String help = run(repo, List.of("bash", "scripts/install-pi.sh", "--help"), Map.of());
+        List<String> lines = help.strip().lines().toList();
+        assertThat(lines.get(0)).startsWith("Installs rollbridge on Raspberry Pi OS");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("started; the unit is enabled with systemctl --root).");
+        assertThat(help).doesNotContain("#").doesNotContain("set -");
+    }
+
     /** The bench's archive (`bench daemon|startup --appcds`) is made the way the installer makes its own. */
     @Test
     void benchMakesTheArchiveTheWayTheInstallerDoes() throws Exception {
