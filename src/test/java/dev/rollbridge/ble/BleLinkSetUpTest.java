@@ -53,24 +53,7 @@ class BleLinkSetUpTest {
         doThrow(new BleException("write refused")).doNothing().when(central).write(eq(ADDRESS), any(), eq(control), any());
         BleLink link = new BleLink(new Radio(central), ball, ADDRESS, new LinkPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMillis(10), Duration.ofMillis(50), 3, 6, Duration.ofSeconds(30)));
-        link.start(new FrameSink() {
-            @Override
-            public boolean offer(Frame frame) {
-                return true;
-            }
-
-            @Override
-            public void put(Frame frame) {
-            }
-
-            @Override
-            public void linkChanged(boolean up) {
-            }
-
-            @Override
-            public void endOfStream() {
-            }
-        });
+        link.start(NOWHERE);
         try {
             verify(central, timeout(5_000).times(2)).connect(eq(ADDRESS), any());
             InOrder order = inOrder(central);
