@@ -164,6 +164,19 @@ public final class ConfigLoader {
                                 + "connected (an allowlist), so every device needs one; 'rollbridge scan' lists them");
                     }
                 }
+                // Two profiles of one device (a Thingy:52 in a ball, another in a roller) advertise alike:
+                // found by scanning, which is which would be a guess.
+                for (int i = 0; i < devices.size() && !anyAddress && i < entries.size(); i++) {
+                    for (int j = 0; j < i; j++) {
+                        DeviceProfile a = devices.get(i).profile();
+                        DeviceProfile b = devices.get(j).profile();
+                        if (!a.name().equals(b.name()) && a.namePattern().pattern().equals(b.namePattern().pattern())) {
+                            entries.get(i).child("address").problem("missing: " + a.name() + " and devices[" + j + "]'s " + b.name()
+                                    + " advertise alike, so a scan cannot tell which is which; give each an address ('rollbridge scan' lists them)");
+                            break;
+                        }
+                    }
+                }
             }
             RollbridgeConfig.Simulator simulator = simulator(top.child("simulator"));
             Path dataDir = top.text("data_dir").map(this::resolve).orElse(defaultDataDir);

@@ -347,14 +347,14 @@ public final class ChannelDecoder implements SampleDecoder {
         s.tMillis = tMillis;
         s.seq = seq;
         s.pressureKpa = needsPressure ? pressure : Double.NaN;
-        s.pressureAgeMillis = needsPressure ? tMillis - pressureAt : 0;
+        s.pressureAgeMillis = needsPressure ? Math.max(0, tMillis - pressureAt) : 0;
         s.gxDps = gx;
         s.gyDps = gy;
         s.gzDps = gz;
         s.axG = ax;
         s.ayG = ay;
         s.azG = az;
-        s.motionAgeMillis = needsMotion ? tMillis - motionAt : 0;
+        s.motionAgeMillis = needsMotion ? Math.max(0, tMillis - motionAt) : 0;
         listener.onSample(s);
     }
 

@@ -279,4 +279,17 @@ class ConfigLoaderTest {
             assertThat(e.getMessage()).as(c[0]).contains(c[1]).doesNotContain("begins at");
         }
     }
+
+    /** A Thingy:52 in a ball and another in a roller advertise alike: found by scanning, they could be swapped. */
+    @Test
+    void twoProfilesThatAdvertiseAlikeNeedAddresses() throws IOException {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(write("t.yaml",
+                "ble: {backend: bluez}\ndevices:\n  - {profile: thingy52-ball}\n  - {profile: thingy52-roller}\n")));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly("devices[1].address");
+        assertThat(e.problems().get(0).reason()).contains("advertise alike").contains("rollbridge scan");
+        // A ball and a roller of RollSense share a service, never a name: that is fine.
+        assertThat(loader(Map.of()).load(write("r.yaml",
+                "ble: {backend: bluez}\ndevices:\n  - {profile: rollsense-ball}\n  - {profile: rollsense-roller}\n")).config().devices()).hasSize(2);
+    }
 }
