@@ -33,6 +33,9 @@ const text = (v, max = 200) => (typeof v === "string" ? v : v == null ? "" : Str
 const oneOf = (v, allowed, otherwise) => allowed.includes(v) ? v : otherwise;
 const fixed = (v, digits) => num(v) == null ? "–" : num(v).toFixed(digits);
 const clock = ms => num(ms) == null ? "–" : new Date(ms).toLocaleTimeString();
+// An event's wall time (ISO from the bridge) in the browser's clock; its sample time when it has none.
+const wallClock = (ts, tMs) => typeof ts === "string" && !Number.isNaN(Date.parse(ts)) ? new Date(ts).toLocaleTimeString()
+  : ((num(tMs) ?? 0) / 1000).toFixed(1) + " s";
 
 function svg(name, attributes, parent) {
   const el = document.createElementNS(SVG, name);
@@ -211,7 +214,7 @@ function showEvent(id, e) {
   li.dataset.type = e.type;
   li.className = `alert severity-${severity} state-${state}`;
   // One clock everywhere: the event's wall time in the browser's locale (its sample time if it has none).
-  const when = typeof e.ts === "string" && !Number.isNaN(Date.parse(e.ts)) ? new Date(e.ts).toLocaleTimeString() : (tMs / 1000).toFixed(1) + " s";
+  const when = wallClock(e.ts, tMs);
   li.textContent = `${when} · ${e.type}${state === "instant" ? "" : " (" + state + ")"} · ${text(e.message, 300)}`;
   list.prepend(li);
   while (list.children.length > 50) list.lastChild.remove();
@@ -333,7 +336,7 @@ function showSeries(id, s) {
   d.series = (Array.isArray(s.points) ? s.points : []).filter(p => Array.isArray(p) && num(p[0]) != null && num(p[1]) != null)
     .map(p => [p[0], p[1]]);
   d.marks = (Array.isArray(s.marks) ? s.marks : []).filter(m => Array.isArray(m) && num(m[0]) != null && EVENT_TYPE.test(m[1]))
-    .map(m => [m[0], m[1], oneOf(m[2], SEVERITIES, "info"), oneOf(m[3], STATES, "instant"), (num(m[0]) / 1000).toFixed(1) + " s"]);
+    .map(m => [m[0], m[1], oneOf(m[2], SEVERITIES, "info"), oneOf(m[3], STATES, "instant"), wallClock(m[4], m[0])]);
   drawChart(d);
 }
 

@@ -82,7 +82,8 @@ public final class DashboardFeed implements AutoCloseable {
     static final int COMMANDS_IN_FLIGHT = 2;
 
     /** An alert on the pressure chart. */
-    private record Mark(long tMillis, String type, String severity, String state) {
+    /** @param ts the event's wall time as published (ISO), shown in the page's clock */
+    private record Mark(long tMillis, String type, String severity, String state, String ts) {
     }
 
     /** This session's pressure over time: a ring of the last {@value #POINTS_KEPT} points, primitives only. */
@@ -214,7 +215,7 @@ public final class DashboardFeed implements AutoCloseable {
             }
             ArrayNode m = s.putArray("marks");
             marks.getOrDefault(device, new ArrayDeque<>())
-                    .forEach(k -> m.addArray().add(k.tMillis()).add(k.type()).add(k.severity()).add(k.state()));
+                    .forEach(k -> m.addArray().add(k.tMillis()).add(k.type()).add(k.severity()).add(k.state()).add(k.ts()));
             out.add(message("$series/" + device, s));
         });
         return out;
@@ -441,7 +442,7 @@ public final class DashboardFeed implements AutoCloseable {
                 if (!type.startsWith("device_") && !type.startsWith("session_")) {
                     Deque<Mark> m = marks.computeIfAbsent(device, d -> new ArrayDeque<>());
                     m.addLast(new Mark(payload.path("t_ms").asLong(), Json.excerpt(type, 64), Json.excerpt(payload.path("severity").asText(), 16),
-                            Json.excerpt(payload.path("state").asText(), 16)));
+                            Json.excerpt(payload.path("state").asText(), 16), Json.excerpt(payload.path("ts").asText(), 40)));
                     while (m.size() > MARKS_KEPT) {
                         m.removeFirst();
                     }
