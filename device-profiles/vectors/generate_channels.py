@@ -46,6 +46,8 @@ import os
 import re
 import struct
 
+from generate import write_vector   # the YAML shape of the RollSense vectors, shared
+
 BATTERY = "00002a19-0000-1000-8000-00805f9b34fb"
 NAN = float("nan")
 MOTION = ("gyro_x", "gyro_y", "gyro_z", "accel_x", "accel_y", "accel_z")
@@ -588,14 +590,7 @@ def write(profile, vectors):
         for name, frames in vectors:
             assert ": " not in name and " #" not in name and name[0].isalnum(), name   # a plain YAML scalar
             samples, counts = run(profile, frames)
-            f.write(f"  - name: {name}\n    frames:\n")
-            for t_us, char, raw in frames:
-                f.write(f"      - {{t_us: {t_us}, char: \"{char}\", hex: \"{raw.hex()}\"}}\n")
-            f.write("    samples:" + (" []\n" if not samples else "\n"))
-            for s in samples:
-                f.write(f"      - {fmt(s)}\n")
-            for k, v in counts.items():
-                f.write(f"    {k}: {'[' + ', '.join(map(str, v)) + ']' if isinstance(v, list) else v}\n")
+            write_vector(f, name, frames, samples, counts, fmt)
 
 
 if __name__ == "__main__":

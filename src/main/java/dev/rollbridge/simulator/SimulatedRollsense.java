@@ -5,7 +5,6 @@ import dev.rollbridge.profile.FrameEncoder;
 import dev.rollbridge.profile.FrameLayout;
 import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.FrameSink;
-import dev.rollbridge.stream.PlaybackTransport;
 import dev.rollbridge.stream.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ import java.util.UUID;
  * <p>Physics: {@link ToolPhysics}. {@code speed} scales sample time to wall time: 1 is real time, 10 ten times
  * faster, 0 as fast as the pipeline takes frames.
  */
-public final class SimulatedRollsense extends PlaybackTransport {
+public final class SimulatedRollsense extends SimulatedDevice {
     private static final Logger log = LoggerFactory.getLogger(SimulatedRollsense.class);
     private static final double LOST_FRAME_PROBABILITY = 1.0 / 1500;
 
@@ -47,29 +46,15 @@ public final class SimulatedRollsense extends PlaybackTransport {
 
     private final DeviceProfile profile;
     private final HamstringSessionScript script;
-    private final Options options;
     private final FrameEncoder encoder;
     private final FrameLayout layout;
 
     public SimulatedRollsense(DeviceProfile profile, HamstringSessionScript script, Options options) {
-        if (options.speed() < 0) {
-            throw new IllegalArgumentException("speed must be 0 (as fast as possible) or positive, not " + options.speed());
-        }
+        super(options);
         this.profile = profile;
         this.script = script;
-        this.options = options;
         this.encoder = new FrameEncoder(profile);
         this.layout = profile.frameForMtu(options.mtu());
-    }
-
-    @Override
-    public String deviceAddress() {
-        return options.address();
-    }
-
-    @Override
-    public String kind() {
-        return "simulator";
     }
 
     @Override

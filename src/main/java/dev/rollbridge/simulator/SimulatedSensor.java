@@ -6,7 +6,6 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.Notification;
 import dev.rollbridge.stream.Frame;
 import dev.rollbridge.stream.FrameSink;
-import dev.rollbridge.stream.PlaybackTransport;
 import dev.rollbridge.stream.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ import java.util.Random;
  * inside a ball reads the air pressure (101.3 kPa, drifting slowly as the weather and the ball's
  * warmth would) plus the load's rise.
  */
-public final class SimulatedSensor extends PlaybackTransport {
+public final class SimulatedSensor extends SimulatedDevice {
     private static final Logger log = LoggerFactory.getLogger(SimulatedSensor.class);
     private static final double LOST_PROBABILITY = 1.0 / 1500;
     static final long CONNECTION_INTERVAL_MICROS = 15_000;
@@ -35,7 +34,6 @@ public final class SimulatedSensor extends PlaybackTransport {
     private final DeviceProfile profile;
     private final ChannelLayout layout;
     private final HamstringSessionScript script;
-    private final SimulatedRollsense.Options options;
     private final double loadNoiseKpa;
 
     private final Map<String, Double> ratesHz;
@@ -51,9 +49,7 @@ public final class SimulatedSensor extends PlaybackTransport {
      */
     public SimulatedSensor(DeviceProfile profile, HamstringSessionScript script, SimulatedRollsense.Options options,
                            Map<String, Double> ratesHz) {
-        if (options.speed() < 0) {
-            throw new IllegalArgumentException("speed must be 0 (as fast as possible) or positive, not " + options.speed());
-        }
+        super(options);
         this.profile = profile;
         this.layout = profile.channels().orElseThrow(() -> new IllegalArgumentException(
                 "profile " + profile.name() + " sends frames: simulate it with SimulatedRollsense"));
@@ -64,7 +60,6 @@ public final class SimulatedSensor extends PlaybackTransport {
             }
         }
         this.script = script;
-        this.options = options;
         double ceiling = HamstringSessionScript.simulatedCeiling(profile.thresholds().pressure().ceilingKpa(),
                 profile.thresholds().contact().kpa());
         this.loadNoiseKpa = ceiling * 0.0015;
@@ -74,16 +69,6 @@ public final class SimulatedSensor extends PlaybackTransport {
     private long periodMicros(Notification n) {
         Double hz = ratesHz.get(n.name());
         return hz == null ? n.periodMicros() : Math.round(1_000_000 / hz);
-    }
-
-    @Override
-    public String deviceAddress() {
-        return options.address();
-    }
-
-    @Override
-    public String kind() {
-        return "simulator";
     }
 
     @Override

@@ -2,21 +2,16 @@ package dev.rollbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.Event;
-import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.simulator.HamstringSessionScript;
 import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
-import dev.rollbridge.testing.Recorder;
-import dev.rollbridge.testing.WithMosquitto;
-import dev.rollbridge.testing.bluez.BluezForBackend;
-import dev.rollbridge.testing.bluez.FakeBluez;
+import dev.rollbridge.testing.bluez.WithFakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,28 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Mosquitto: the whole path a Raspberry Pi runs, radio excepted. (TinyB could not start from the
  * shipped jar at all while these tests ran the class path, and they passed.)
  */
-class BluetoothDaemonIT extends WithMosquitto {
+class BluetoothDaemonIT extends WithFakeBluez {
     private static final DeviceProfile BALL = new ProfileLoader().builtIn("rollsense-ball");
     private static final String LISTED = "C0:FF:EE:00:00:01";
     private static final String STRANGER = "C0:FF:EE:00:00:99";
     private static final double SPEED = 20;
-
-    private BluezForBackend fake;
-    private String busAddress;
-    private FakeBluez bluez;
-
-    private void startBluez(String backend) throws Exception {
-        fake = BluezForBackend.start(backend);
-        busAddress = fake.busAddress();
-        bluez = fake.bluez();
-    }
-
-    @AfterEach
-    void stopBluez() throws Exception {
-        if (fake != null) {
-            fake.close();
-        }
-    }
 
     private Daemon daemon(String backend, String baseTopic) throws Exception {
         Path config = Files.createTempFile(Path.of("target").toAbsolutePath(), "ble-", ".yaml");
@@ -76,19 +54,8 @@ class BluetoothDaemonIT extends WithMosquitto {
 
     /** The events the simulator's session gives when analysed directly, without any radio. */
     private static List<Event> reference() throws Exception {
-        Recorder recorder = new Recorder();
-        DevicePipeline pipeline = new DevicePipeline("ref", BALL, BALL.thresholds(), 4096, recorder);
-        SimulatedRollsense sim = new SimulatedRollsense(BALL, HamstringSessionScript.standard(BALL.thresholds().pressure().ceilingKpa()),
-                new SimulatedRollsense.Options(LISTED, 0, 23, false, 42));
-        pipeline.start();
-        sim.start(pipeline);
-        assertThat(pipeline.awaitEndOfStream(Duration.ofSeconds(60))).isTrue();
-        pipeline.close();
-        return recorder.events;
-    }
-
-    private static String story(String type, String state) {
-        return type + (state.equals("instant") ? "" : ":" + state);
+        return withoutRadio(BALL, BALL.thresholds(), new SimulatedRollsense(BALL,
+                HamstringSessionScript.standard(BALL.thresholds().pressure().ceilingKpa()), new SimulatedRollsense.Options(LISTED, 0, 23, false, 42)));
     }
 
     @ParameterizedTest(name = "{0}")

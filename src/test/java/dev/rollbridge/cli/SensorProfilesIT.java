@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.Thresholds;
-import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.GattWrite;
 import dev.rollbridge.profile.ProfileLoader;
@@ -14,15 +13,11 @@ import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.simulator.SimulatedSensor;
 import dev.rollbridge.testing.Daemon;
 import dev.rollbridge.testing.MqttProbe;
-import dev.rollbridge.testing.Recorder;
-import dev.rollbridge.testing.WithMosquitto;
-import dev.rollbridge.testing.bluez.BluezForBackend;
-import dev.rollbridge.testing.bluez.FakeBluez;
+import dev.rollbridge.testing.bluez.WithFakeBluez;
 import dev.rollbridge.testing.bluez.FakeDevice;
 import dev.rollbridge.testing.bluez.SensorFirmware;
 import dev.rollbridge.testing.bluez.ThingyFirmware;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,25 +39,8 @@ import static org.assertj.core.api.Assertions.within;
  * Oriori ball (ASCII text). These devices send no timestamps, so the session plays in real time;
  * its holds are shortened by the configuration's thresholds to keep the test short.
  */
-class SensorProfilesIT extends WithMosquitto {
+class SensorProfilesIT extends WithFakeBluez {
     private static final String ADDRESS = "C0:FF:EE:00:00:52";
-
-    private BluezForBackend fake;
-    private String busAddress;
-    private FakeBluez bluez;
-
-    private void startBluez(String backend) throws Exception {
-        fake = BluezForBackend.start(backend);
-        busAddress = fake.busAddress();
-        bluez = fake.bluez();
-    }
-
-    @AfterEach
-    void stopBluez() throws Exception {
-        if (fake != null) {
-            fake.close();
-        }
-    }
 
     /** Rolling, a hold past the (shortened) maximum, a fast stretch; or, for a tool with no motion sensor, a press-and-hold. */
     private static HamstringSessionScript script(DeviceProfile profile) {
@@ -100,18 +78,7 @@ class SensorProfilesIT extends WithMosquitto {
     /** The same session analysed straight from the simulator, with no radio: what the bridge must say. */
     private static List<Event> reference(DeviceProfile profile, HamstringSessionScript script) throws Exception {
         Thresholds thresholds = Thresholds.fromFlat(profile.thresholds(), Map.of("hold_target_ms", 5_000, "hold_max_ms", 8_000));
-        Recorder recorder = new Recorder();
-        DevicePipeline pipeline = new DevicePipeline("ref", profile, thresholds, 4096, recorder);
-        SimulatedSensor sim = new SimulatedSensor(profile, script, new SimulatedRollsense.Options(ADDRESS, 0, 23, false, 42));
-        pipeline.start();
-        sim.start(pipeline);
-        assertThat(pipeline.awaitEndOfStream(Duration.ofSeconds(60))).isTrue();
-        pipeline.close();
-        return recorder.events;
-    }
-
-    private static String story(String type, String state) {
-        return type + (state.equals("instant") ? "" : ":" + state);
+        return withoutRadio(profile, thresholds, new SimulatedSensor(profile, script, new SimulatedRollsense.Options(ADDRESS, 0, 23, false, 42)));
     }
 
     @ParameterizedTest(name = "{0} over {1}")
