@@ -365,8 +365,30 @@ function route(topic, payload) {
   }
 }
 
+/** With a login (LAN mode) a page whose session ended goes back to the login page. */
+async function loggedOut() {
+  try {
+    return (await fetch("/api/config")).status === 401;
+  } catch (e) {
+    return false;
+  }
+}
+
 async function start() {
-  const config = await (await fetch("/api/config")).json();
+  const response = await fetch("/api/config");
+  if (response.status === 401) {
+    location.replace("/login");
+    return;
+  }
+  const config = await response.json();
+  if (config.login === true) {
+    const logout = document.getElementById("logout");
+    logout.hidden = false;
+    logout.addEventListener("click", async () => {
+      await fetch("/api/logout", {method: "POST", headers: {"Content-Type": "application/json"}, body: "{}"});
+      location.replace("/login");
+    });
+  }
   base = config.base;
   csrf = config.csrf;
   document.body.classList.toggle("read-only", config.read_only || (config.token_required && !token));
@@ -377,7 +399,10 @@ async function start() {
       route(topic, payload);
     } catch (e) { /* one bad message must not stop the page */ }
   };
-  source.onerror = () => { document.getElementById("bridge-state").textContent = "dashboard reconnecting…"; };
+  source.onerror = async () => {
+    document.getElementById("bridge-state").textContent = "dashboard reconnecting…";
+    if (source.readyState === EventSource.CLOSED && await loggedOut()) location.replace("/login");
+  };
 }
 
 start();

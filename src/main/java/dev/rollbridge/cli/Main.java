@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 "hold time, rolling speed, pressure, warm-up.",
                 "",
                 "Start with: rollbridge run (embedded broker, simulated ball)."},
-        subcommands = {RunCommand.class, CheckConfigCommand.class, ScanCommand.class, ReplayCommand.class, BenchCommand.class, HistoryCommand.class, DashboardCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ScanCommand.class, ReplayCommand.class, BenchCommand.class, HistoryCommand.class, DashboardCommand.class, LanCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

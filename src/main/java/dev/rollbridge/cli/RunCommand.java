@@ -10,6 +10,7 @@ import dev.rollbridge.daemon.DaemonOptions;
 import dev.rollbridge.daemon.Devices;
 import dev.rollbridge.daemon.RollbridgeDaemon;
 import dev.rollbridge.dashboard.DashboardServer;
+import dev.rollbridge.login.BrokerLogin;
 import dev.rollbridge.mqtt.broker.EmbeddedBroker;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttSettings;
@@ -137,14 +138,24 @@ final class RunCommand implements Callable<Integer> {
         if (config.mqtt().broker().isPresent()) {
             url = config.mqtt().broker().get();
         } else {
-            embedded = EmbeddedBroker.start("127.0.0.1", config.mqtt().embeddedPort());
-            url = embedded.url();
-            out.println("MQTT broker: embedded, on " + url + " (loopback only)");
-            out.println("  watch it:  mosquitto_sub -h 127.0.0.1 -p " + embedded.port() + " -t '" + topics.base() + "/#' -v");
+            RollbridgeConfig.Lan lan = config.lan();
+            embedded = EmbeddedBroker.start(config.embeddedBrokerHost(), config.mqtt().embeddedPort(),
+                    lan.enabled() ? lan.brokerLogin() : Optional.empty());
+            url = "tcp://127.0.0.1:" + embedded.port();
+            if (lan.enabled()) {
+                String user = lan.brokerLogin().map(BrokerLogin::username).orElse("?");
+                out.println("MQTT broker: embedded, on port " + embedded.port() + " of every interface (LAN mode: login " + user + ")");
+                out.println("  watch it:  mosquitto_sub -h 127.0.0.1 -p " + embedded.port() + " -u " + user + " -P PASSWORD -t '"
+                        + topics.base() + "/#' -v");
+            } else {
+                out.println("MQTT broker: embedded, on " + url + " (loopback only)");
+                out.println("  watch it:  mosquitto_sub -h 127.0.0.1 -p " + embedded.port() + " -t '" + topics.base() + "/#' -v");
+            }
         }
         MqttSettings settings;
         try {
-            settings = config.mqtt().settings(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF));
+            MqttSettings configured = config.mqtt().settings(url, "rollbridge-" + Long.toHexString(System.nanoTime() & 0xFFFFFF));
+            settings = embedded == null ? configured : embedded.ownLogin().map(configured::withCredentials).orElse(configured);
         } catch (IllegalArgumentException e) {
             System.err.println("rollbridge run: " + e.getMessage());
             if (embedded != null) {
@@ -236,8 +247,8 @@ final class RunCommand implements Callable<Integer> {
         RollbridgeConfig.Dashboard dash = config.dashboard();
         if (dash.port() >= 0) {
             features = features.withDashboard(new DaemonOptions.Dashboard(new DashboardServer.Options(dash.bind(), dash.port(),
-                    dash.token().map(t -> new String(t.reveal())), dash.allowedHosts()), url -> {
-                out.println("Dashboard: " + url);
+                    dash.token().map(t -> new String(t.reveal())), dash.allowedHosts(), config.dashboardLogin()), url -> {
+                out.println("Dashboard: " + url + (config.dashboardLogin().isPresent() ? " (LAN mode: every interface, with a login)" : ""));
                 out.flush();
             }));
         }

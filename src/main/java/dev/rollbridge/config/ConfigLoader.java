@@ -9,6 +9,8 @@ import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.json.Json;
+import dev.rollbridge.login.BrokerLogin;
+import dev.rollbridge.login.PasswordHash;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.link.Secret;
@@ -144,7 +146,7 @@ public final class ConfigLoader {
                 throw new ConfigException(file.toString(), problems);
             }
             top.expectMapping("mqtt", "home_assistant", "ble", "devices", "simulator", "profiles_dir", "data_dir", "user",
-                    "audio", "dashboard");
+                    "audio", "dashboard", "lan");
             RollbridgeConfig.Mqtt mqtt = mqtt(top.child("mqtt"));
             RollbridgeConfig.HomeAssistant ha = homeAssistant(top.child("home_assistant"));
             RollbridgeConfig.Ble ble = ble(top.child("ble"));
@@ -182,12 +184,13 @@ public final class ConfigLoader {
             Path dataDir = top.text("data_dir").map(this::resolve).orElse(defaultDataDir);
             String user = top.text("user").orElse("default");
             CueSettings audio = audio(top.child("audio"));
-            RollbridgeConfig.Dashboard dashboard = dashboard(top.child("dashboard"));
+            RollbridgeConfig.Lan lan = lan(top.child("lan"), mqtt, top.child("dashboard"));
+            RollbridgeConfig.Dashboard dashboard = dashboard(top.child("dashboard"), lan);
             if (!problems.isEmpty()) {
                 throw new ConfigException(file.toString(), problems);
             }
             return new Loaded(new RollbridgeConfig(Optional.of(file), mqtt, ha, ble, devices, simulator, profilesDir, dataDir, user,
-                    audio, dashboard), List.copyOf(warnings));
+                    audio, dashboard, lan), List.copyOf(warnings));
         }
 
         private Path resolve(String path) {
@@ -539,11 +542,49 @@ public final class ConfigLoader {
             return s;
         }
 
-        private RollbridgeConfig.Dashboard dashboard(ConfigNode n) {
+        /** LAN mode: both logins present and well formed, or a problem that says how to make them. */
+        private RollbridgeConfig.Lan lan(ConfigNode n, RollbridgeConfig.Mqtt mqtt, ConfigNode dashboard) {
+            if (n.isMissing()) {
+                return RollbridgeConfig.Lan.off();
+            }
+            n.expectMapping("enabled", "dashboard_password_hash", "broker_username", "broker_password_hash");
+            boolean enabled = n.bool("enabled", false);
+            Optional<PasswordHash> dashboardLogin = passwordHash(n, "dashboard_password_hash");
+            Optional<PasswordHash> brokerHash = passwordHash(n, "broker_password_hash");
+            String username = n.text("broker_username").orElse("rollbridge");
+            if (!BrokerLogin.isUsername(username)) {
+                n.child("broker_username").problem("1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            boolean dashboardOn = dashboard.isMissing() || !dashboard.has("port") || dashboard.child("port").json().asInt(0) >= 0;
+            if (enabled && dashboardLogin.isEmpty() && !n.has("dashboard_password_hash") && dashboardOn) {
+                n.child("dashboard_password_hash").problem("missing: LAN mode needs the dashboard's login; make it with: sudo rollbridge lan on");
+            }
+            if (enabled && mqtt.broker().isEmpty() && brokerHash.isEmpty() && !n.has("broker_password_hash")) {
+                n.child("broker_password_hash").problem("missing: LAN mode needs the embedded broker's login; make it with: sudo rollbridge lan on");
+            }
+            if (enabled && mqtt.broker().isPresent() && n.has("broker_password_hash")) {
+                warnings.add("lan.broker_password_hash is not used: mqtt.broker names an outside broker, so only the dashboard is on the LAN");
+            }
+            return new RollbridgeConfig.Lan(enabled, dashboardLogin, brokerHash.map(h -> new BrokerLogin(username, h)));
+        }
+
+        private Optional<PasswordHash> passwordHash(ConfigNode n, String key) {
+            Optional<String> text = n.text(key);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<PasswordHash> hash = PasswordHash.parse(text.get());
+            if (hash.isEmpty()) {
+                n.child(key).secretProblem("not a password hash (pbkdf2-sha256$…): make a new login with: sudo rollbridge lan on --new-passwords");
+            }
+            return hash;
+        }
+
+        private RollbridgeConfig.Dashboard dashboard(ConfigNode n, RollbridgeConfig.Lan lan) {
             n.expectMapping("port", "bind", "token_file", "allowed_hosts");
             RollbridgeConfig.Dashboard d = RollbridgeConfig.Dashboard.defaults();
             int port = (int) n.integer("port", -1, 65535, d.port());
-            String bind = n.text("bind").orElse(d.bind());
+            String bind = n.text("bind").orElse(lan.enabled() ? "0.0.0.0" : d.bind());
             try {
                 InetAddress.getByName(bind);
             } catch (UnknownHostException e) {
@@ -573,6 +614,18 @@ public final class ConfigLoader {
                 } else {
                     allowedHosts.add(name);
                 }
+            }
+            try {
+                boolean loopback = InetAddress.getByName(bind).isLoopbackAddress();
+                if (lan.enabled() && loopback && port >= 0) {
+                    warnings.add("dashboard.bind " + bind + " keeps the dashboard off the LAN although lan.enabled is true; "
+                            + "leave bind out to listen on every interface behind the login");
+                } else if (!lan.enabled() && !loopback && port >= 0) {
+                    warnings.add("dashboard.bind " + bind + " without LAN mode: anyone on the network can read the dashboard"
+                            + (token.isPresent() ? "" : ", and it is read-only") + "; LAN mode puts it behind a login: sudo rollbridge lan on");
+                }
+            } catch (UnknownHostException e) {
+                // said above
             }
             return new RollbridgeConfig.Dashboard(port, bind, token, allowedHosts);
         }

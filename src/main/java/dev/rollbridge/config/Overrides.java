@@ -73,6 +73,6 @@ public record Overrides(Optional<String> broker, Optional<Integer> embeddedPort,
         RollbridgeConfig.Dashboard dashboard = new RollbridgeConfig.Dashboard(dashboardPort.orElse(d.port()), d.bind(), d.token(),
                 d.allowedHosts());
         return new RollbridgeConfig(base.file(), mqtt, ha, base.ble(), devices, simulator, base.profilesDir(),
-                dataDir.orElse(base.dataDir()), user.orElse(base.user()), audio, dashboard);
+                dataDir.orElse(base.dataDir()), user.orElse(base.user()), audio, dashboard, base.lan());
     }
 }

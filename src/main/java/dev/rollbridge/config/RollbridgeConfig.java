@@ -3,6 +3,8 @@ package dev.rollbridge.config;
 import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
+import dev.rollbridge.login.BrokerLogin;
+import dev.rollbridge.login.PasswordHash;
 import dev.rollbridge.mqtt.link.Credentials;
 import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.link.Secret;
@@ -32,7 +34,28 @@ public record RollbridgeConfig(
         Path dataDir,
         String user,
         CueSettings audio,
-        Dashboard dashboard) {
+        Dashboard dashboard,
+        Lan lan) {
+
+    /** Where the embedded broker listens: every interface in LAN mode (behind its login), else loopback only. */
+    public String embeddedBrokerHost() {
+        return lan.enabled() ? "0.0.0.0" : "127.0.0.1";
+    }
+
+    /** The dashboard's login: LAN mode's password, else none. */
+    public Optional<PasswordHash> dashboardLogin() {
+        return lan.enabled() ? lan.dashboardLogin() : Optional.empty();
+    }
+
+    /**
+     * LAN mode ({@code lan:}, written by {@code rollbridge lan on}): the dashboard and the embedded
+     * broker listen on every interface, each behind a login stored as a hash.
+     */
+    public record Lan(boolean enabled, Optional<PasswordHash> dashboardLogin, Optional<BrokerLogin> brokerLogin) {
+        public static Lan off() {
+            return new Lan(false, Optional.empty(), Optional.empty());
+        }
+    }
 
     /**
      * The broker. With no {@code broker} URL the daemon starts its own on 127.0.0.1:{@code embeddedPort}
@@ -131,7 +154,8 @@ public record RollbridgeConfig(
                 dataDir,
                 "default",
                 CueSettings.defaults(),
-                Dashboard.defaults());
+                Dashboard.defaults(),
+                Lan.off());
     }
 
     /**
@@ -201,6 +225,11 @@ public record RollbridgeConfig(
             dash.put("allowed_hosts", dashboard.allowedHosts());
         }
         m.put("dashboard", dash);
+        Map<String, Object> lanMap = new LinkedHashMap<>();
+        lanMap.put("enabled", lan.enabled());
+        lanMap.put("dashboard_login", lan.dashboardLogin().isPresent() ? "set" : "none");
+        lanMap.put("broker_login", lan.brokerLogin().map(b -> "user " + b.username()).orElse("none"));
+        m.put("lan", lanMap);
         return m;
     }
 }

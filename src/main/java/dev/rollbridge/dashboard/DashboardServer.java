@@ -3,6 +3,8 @@ package dev.rollbridge.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rollbridge.json.Json;
+import dev.rollbridge.login.LoginThrottle;
+import dev.rollbridge.login.PasswordHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +19,15 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +58,12 @@ import java.util.function.Consumer;
  *   the per-start secret the page read from {@code /api/config} (which another origin cannot read)
  *   in {@code X-Rollbridge-Csrf}. Beyond loopback the page is read-only unless a token is
  *   configured, and then every command carries it too ({@code X-Rollbridge-Token}).</li>
+ *   <li>With a login (LAN mode): nothing but the login page answers without a session. The
+ *   password (a PBKDF2 hash in the configuration) is posted as JSON by the page itself, wrong ones
+ *   throttled per address and overall ({@link LoginThrottle}); the session is a random 256-bit id in
+ *   an {@code HttpOnly}, {@code SameSite=Strict} cookie, kept in memory (at most
+ *   {@value #MAX_SESSIONS}, 30 days), ended by logging out, which also closes its event streams.
+ *   A logged-in page may send commands (with the secret above) whether or not a token is set.</li>
  *   <li>Every response forbids inline script and framing (Content-Security-Policy), so a value
  *   from MQTT that slips into the page cannot run.</li>
  *   <li>Bounded ({@link WebServer}): at most {@value #MAX_CONNECTIONS} connections, at most
@@ -63,7 +75,14 @@ import java.util.function.Consumer;
 public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
     private static final Map<String, String> STATIC = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css");
+            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css",
+            "/login", "login.html", "/login.js", "login.js");
+    /** What a browser without a session may fetch when a login is required: the login page and its parts. */
+    private static final Set<String> OPEN_PATHS = Set.of("/login", "/login.js", "/style.css", "/api/login");
+    static final String SESSION_COOKIE = "rollbridge_session";
+    /** A phone used daily stays logged in for a month; a restart of the daemon logs everyone out. */
+    static final Duration SESSION_LIFETIME = Duration.ofDays(30);
+    static final int MAX_SESSIONS = 64;
     static final int MAX_CONNECTIONS = 32;
     static final int MAX_EVENT_STREAMS = 8;
     static final int REQUEST_SECONDS = 10;
@@ -87,16 +106,21 @@ public final class DashboardServer implements AutoCloseable {
      *
      * @param allowedHosts host names the page may be opened by besides the listening address
      */
-    public record Options(String host, int port, Optional<String> token, List<String> allowedHosts) {
+    public record Options(String host, int port, Optional<String> token, List<String> allowedHosts, Optional<PasswordHash> login) {
         public Options {
             allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        /** Without a login. */
+        public Options(String host, int port, Optional<String> token, List<String> allowedHosts) {
+            this(host, port, token, allowedHosts, Optional.empty());
         }
 
         /** Never the token: options end up in logs and exception messages. */
         @Override
         public String toString() {
             return "Options[host=" + host + ", port=" + port + ", token=" + token.map(t -> "<redacted>").orElse("none")
-                    + ", allowedHosts=" + allowedHosts + "]";
+                    + ", allowedHosts=" + allowedHosts + ", login=" + login.isPresent() + "]";
         }
     }
 
@@ -105,12 +129,18 @@ public final class DashboardServer implements AutoCloseable {
     private final InetAddress listen;
     private final List<String> configuredHosts;
     private final String token;
+    private final PasswordHash login;
+    private final LoginThrottle throttle = new LoginThrottle();
+    private final Object loginLock = new Object();
+    /** SHA-256 of each session id (so a lookup's timing tells nothing of an id) to its end, in nanoTime. */
+    private final Map<String, Long> sessions = new ConcurrentHashMap<>();
     private final boolean readOnly;
     private final String csrf;
     private volatile Set<String> hostNames;
     private volatile long hostNamesAt;
     private final AtomicInteger eventStreams = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
+    private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
 
     private DashboardServer(DashboardFeed feed, Options options, InetAddress listen) throws IOException {
@@ -118,11 +148,12 @@ public final class DashboardServer implements AutoCloseable {
         this.listen = listen;
         this.configuredHosts = options.allowedHosts();
         this.token = options.token().orElse(null);
-        this.readOnly = !commandsAllowed(listen, token);
+        this.login = options.login().orElse(null);
+        this.readOnly = !commandsAllowed(listen, token) && login == null;
         this.hostNames = hostNames(listen, configuredHosts);
         this.hostNamesAt = System.nanoTime();
         byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        random.nextBytes(secret);
         this.csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         WebServer server;
         try {
@@ -146,7 +177,8 @@ public final class DashboardServer implements AutoCloseable {
     public static DashboardServer start(DashboardFeed feed, Options options) throws IOException {
         DashboardServer server = new DashboardServer(feed, options, InetAddress.getByName(options.host()));
         if (server.readOnly) {
-            log.warn("the dashboard listens on {} without a token: it is read-only", options.host());
+            log.warn("the dashboard listens on {} without a login: anyone who can reach it reads it, and it is read-only "
+                    + "(LAN mode gives it a login: sudo rollbridge lan on)", options.host());
         }
         return server;
     }
@@ -234,18 +266,40 @@ public final class DashboardServer implements AutoCloseable {
             return;
         }
         String method = request.method();
+        String session = login == null ? null : session(request).orElse(null);
+        if (login != null && session == null && !OPEN_PATHS.contains(path)) {
+            if (method.equals("GET") && (path.equals("/") || path.equals("/index.html"))) {
+                Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+                headers.put("Location", "/login");
+                response.send(303, "text/plain", "log in: /login\n".getBytes(StandardCharsets.UTF_8), headers);
+            } else {
+                send(response, 401, "application/json", error("log in first: /login"));
+            }
+            return;
+        }
         if (path.equals("/events") && method.equals("GET")) {
-            events(response);
+            events(response, session);
         } else if (path.equals("/api/config") && method.equals("GET")) {
             send(response, 200, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("base", feed.topics().base())
-                    .put("read_only", readOnly).put("token_required", token != null).put("csrf", csrf)));
+                    .put("read_only", readOnly).put("token_required", token != null && login == null).put("login", login != null)
+                    .put("csrf", csrf)));
+        } else if (path.equals("/api/login")) {
+            login(request, response, host.get());
+        } else if (path.equals("/api/logout")) {
+            logout(request, response, host.get(), session);
         } else if (path.equals("/api/command")) {
-            command(request, response, host.get());
+            command(request, response, host.get(), session != null);
         } else if (STATIC.containsKey(path) && method.equals("GET")) {
             String name = STATIC.get(path);
             try (InputStream in = DashboardServer.class.getResourceAsStream("/dashboard/" + name)) {
                 if (in == null) {
                     send(response, 500, "text/plain", "missing resource " + name);
+                    return;
+                }
+                if (name.equals("login.html") && (login == null || session != null)) {
+                    Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+                    headers.put("Location", "/");
+                    response.send(303, "text/plain", "the dashboard: /\n".getBytes(StandardCharsets.UTF_8), headers);
                     return;
                 }
                 String type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".css") ? "text/css" : "text/html";
@@ -289,18 +343,140 @@ public final class DashboardServer implements AutoCloseable {
         return hostNames;
     }
 
-    private void command(WebServer.Request request, WebServer.Response response, String host) throws IOException {
+    /**
+     * A POST of JSON from this server's own page (a form or a page of another site cannot send one),
+     * else answered here and false.
+     */
+    private boolean fromOwnPage(WebServer.Request request, WebServer.Response response, String host, String what) throws IOException {
         if (!request.method().equals("POST")) {
             send(response, 405, "application/json", error("use POST"));
-            return;
+            return false;
         }
         String type = request.header("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.equals("application/json") && !type.startsWith("application/json;")) {
-            refuse(request, response, 415, "commands are JSON: Content-Type must be application/json");
-            return;
+            refuse(request, response, 415, what + " JSON: Content-Type must be application/json");
+            return false;
         }
         if (!("http://" + host).equals(request.header("origin").orElse(null))) {
-            refuse(request, response, 403, "commands are accepted from this dashboard's own page only");
+            refuse(request, response, 403, what + " accepted from this dashboard's own page only");
+            return false;
+        }
+        return true;
+    }
+
+    /** The password in, a session cookie out; wrong passwords are throttled per address and overall. */
+    private void login(WebServer.Request request, WebServer.Response response, String host) throws IOException {
+        if (login == null) {
+            send(response, 404, "application/json", error("this dashboard has no login"));
+            return;
+        }
+        if (!fromOwnPage(request, response, host, "logins are")) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = Json.read(request.body(), 4);
+        } catch (IOException e) {
+            body = null;
+        }
+        JsonNode password = body == null ? null : body.get("password");
+        if (password == null || !password.isTextual()) {
+            send(response, 400, "application/json", error("expected {\"password\":\"…\"}"));
+            return;
+        }
+        String client = request.remote().getHostAddress();
+        boolean right;
+        synchronized (loginLock) {
+            // One at a time: a burst of guesses waits here instead of hashing on every core.
+            Optional<Duration> wait = throttle.waitFor(client);
+            if (wait.isPresent()) {
+                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+                headers.put("Retry-After", Long.toString(seconds));
+                response.send(429, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", false)
+                        .put("error", "too many wrong passwords: try again in " + seconds + " s").put("retry_after_s", seconds))
+                        .getBytes(StandardCharsets.UTF_8), headers);
+                return;
+            }
+            char[] given = password.asText().toCharArray();
+            right = login.matches(given);
+            Arrays.fill(given, '\0');
+            if (right) {
+                throttle.succeeded(client);
+            } else {
+                throttle.failed(client);
+            }
+        }
+        if (!right) {
+            refuse(request, response, 403, "wrong password");
+            return;
+        }
+        byte[] id = new byte[32];
+        random.nextBytes(id);
+        String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        long now = System.nanoTime();
+        sessions.values().removeIf(end -> end - now < 0);
+        while (sessions.size() >= MAX_SESSIONS) {
+            sessions.entrySet().stream().min(Map.Entry.comparingByValue()).ifPresent(e -> sessions.remove(e.getKey()));
+        }
+        sessions.put(sessionKey(session), now + SESSION_LIFETIME.toNanos());
+        log.info("dashboard: logged in from {}", client);
+        Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+        headers.put("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/; Max-Age=" + SESSION_LIFETIME.toSeconds()
+                + "; HttpOnly; SameSite=Strict");
+        response.send(200, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", true))
+                .getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private void logout(WebServer.Request request, WebServer.Response response, String host, String session) throws IOException {
+        if (login == null || session == null) {
+            send(response, 404, "application/json", error("not logged in"));
+            return;
+        }
+        if (!fromOwnPage(request, response, host, "logouts are")) {
+            return;
+        }
+        sessions.remove(session);
+        Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
+        headers.put("Set-Cookie", SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+        response.send(200, "application/json", Json.write(JsonNodeFactory.instance.objectNode().put("ok", true))
+                .getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** The key of the request's live session, if its cookie names one. */
+    private Optional<String> session(WebServer.Request request) {
+        if (request.count("cookie") == 0) {
+            return Optional.empty();
+        }
+        for (String header : request.headers().get("cookie")) {
+            for (String pair : header.split(";")) {
+                String p = pair.strip();
+                if (p.startsWith(SESSION_COOKIE + "=")) {
+                    String value = p.substring(SESSION_COOKIE.length() + 1);
+                    if (!value.matches("[A-Za-z0-9_-]{43}")) {
+                        continue;
+                    }
+                    String key = sessionKey(value);
+                    Long end = sessions.get(key);
+                    if (end != null && end - System.nanoTime() > 0) {
+                        return Optional.of(key);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String sessionKey(String session) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(session.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private void command(WebServer.Request request, WebServer.Response response, String host, boolean loggedIn) throws IOException {
+        if (!fromOwnPage(request, response, host, "commands are")) {
             return;
         }
         if (!constantTimeEquals(csrf, request.header("x-rollbridge-csrf").orElse(null))) {
@@ -311,7 +487,7 @@ public final class DashboardServer implements AutoCloseable {
             send(response, 403, "application/json", error("the dashboard is read-only: set a token to send commands from beyond 127.0.0.1"));
             return;
         }
-        if (token != null && !constantTimeEquals(token, request.header("x-rollbridge-token").orElse(null))) {
+        if (token != null && !loggedIn && !constantTimeEquals(token, request.header("x-rollbridge-token").orElse(null))) {
             refuse(request, response, 403, "a valid token is required");
             return;
         }
@@ -349,7 +525,7 @@ public final class DashboardServer implements AutoCloseable {
         send(response, status, "application/json", error(why));
     }
 
-    private void events(WebServer.Response response) throws IOException {
+    private void events(WebServer.Response response, String session) throws IOException {
         if (eventStreams.incrementAndGet() > MAX_EVENT_STREAMS) {
             eventStreams.decrementAndGet();
             Map<String, String> headers = new LinkedHashMap<>(SECURITY_HEADERS);
@@ -368,7 +544,7 @@ public final class DashboardServer implements AutoCloseable {
             out.flush();
             // A page that falls too far behind is dropped: its browser reconnects and starts from a fresh snapshot.
             long quietSince = System.nanoTime();
-            while (running && !backlog.overflowed()) {
+            while (running && !backlog.overflowed() && (session == null || sessions.containsKey(session))) {
                 String line = backlog.poll(1, TimeUnit.SECONDS);
                 if (line != null) {
                     write(out, line);

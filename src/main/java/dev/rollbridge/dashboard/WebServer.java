@@ -362,13 +362,16 @@ final class WebServer implements AutoCloseable {
         return switch (status) {
             case 200 -> "OK";
             case 202 -> "Accepted";
+            case 303 -> "See Other";
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
+            case 429 -> "Too Many Requests";
             case 421 -> "Misdirected Request";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";

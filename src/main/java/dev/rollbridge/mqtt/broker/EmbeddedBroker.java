@@ -1,11 +1,26 @@
 package dev.rollbridge.mqtt.broker;
 
 import io.moquette.broker.Server;
+import dev.rollbridge.login.BrokerLogin;
+import dev.rollbridge.login.LoginThrottle;
+import dev.rollbridge.mqtt.link.Credentials;
+import dev.rollbridge.mqtt.link.Secret;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.security.PermitAllAuthorizatorPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,25 +30,39 @@ import java.util.Properties;
  * The zero-setup broker: Moquette in the same JVM. Its defaults are unsafe for us (it binds every
  * interface and reports telemetry to an outside host), so it is pinned to loopback, telemetry off,
  * nothing kept on disk.
+ *
+ * <p>In LAN mode it listens on every interface and takes no anonymous client: only the LAN login
+ * (a username and the hash of its password, checked with wrong passwords throttled) and the
+ * bridge's own connection, which gets a random password made at each start ({@link #ownLogin()}).
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
+    /** The bridge's own connection's username in LAN mode. */
+    static final String OWN_USERNAME = "rollbridge-bridge";
+
     private final Server server;
     private final String host;
     private final int port;
+    private final Optional<Credentials> own;
 
-    private EmbeddedBroker(Server server, String host, int port) {
+    private EmbeddedBroker(Server server, String host, int port, Optional<Credentials> own) {
         this.server = server;
         this.host = host;
         this.port = port;
+        this.own = own;
+    }
+
+    /** Loopback only, anyone on this machine may connect. */
+    public static EmbeddedBroker start(String host, int preferredPort) throws IOException {
+        return start(host, preferredPort, Optional.empty());
     }
 
     /**
      * Starts on {@code host:preferredPort}, or on a free port when that one is taken (or is 0);
      * {@link #port()} tells which.
      */
-    public static EmbeddedBroker start(String host, int preferredPort) throws IOException {
+    public static EmbeddedBroker start(String host, int preferredPort, Optional<BrokerLogin> login) throws IOException {
         int port = preferredPort > 0 && isFree(host, preferredPort) ? preferredPort : freePort(host);
         if (preferredPort > 0 && port != preferredPort) {
             log.warn("port {} on {} is taken; the embedded broker uses {} instead", preferredPort, host, port);
@@ -41,7 +70,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("host", host);
         p.setProperty("port", Integer.toString(port));
-        p.setProperty("allow_anonymous", "true");
+        p.setProperty("allow_anonymous", Boolean.toString(login.isEmpty()));
         // mosquitto_sub and other 3.1.1 clients may ask the broker to assign their id.
         p.setProperty("allow_zero_byte_client_id", "true");
         p.setProperty("telemetry_enabled", "false");
@@ -49,8 +78,66 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("netty.mqtt.message_size", Integer.toString(256 * 1024));
         p.setProperty("buffer_flush_millis", "0");
         Server server = new Server();
-        server.startServer(new MemoryConfig(p));
-        return new EmbeddedBroker(server, host, port);
+        if (login.isEmpty()) {
+            server.startServer(new MemoryConfig(p));
+            return new EmbeddedBroker(server, host, port, Optional.empty());
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String ownPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        MemoryConfig config = new MemoryConfig(p);
+        server.startServer(config, List.of(), null, new LanAuthenticator(login.get(), ownPassword), new PermitAllAuthorizatorPolicy());
+        return new EmbeddedBroker(server, host, port, Optional.of(new Credentials(OWN_USERNAME,
+                Optional.of(new Secret(ownPassword.toCharArray(), "the embedded broker")))));
+    }
+
+    /** In LAN mode, the login the bridge's own connection must use; else none is needed. */
+    public Optional<Credentials> ownLogin() {
+        return own;
+    }
+
+    /** The LAN login or the bridge's own; wrong passwords throttled like the dashboard's (one client: the broker does not say who). */
+    static final class LanAuthenticator implements IAuthenticator {
+        private final BrokerLogin login;
+        private final byte[] ownPassword;
+        private final LoginThrottle throttle = new LoginThrottle();
+
+        LanAuthenticator(BrokerLogin login, String ownPassword) {
+            this.login = login;
+            this.ownPassword = ownPassword.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean checkValid(String clientId, String username, byte[] password) {
+            if (username == null || password == null) {
+                return false;
+            }
+            if (username.equals(OWN_USERNAME)) {
+                return MessageDigest.isEqual(ownPassword, password);
+            }
+            if (!username.equals(login.username()) || password.length > 256) {
+                return false;
+            }
+            synchronized (this) {
+                if (throttle.waitFor("mqtt").isPresent()) {
+                    log.warn("embedded broker: a login for {} refused unchecked: too many wrong passwords lately", username);
+                    return false;
+                }
+                CharBuffer decoded = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(password));
+                char[] given = new char[decoded.remaining()];
+                decoded.get(given);
+                boolean right = login.password().matches(given);
+                Arrays.fill(given, '\0');
+                Arrays.fill(decoded.array(), '\0');
+                if (right) {
+                    throttle.succeeded("mqtt");
+                } else {
+                    throttle.failed("mqtt");
+                    log.warn("embedded broker: wrong password for {}", username);
+                }
+                return right;
+            }
+        }
     }
 
     public int port() {
