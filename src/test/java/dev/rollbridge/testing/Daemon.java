@@ -89,6 +89,14 @@ public final class Daemon implements AutoCloseable {
         return new Daemon(builder.start(), stderr);
     }
 
+    /** Any command line (an installed program as its service runs it), with these variables added to its environment. */
+    public static Daemon exec(List<String> command, Map<String, String> environment) throws IOException {
+        Path stderr = Files.createTempFile(Path.of("target").toAbsolutePath(), "daemon-", ".stderr.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        return new Daemon(builder.start(), stderr);
+    }
+
     /** A value of /proc/PID/status, such as {@code Threads} or {@code VmRSS} (kB). */
     public long procStatus(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
