@@ -78,7 +78,7 @@ ble:
 devices:
   - profile: rollsense-ball    # found by scanning; add address: "XX:XX:XX:XX:XX:XX" (rollbridge scan) to pin it
                                # or: thingy52-ball, thingy52-roller, oriori-ball, nano33-ble-sense, ess-pressure
-profiles_dir: /etc/rollbridge/profiles   # your own NAME.yaml profiles (README "Device profiles")
+profiles_dir: /etc/rollbridge/profiles   # your own NAME.yaml profiles (docs/profiles.md)
 audio:
   enabled: true
 dashboard:
