@@ -87,6 +87,14 @@ public final class ConfigLoader {
 
     /** @throws ConfigException listing every problem, when there is any */
     public Loaded load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, telling {@code recorder} (when not null) every key the check reads:
+     * how the configuration reference is generated.
+     */
+    Loaded load(Path file, KeyRecorder recorder) {
         String text = readBounded(file);
         JsonNode root;
         try {
@@ -98,7 +106,7 @@ public final class ConfigLoader {
             throw new ConfigException(file.toString(), List.of(new ConfigProblem("", null,
                     "too complex to read (" + e.getClass().getSimpleName() + "); a configuration is a short mapping, see rollbridge.example.yaml")));
         }
-        return new Reading(file.toAbsolutePath(), root).read();
+        return new Reading(file.toAbsolutePath(), root, recorder).read();
     }
 
     /** The file's text, at most {@link #MAX_BYTES} of strict UTF-8; every failure is a one-line problem. */
@@ -132,15 +140,17 @@ public final class ConfigLoader {
         private final JsonNode root;
         private final List<ConfigProblem> problems = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
+        private final KeyRecorder recorder;
 
-        Reading(Path file, JsonNode root) {
+        Reading(Path file, JsonNode root, KeyRecorder recorder) {
             this.file = file;
             this.folder = file.getParent();
             this.root = root;
+            this.recorder = recorder;
         }
 
         Loaded read() {
-            ConfigNode top = new ConfigNode("", root, problems);
+            ConfigNode top = new ConfigNode("", root, problems, recorder);
             if (root == null || !root.isObject()) {
                 top.structureProblem("expected a mapping at the top level (see rollbridge.example.yaml)");
                 throw new ConfigException(file.toString(), problems);
@@ -182,7 +192,7 @@ public final class ConfigLoader {
             }
             RollbridgeConfig.Simulator simulator = simulator(top.child("simulator"));
             Path dataDir = top.text("data_dir").map(this::resolve).orElse(defaultDataDir);
-            String user = top.text("user").orElse("default");
+            String user = top.text("user", "default");
             CueSettings audio = audio(top.child("audio"));
             RollbridgeConfig.Lan lan = lan(top.child("lan"), mqtt, top.child("dashboard"));
             RollbridgeConfig.Dashboard dashboard = dashboard(top.child("dashboard"), lan);
@@ -201,6 +211,7 @@ public final class ConfigLoader {
         private RollbridgeConfig.Mqtt mqtt(ConfigNode n) {
             n.expectMapping("broker", "embedded_port", "client_id", "base_topic", "keepalive_s", "username", "password",
                     "password_file", "password_env", "tls");
+            n.describe("broker", "text", "tcp://HOST:PORT or ssl://HOST:PORT (no login in it)", null);
             Optional<String> broker = n.text("broker").map(MqttSettings::withDefaultPort);
             boolean secure = false;
             if (broker.isPresent()) {
@@ -218,12 +229,13 @@ public final class ConfigLoader {
                 }
             }
             int embeddedPort = (int) n.integer("embedded_port", 0, 65535, 1883);
-            String baseTopic = n.text("base_topic").orElse("rollbridge");
+            String baseTopic = n.text("base_topic", "rollbridge");
             try {
                 new Topics(baseTopic);
             } catch (IllegalArgumentException e) {
                 n.child("base_topic").problem("must be non-empty, without + or # and without a leading or trailing /");
             }
+            n.describe("client_id", "text", "1 to 64 of A-Z a-z 0-9 . _ -", null);
             Optional<String> clientId = n.text("client_id");
             if (clientId.isPresent() && !CLIENT_ID.matcher(clientId.get()).matches()) {
                 n.child("client_id").problem("1 to 64 letters, digits, '.', '_' or '-'");
@@ -276,6 +288,7 @@ public final class ConfigLoader {
             ConfigNode c = n.child(given.get(0));
             switch (given.get(0)) {
                 case "password": {
+                    n.describe("password", "text (secret)", null, null);
                     if (!c.json().isTextual()) {
                         c.secretProblem("expected text");
                         return Optional.empty();
@@ -367,7 +380,7 @@ public final class ConfigLoader {
 
         private RollbridgeConfig.HomeAssistant homeAssistant(ConfigNode n) {
             n.expectMapping("discovery", "prefix");
-            String prefix = n.text("prefix").orElse("homeassistant");
+            String prefix = n.text("prefix", "homeassistant");
             if (prefix.contains("+") || prefix.contains("#") || prefix.startsWith("/") || prefix.endsWith("/")) {
                 n.child("prefix").problem("a topic prefix without + or # and without a leading or trailing /");
             }
@@ -379,6 +392,7 @@ public final class ConfigLoader {
                     "rediscover_after", "power_cycle_after");
             List<String> names = Arrays.stream(RollbridgeConfig.Backend.values()).map(RollbridgeConfig.Backend::configName).toList();
             String backend = n.choice("backend", names, "simulated");
+            n.describe("adapter", "text", "hciN (hci0 to hci99)", null);
             Optional<String> adapter = n.text("adapter");
             if (adapter.isPresent() && !adapter.get().matches("hci[0-9]{1,2}")) {
                 n.child("adapter").problem("an adapter name like hci0 (see 'bluetoothctl list' or 'hciconfig')");
@@ -401,6 +415,7 @@ public final class ConfigLoader {
         }
 
         private List<RollbridgeConfig.DeviceConfig> devices(ConfigNode top, Optional<Path> profilesDir) {
+            top.describe("devices", "list of mappings", null, "one simulated rollsense-ball");
             if (!top.has("devices")) {
                 DeviceProfile ball = profiles.builtIn("rollsense-ball");
                 return List.of(RollbridgeConfig.DeviceConfig.of(ball));
@@ -418,6 +433,9 @@ public final class ConfigLoader {
                         continue;
                     }
                 }
+                d.describe("profile", "text", String.join(", ", ProfileLoader.BUILT_IN) + ", or NAME of NAME.yaml in profiles_dir", null);
+                d.describe("address", "text", "a BLE address like C0:FF:EE:00:00:01", null);
+                d.describe("id", "text", "1 to 64 of a-z 0-9 _ - (starting with a letter or digit)", null);
                 Optional<String> address = d.text("address").map(a -> a.toUpperCase(Locale.ROOT));
                 if (address.isPresent()) {
                     if (!BLE_ADDRESS.matcher(address.get()).matches()) {
@@ -461,6 +479,11 @@ public final class ConfigLoader {
         /** Each key is checked on its own, so every bad one is reported; then all of them together. */
         private Thresholds thresholds(ConfigNode n, DeviceProfile profile, Map<String, Object> accepted) {
             Thresholds base = profile.thresholds();
+            n.describeMapping(ProfileLoader.thresholdNames());
+            for (String name : ProfileLoader.thresholdNames()) {
+                n.describe(name, Thresholds.isWhole(name) ? "integer" : "number",
+                        "0 to " + (long) ProfileLoader.THRESHOLD_MAX, "the profile's");
+            }
             if (n.isMissing()) {
                 return base;
             }
@@ -485,7 +508,7 @@ public final class ConfigLoader {
                     String reason = e.reason();
                     if (reason.startsWith("unknown threshold")) {
                         reason = "unknown threshold" + ConfigNode.nearest(entry.getKey(), ProfileLoader.thresholdNames())
-                                .map(k -> "; did you mean '" + k + "'?").orElse("") + " (all names: README, \"The rules\")";
+                                .map(k -> "; did you mean '" + k + "'?").orElse("") + " (all names: docs/configuration.md)";
                     }
                     c.problem(reason);
                 }
@@ -517,9 +540,11 @@ public final class ConfigLoader {
             n.expectMapping("enabled", "volume", "speech", "quiet_hours", "events");
             CueSettings d = CueSettings.defaults();
             Set<EventType> events = EnumSet.copyOf(d.events());
+            List<String> names = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
+            n.describe("events", "list of event types", String.join(", ", names),
+                    "[" + String.join(", ", events.stream().map(EventType::wireName).toList()) + "]");
             if (n.has("events")) {
                 events.clear();
-                List<String> names = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
                 for (ConfigNode e : n.list("events")) {
                     String name = e.json().asText("");
                     if (!e.json().isTextual() || !names.contains(name)) {
@@ -531,6 +556,7 @@ public final class ConfigLoader {
             }
             CueSettings s = new CueSettings(n.bool("enabled", d.enabled()), n.number("volume", 0, 1, d.volume()), events,
                     n.bool("speech", d.speech()), null, null);
+            n.describe("quiet_hours", "text", "HH:MM-HH:MM (local time)", null);
             Optional<String> quiet = n.text("quiet_hours");
             if (quiet.isPresent()) {
                 try {
@@ -584,7 +610,8 @@ public final class ConfigLoader {
             n.expectMapping("port", "bind", "token_file", "allowed_hosts");
             RollbridgeConfig.Dashboard d = RollbridgeConfig.Dashboard.defaults();
             int port = (int) n.integer("port", -1, 65535, d.port());
-            String bind = n.text("bind").orElse(lan.enabled() ? "0.0.0.0" : d.bind());
+            // LAN mode's default is every interface (behind the login); otherwise loopback.
+            String bind = lan.enabled() && !n.has("bind") ? "0.0.0.0" : n.text("bind", d.bind());
             try {
                 InetAddress.getByName(bind);
             } catch (UnknownHostException e) {
@@ -607,6 +634,7 @@ public final class ConfigLoader {
                 }
             }
             List<String> allowedHosts = new ArrayList<>();
+            n.describe("allowed_hosts", "list of host names", null, "[]");
             for (ConfigNode h : n.list("allowed_hosts")) {
                 String name = h.json().asText("").toLowerCase(Locale.ROOT);
                 if (!h.json().isTextual() || !HOST_NAME.matcher(name).matches()) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rollbridge.json.Json;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,16 +21,26 @@ import java.util.regex.Pattern;
 /**
  * A node of the YAML tree with its path. Readers never throw: a wrong value is recorded as a
  * {@link ConfigProblem} and the default is used, so one pass finds every problem in the file.
+ *
+ * <p>Each reader also tells an optional {@link KeyRecorder} what it was asked for (key, type,
+ * range or choices, default), present or not: the checker's own reads are the schema that
+ * docs/configuration.md is generated from. The daemon passes none.
  */
 final class ConfigNode {
     private final String path;
     private final JsonNode json;
     private final List<ConfigProblem> problems;
+    private final KeyRecorder recorder;
 
     ConfigNode(String path, JsonNode json, List<ConfigProblem> problems) {
+        this(path, json, problems, null);
+    }
+
+    ConfigNode(String path, JsonNode json, List<ConfigProblem> problems, KeyRecorder recorder) {
         this.path = path;
         this.json = json == null ? MissingNode.getInstance() : json;
         this.problems = problems;
+        this.recorder = recorder;
     }
 
     String path() {
@@ -49,7 +60,32 @@ final class ConfigNode {
     }
 
     ConfigNode child(String key) {
-        return new ConfigNode(path.isEmpty() ? key : path + "." + key, json.isObject() ? json.get(key) : null, problems);
+        return new ConfigNode(childPath(key), json.isObject() ? json.get(key) : null, problems, recorder);
+    }
+
+    private String childPath(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private void record(String key, String type, String allowed, String otherwise) {
+        if (recorder != null) {
+            recorder.key(childPath(key), type, allowed, otherwise);
+        }
+    }
+
+    /**
+     * For a key the loader checks by hand (a secret, a list of names, the thresholds): tells the
+     * recorder what that check allows. Does nothing without a recorder.
+     */
+    void describe(String key, String type, String allowed, String otherwise) {
+        record(key, type, allowed, otherwise);
+    }
+
+    /** For a mapping whose keys the loader checks by hand: tells the recorder which it accepts. */
+    void describeMapping(List<String> keys) {
+        if (recorder != null) {
+            recorder.mapping(path, keys);
+        }
     }
 
     void problem(String reason) {
@@ -81,6 +117,7 @@ final class ConfigNode {
 
     /** A mapping with only these keys; each unknown key is a problem, with the nearest known one suggested. */
     boolean expectMapping(String... allowed) {
+        describeMapping(List.of(allowed));
         if (isMissing()) {
             return false;
         }
@@ -102,6 +139,17 @@ final class ConfigNode {
     }
 
     Optional<String> text(String key) {
+        record(key, "text", null, null);
+        return readText(key);
+    }
+
+    /** The text under {@code key}, or {@code otherwise} when it is left out (or wrong: a problem then). */
+    String text(String key, String otherwise) {
+        record(key, "text", null, otherwise);
+        return readText(key).orElse(otherwise);
+    }
+
+    private Optional<String> readText(String key) {
         ConfigNode c = child(key);
         if (c.isMissing()) {
             return Optional.empty();
@@ -119,6 +167,7 @@ final class ConfigNode {
     }
 
     long integer(String key, long min, long max, long otherwise) {
+        record(key, "integer", min == Long.MIN_VALUE && max == Long.MAX_VALUE ? null : min + " to " + max, String.valueOf(otherwise));
         ConfigNode c = child(key);
         if (c.isMissing()) {
             return otherwise;
@@ -136,6 +185,7 @@ final class ConfigNode {
     }
 
     double number(String key, double min, double max, double otherwise) {
+        record(key, "number", plain(min) + " to " + plain(max), plain(otherwise));
         ConfigNode c = child(key);
         if (c.isMissing()) {
             return otherwise;
@@ -153,6 +203,7 @@ final class ConfigNode {
     }
 
     boolean bool(String key, boolean otherwise) {
+        record(key, "boolean", null, String.valueOf(otherwise));
         ConfigNode c = child(key);
         if (c.isMissing()) {
             return otherwise;
@@ -166,7 +217,8 @@ final class ConfigNode {
 
     /** One of {@code allowed} (case-insensitive); the answer is in lower case. */
     String choice(String key, List<String> allowed, String otherwise) {
-        Optional<String> v = text(key);
+        record(key, "choice", String.join(", ", allowed), otherwise);
+        Optional<String> v = readText(key);
         if (v.isEmpty()) {
             return otherwise;
         }
@@ -179,6 +231,7 @@ final class ConfigNode {
     }
 
     List<ConfigNode> list(String key) {
+        record(key, "list", null, null);
         ConfigNode c = child(key);
         if (c.isMissing()) {
             return List.of();
@@ -189,9 +242,14 @@ final class ConfigNode {
         }
         List<ConfigNode> out = new ArrayList<>();
         for (int i = 0; i < c.json.size(); i++) {
-            out.add(new ConfigNode(c.path + "[" + i + "]", c.json.get(i), problems));
+            out.add(new ConfigNode(c.path + "[" + i + "]", c.json.get(i), problems, recorder));
         }
         return out;
+    }
+
+    /** 1e6 as 1000000, 0.8 as 0.8: a number as a person writes it. */
+    private static String plain(double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     /**

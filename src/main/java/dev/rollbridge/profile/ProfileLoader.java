@@ -40,6 +40,9 @@ import java.util.stream.Stream;
 public final class ProfileLoader {
 
     /** Profiles that ship inside the jar (copied from {@code device-profiles/}). */
+    /** The largest number a threshold may be given (each is at least 0; some have tighter limits of their own). */
+    public static final double THRESHOLD_MAX = 1e9;
+
     public static final List<String> BUILT_IN = List.of("rollsense-ball", "rollsense-roller",
             "thingy52-ball", "thingy52-roller", "oriori-ball", "nano33-ble-sense", "ess-pressure");
 
@@ -650,7 +653,7 @@ public final class ProfileLoader {
             if (!Thresholds.names().contains(key)) {
                 throw n.child(key).error("unknown threshold (known: " + String.join(", ", Thresholds.names()) + ")");
             }
-            double value = n.number(key, 0, 1e9);
+            double value = n.number(key, 0, THRESHOLD_MAX);
             if (Thresholds.isWhole(key) && value != Math.rint(value)) {
                 throw n.child(key).error(value + " must be a whole number");
             }
