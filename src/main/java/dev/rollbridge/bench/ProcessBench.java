@@ -170,7 +170,7 @@ public final class ProcessBench {
     }
 
     /**
-     * Makes the class data archive as scripts/install-pi.sh does, with the unit's flags and
+     * Makes the class data archive as the package does (scripts/debian/make-cds-archive), with the unit's flags and
      * {@code jvmExtra}: the classes one session played at full speed loads, less the embedded
      * broker's, in a static archive (the JDK's default archive is not used beside it). Returns the
      * JVM flags that use it. Needs rollbridge as a jar ({@code -jar FILE}): the JVM archives no

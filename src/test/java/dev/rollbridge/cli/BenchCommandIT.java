@@ -55,10 +55,10 @@ class BenchCommandIT extends WithMosquitto {
     }
 
     @Test
-    void theInstallerMakesItsArchiveWithTheUnitsFlags() throws Exception {
-        String script = Files.readString(Path.of("scripts/install-pi.sh"));
-        Matcher flags = Pattern.compile("service_flags=\\(([^)]*)\\)").matcher(script);
-        assertThat(flags.find()).as("service_flags=(...) in install-pi.sh").isTrue();
+    void thePackageMakesItsArchiveWithTheUnitsFlags() throws Exception {
+        String script = Files.readString(Path.of("scripts/debian/make-cds-archive"));
+        Matcher flags = Pattern.compile("service_flags=\"([^\"]*)\"").matcher(script);
+        assertThat(flags.find()).as("service_flags=\"...\" in scripts/debian/make-cds-archive").isTrue();
         assertThat(List.of(flags.group(1).trim().split("\\s+"))).isEqualTo(ProcessBench.UNIT_FLAGS);
     }
 
