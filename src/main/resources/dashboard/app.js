@@ -56,11 +56,12 @@ function device(id) {
     b.addEventListener("click", () => send(id, JSON.parse(b.dataset.command))));
   $(el, ".send-pain").addEventListener("click", () => send(id, {pain: Number(pain.value)}));
   $(el, ".send-symptom").addEventListener("click", () => send(id, {symptom: $(el, ".symptom").value}));
+  tabs(el, id);
   const main = document.getElementById("devices");
   const empty = $(main, ".empty");
   if (empty) empty.remove();
   main.appendChild(el);
-  const d = {el, state: null, series: [], marks: [], summary: null, seen: new Set()};
+  const d = {el, state: null, series: [], marks: [], summary: null, history: null, seen: new Set()};
   devices.set(id, d);
   applyInfo();
   return d;
@@ -270,7 +271,7 @@ function minutes(ms) {
 }
 
 function drawChart(d) {
-  const chart = $(d.el, ".chart");
+  const chart = $(d.el, ".live-view .chart");
   chart.replaceChildren();
   const pts = d.series;
   if (pts.length < 2) return;
@@ -312,6 +313,283 @@ function drawChart(d) {
     const at = pts.find(p => p[0] >= t) || pts[pts.length - 1];
     const dot = svg("circle", {class: "mark-" + oneOf(severity, SEVERITIES, "info"), cx: x(t).toFixed(1), cy: y(at[1]).toFixed(1), r: 4}, chart);
     svg("title", {}, dot).textContent = type + (state === "instant" ? "" : " (" + state + ")") + " at " + ts;
+  }
+}
+
+// Live and History: a tab list per card (arrow keys, Home and End move between the tabs, as in
+// the WAI-ARIA tabs pattern; Enter and Space are the buttons' own).
+function tabs(el, id) {
+  const list = [$(el, ".tab-live"), $(el, ".tab-history")];
+  const panels = [$(el, ".live-view"), $(el, ".history-view")];
+  list.forEach((tab, i) => {
+    tab.id = "tab-" + i + "-" + id;
+    panels[i].id = "panel-" + i + "-" + id;
+    tab.setAttribute("aria-controls", panels[i].id);
+    panels[i].setAttribute("aria-labelledby", tab.id);
+    tab.addEventListener("click", () => select(i));
+    tab.addEventListener("keydown", e => {
+      const to = {ArrowRight: (i + 1) % list.length, ArrowLeft: (i + list.length - 1) % list.length, Home: 0, End: list.length - 1}[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      select(to);
+      list[to].focus();
+    });
+  });
+  function select(i) {
+    list.forEach((tab, j) => {
+      tab.setAttribute("aria-selected", String(i === j));
+      tab.tabIndex = i === j ? 0 : -1;
+      panels[j].hidden = i !== j;
+    });
+  }
+}
+
+// The history summary (<base>/<device>/history): checked again here, whatever the server did.
+const LEGS = ["left", "right", "unknown"];
+const TRENDS = ["worse", "not improving", "improving"];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86400000;
+const inRange = (v, lo, hi) => num(v) != null && v >= lo && v <= hi ? v : null;
+const whole = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi ? v : null;
+// A calendar day of the bridge ("2026-11-27") as UTC midnight, shown in the browser's locale.
+const dayMs = s => { const [y, m, d] = s.split("-").map(Number); return Date.UTC(y, m - 1, d); };
+const dayText = (ms, long) => new Date(ms).toLocaleDateString(undefined, long
+  ? {timeZone: "UTC", weekday: "short", day: "numeric", month: "short"} : {timeZone: "UTC", day: "numeric", month: "short"});
+const plural = (n, one, many) => n + " " + (n === 1 ? one : many);
+
+function checkHistory(h) {
+  if (!h || typeof h !== "object" || !DATE.test(h.from) || !DATE.test(h.to)) return null;
+  const from = dayMs(h.from), to = dayMs(h.to);
+  if (!(to >= from) || to - from > 120 * DAY_MS) return null;
+  const inDays = s => DATE.test(s) && dayMs(s) >= from && dayMs(s) <= to;
+  const list = (v, max) => Array.isArray(v) ? v.slice(0, max).filter(x => x && typeof x === "object") : [];
+  const days = list(h.days, 400).filter(d => inDays(d.date) && LEGS.includes(d.leg) && whole(d.sessions, 1, 1000) != null
+    && inRange(d.active_min, 0, 1440) != null).map(d => ({
+    t: dayMs(d.date), leg: d.leg, sessions: d.sessions, active: d.active_min, duration: inRange(d.duration_min, 0, 1440) ?? d.active_min,
+    holds: whole(d.holds, 0, 100000) ?? 0, met: Math.min(whole(d.holds_met, 0, 100000) ?? 0, whole(d.holds, 0, 100000) ?? 0),
+    warnings: whole(d.alerts && d.alerts.warning, 0, 1e7) ?? 0, dangers: whole(d.alerts && d.alerts.danger, 0, 1e7) ?? 0}));
+  const weeks = list(h.weeks, 20).filter(w => DATE.test(w.start) && w.sessions && typeof w.sessions === "object")
+    .map(w => ({t: dayMs(w.start), name: /^\d{4}-W\d{2}$/.test(w.week) ? w.week : "",
+      counts: Object.fromEntries(LEGS.map(l => [l, whole(w.sessions[l], 0, 7000) ?? 0]))}));
+  const pain = list(h.pain, 130).filter(p => inDays(p.date) && inRange(p.mean, 0, 10) != null)
+    .map(p => ({t: dayMs(p.date), mean: p.mean, max: inRange(p.max, 0, 10) ?? p.mean, reports: whole(p.reports, 1, 10000) ?? 1}));
+  const legs = Array.isArray(h.legs) ? LEGS.filter(l => h.legs.includes(l)) : [];
+  const f = h.frequency && typeof h.frequency === "object" ? h.frequency : {};
+  const low = whole(f.maintenance_min_per_week, 0, 7) ?? 2;
+  const frequency = {low, high: Math.max(low, whole(f.maintenance_max_per_week, 0, 7) ?? 3), daily: whole(f.daily_per_week, 1, 14) ?? 7,
+    target: inRange(f.leg_target_min, 0, 120) ?? 5, limit: inRange(f.leg_limit_min, 0, 120) ?? 10,
+    recent: Object.fromEntries(LEGS.map(l => [l, whole(f.last_7_days && f.last_7_days[l], 0, 1000) ?? 0]))};
+  const s = h.seek_professional && typeof h.seek_professional === "object" ? h.seek_professional : {};
+  const seek = {window: whole(s.window_days, 1, 120) ?? 14, minDays: whole(s.min_days, 1, 120) ?? 3, due: s.due === true,
+    days: whole(s.days, 0, 120) ?? 0, since: DATE.test(s.since) ? dayMs(s.since) : null, first: inRange(s.first_day_mean, 0, 10),
+    last: inRange(s.last_day_mean, 0, 10), trend: oneOf(s.trend, TRENDS, null),
+    advised: typeof s.last_advised === "string" && !Number.isNaN(Date.parse(s.last_advised)) ? new Date(s.last_advised) : null};
+  return {from, to, days, weeks, pain, legs: legs.length ? legs : ["left", "right"], frequency, seek,
+    dropped: whole(h.days_dropped, 0, 1000) ?? 0};
+}
+
+function showHistory(id, payload) {
+  const h = checkHistory(payload);
+  if (!h) return;
+  const d = device(id);
+  d.history = h;
+  $(d.el, ".history-empty").hidden = true;
+  $(d.el, ".history-body").hidden = false;
+  drawMinutes(d.el, h);
+  drawWeeks(d.el, h);
+  drawPain(d.el, h);
+}
+
+const HPLOT = {left: 44, right: 712, top: 22, bottom: 176};
+
+// A chart's frame: the y axis with its unit and three grid lines, the days from..to below (every Monday labelled).
+function frame(chart, yMax, unit, digits) {
+  chart.replaceChildren();
+  const y = v => HPLOT.bottom - (HPLOT.bottom - HPLOT.top) * Math.max(0, v) / yMax;
+  for (const f of [0, 0.5, 1]) {
+    svg("line", {class: "grid", x1: HPLOT.left, x2: HPLOT.right, y1: y(yMax * f).toFixed(1), y2: y(yMax * f).toFixed(1)}, chart);
+    axisText(chart, HPLOT.left - 4, y(yMax * f) + 4, "end", (yMax * f).toFixed(digits));
+  }
+  axisText(chart, 2, HPLOT.top - 8, "start", unit);
+  return y;
+}
+
+function dayAxis(chart, h) {
+  const n = Math.round((h.to - h.from) / DAY_MS) + 1;
+  const slot = (HPLOT.right - HPLOT.left) / n;
+  const x = t => HPLOT.left + slot * Math.round((t - h.from) / DAY_MS);
+  for (let t = h.from; t <= h.to; t += DAY_MS) {
+    if (new Date(t).getUTCDay() === 1 || t === h.from) {
+      svg("line", {class: "tick", x1: x(t).toFixed(1), x2: x(t).toFixed(1), y1: HPLOT.bottom, y2: HPLOT.bottom + 4}, chart);
+      axisText(chart, x(t), HPLOT.bottom + 16, "start", dayText(t, false));
+    }
+  }
+  return {x, slot};
+}
+
+// The legs' colours at the top right; the guide's marks (a band, a dashed line) at the top left.
+function legend(chart, legs, marks = []) {
+  legs.forEach((leg, i) => {
+    const at = HPLOT.right - (legs.length - i) * 70;
+    svg("rect", {class: "leg-" + leg + " swatch", x: at, y: 4, width: 10, height: 10}, chart);
+    axisText(chart, at + 14, 13, "start", leg);
+  });
+  let at = HPLOT.left + 30;
+  for (const [kind, cls, words] of marks) {
+    if (kind === "band") svg("rect", {class: cls + " swatch", x: at, y: 4, width: 14, height: 10}, chart);
+    else svg("line", {class: cls + " swatch", x1: at, x2: at + 14, y1: 9, y2: 9}, chart);
+    axisText(chart, at + 18, 13, "start", words);
+    at += 18 + words.length * 6 + 16;
+  }
+}
+
+function emptyChart(chart, message) {
+  chart.replaceChildren();
+  const t = svg("text", {class: "empty-chart", x: 360, y: 105, "text-anchor": "middle"}, chart);
+  t.textContent = message;
+}
+
+function drawMinutes(el, h) {
+  const chart = $(el, ".history-minutes");
+  const table = $(el, ".history-legs");
+  if (h.days.length === 0) {
+    emptyChart(chart, "No sessions in these weeks yet: start one with Start left or Start right.");
+    table.replaceChildren();
+    return;
+  }
+  const f = h.frequency;
+  const yMax = Math.max(f.limit * 1.2, ...h.days.map(d => d.active * 1.1), 1);
+  const y = frame(chart, yMax, "min", 0);
+  const {x, slot} = dayAxis(chart, h);
+  if (f.limit > 0) {
+    const band = svg("rect", {class: "band", x: HPLOT.left, width: HPLOT.right - HPLOT.left, y: y(f.limit).toFixed(1),
+      height: Math.max(1, y(f.target) - y(f.limit)).toFixed(1)}, chart);
+    svg("title", {}, band).textContent = "the guide: " + f.target + "–" + f.limit + " minutes a leg";
+  }
+  const width = Math.max(1, slot * 0.8 / h.legs.length);
+  for (const d of h.days) {
+    const i = Math.max(0, h.legs.indexOf(d.leg));
+    const bx = x(d.t) + slot * 0.1 + i * width;
+    const bar = svg("rect", {class: "day-bar leg-" + d.leg, x: bx.toFixed(1), y: y(d.active).toFixed(1), width: width.toFixed(1),
+      height: Math.max(0.5, HPLOT.bottom - y(d.active)).toFixed(1), "data-leg": d.leg, "data-minutes": d.active.toFixed(1)}, chart);
+    const alerts = [d.warnings ? plural(d.warnings, "warning", "warnings") : "", d.dangers ? plural(d.dangers, "danger", "dangers") : ""]
+      .filter(Boolean).join(", ");
+    svg("title", {}, bar).textContent = dayText(d.t, true) + " · " + d.leg + ": " + d.active.toFixed(1) + " min in contact ("
+      + d.duration.toFixed(1) + " in all), " + plural(d.sessions, "session", "sessions") + ", holds " + d.met + " of " + d.holds
+      + " met 30 s" + (alerts ? ", " + alerts : "");
+    if (d.warnings || d.dangers) {
+      const dot = svg("circle", {class: "alert-dot mark-" + (d.dangers ? "danger" : "warning"), cx: (bx + width / 2).toFixed(1),
+        cy: (y(d.active) - 6).toFixed(1), r: 3.5}, chart);
+      svg("title", {}, dot).textContent = dayText(d.t, true) + " · " + d.leg + ": " + alerts;
+    }
+  }
+  legend(chart, h.legs, f.limit > 0 ? [["band", "band", f.target + "–" + f.limit + " min a leg (the guide)"]] : []);
+  // Per leg over the weeks: what the bars add up to, holds and alerts in words.
+  const rows = [["leg", "sessions", "minutes in contact", "holds met 30 s", "warnings", "dangers"]];
+  for (const leg of h.legs) {
+    const mine = h.days.filter(d => d.leg === leg);
+    const sum = k => mine.reduce((a, d) => a + d[k], 0);
+    rows.push([leg, String(sum("sessions")), sum("active").toFixed(1), sum("met") + " of " + sum("holds"), String(sum("warnings")),
+      String(sum("dangers"))]);
+  }
+  table.replaceChildren(...rows.map((r, i) => {
+    const tr = document.createElement("tr");
+    tr.dataset.leg = i === 0 ? "" : r[0];
+    for (const v of r) {
+      const cell = document.createElement(i === 0 ? "th" : "td");
+      cell.textContent = v;
+      tr.appendChild(cell);
+    }
+    return tr;
+  }));
+}
+
+function drawWeeks(el, h) {
+  const chart = $(el, ".history-weeks");
+  const f = h.frequency;
+  const total = h.weeks.reduce((a, w) => a + LEGS.reduce((b, l) => b + w.counts[l], 0), 0);
+  const recent = h.legs.map(l => l + " " + f.recent[l]).join(", ");
+  $(el, ".history-frequency").textContent = "Last 7 days: " + recent + " session(s). The guide: " + f.low + "–" + f.high
+    + " a week keep a leg in shape; daily (" + f.daily + " a week) helps persistent stiffness.";
+  if (h.weeks.length === 0 || total === 0) {
+    emptyChart(chart, "No sessions in these weeks yet: two to three a week per leg keep the hamstrings in shape.");
+    return;
+  }
+  const yMax = Math.max(f.daily + 1, ...h.weeks.map(w => Math.max(...LEGS.map(l => w.counts[l])) + 1));
+  const y = frame(chart, yMax, "sessions", 0);
+  const slot = (HPLOT.right - HPLOT.left) / h.weeks.length;
+  const band = svg("rect", {class: "band maintenance", x: HPLOT.left, width: HPLOT.right - HPLOT.left, y: y(f.high).toFixed(1),
+    height: Math.max(1, y(f.low) - y(f.high)).toFixed(1)}, chart);
+  svg("title", {}, band).textContent = f.low + "–" + f.high + " a week: maintenance";
+  const daily = svg("line", {class: "daily", x1: HPLOT.left, x2: HPLOT.right, y1: y(f.daily).toFixed(1), y2: y(f.daily).toFixed(1)}, chart);
+  svg("title", {}, daily).textContent = "daily (" + f.daily + " a week): persistent stiffness";
+  const width = slot * 0.7 / h.legs.length;
+  h.weeks.forEach((w, i) => {
+    axisText(chart, HPLOT.left + slot * (i + 0.5), HPLOT.bottom + 16, "middle", dayText(w.t, false));
+    h.legs.forEach((leg, j) => {
+      const n = w.counts[leg];
+      const bx = HPLOT.left + slot * (i + 0.15) + j * width;
+      const bar = svg("rect", {class: "week-bar leg-" + leg, x: bx.toFixed(1), y: y(n).toFixed(1), width: width.toFixed(1),
+        height: Math.max(0.5, HPLOT.bottom - y(n)).toFixed(1), "data-leg": leg, "data-count": n}, chart);
+      svg("title", {}, bar).textContent = "week of " + dayText(w.t, true) + (w.name ? " (" + w.name + ")" : "") + " · " + leg + ": "
+        + plural(n, "session", "sessions");
+      const label = svg("text", {class: "bar-value", x: (bx + width / 2).toFixed(1), y: (y(n) - 3).toFixed(1), "text-anchor": "middle"}, chart);
+      label.textContent = String(n);
+    });
+  });
+  legend(chart, h.legs, [["band", "band maintenance", f.low + "–" + f.high + " a week: maintenance"],
+    ["line", "daily", "daily: persistent stiffness"]]);
+}
+
+function drawPain(el, h) {
+  const chart = $(el, ".history-pain");
+  const s = h.seek;
+  const advice = $(el, ".history-advice");
+  let words;
+  if (s.due) {
+    words = "Seek a professional: pain is " + (s.trend || "not improving") + " over " + s.days + " days of self-care ("
+      + fixed(s.first, 1) + "/10 on " + (s.since != null ? dayText(s.since, false) : "the first day") + ", " + fixed(s.last, 1)
+      + "/10 on the last). See a physical therapist to find the root cause.";
+  } else if (s.days >= s.minDays) {
+    words = "Pain is " + (s.trend || "improving") + " over " + s.days + " days (" + fixed(s.first, 1) + " → " + fixed(s.last, 1) + "/10).";
+  } else {
+    words = "Advice needs pain reports on " + s.minDays + " days within " + s.window + " (" + s.days + " so far): report pain after each session.";
+  }
+  advice.textContent = words;
+  advice.className = "history-advice" + (s.due ? " due" : "");
+  advice.setAttribute("role", s.due ? "alert" : "status");
+  $(el, ".history-note").textContent = (s.advised ? "Last advised " + s.advised.toLocaleDateString() + ". " : "")
+    + (h.dropped ? h.dropped + " oldest day(s) left out to keep the message small. " : "")
+    + "Days are the bridge's calendar days.";
+  if (h.pain.length === 0) {
+    emptyChart(chart, "No pain reported yet: report pain 0–10 after a session (Report pain).");
+    return;
+  }
+  const y = frame(chart, 10, "pain /10", 0);
+  const {x, slot} = dayAxis(chart, h);
+  // The rule: reports on at least minDays days of the last window days, and the last day no better than the first.
+  const windowStart = Math.max(h.from, h.to - (s.window - 1) * DAY_MS);
+  const win = svg("rect", {class: "pain-window" + (s.due ? " due" : ""), x: x(windowStart).toFixed(1), y: HPLOT.top,
+    width: (x(h.to) + slot - x(windowStart)).toFixed(1), height: HPLOT.bottom - HPLOT.top}, chart);
+  svg("title", {}, win).textContent = "the last " + s.window + " days: the trend the advice is drawn from";
+  axisText(chart, HPLOT.right - 2, HPLOT.top + 12, "end", "last " + s.window + " days" + (s.due ? " · seek a professional" : ""));
+  if (s.first != null && s.since != null && s.days >= 1) {
+    const from = Math.max(s.since, h.from);
+    svg("line", {class: "threshold" + (s.due ? " due" : ""), x1: x(from).toFixed(1), x2: (x(h.to) + slot).toFixed(1),
+      y1: y(s.first).toFixed(1), y2: y(s.first).toFixed(1)}, chart);
+    axisText(chart, HPLOT.right - 2, y(s.first) + 14, "end", "first day " + s.first.toFixed(1) + "/10: pain should fall below");
+  }
+  const centre = t => x(t) + slot / 2;
+  for (const p of h.pain) {
+    svg("line", {class: "pain-range", x1: centre(p.t).toFixed(1), x2: centre(p.t).toFixed(1), y1: y(p.mean).toFixed(1),
+      y2: y(p.max).toFixed(1)}, chart);
+  }
+  svg("polyline", {class: "pain-line", points: h.pain.map(p => centre(p.t).toFixed(1) + "," + y(p.mean).toFixed(1)).join(" ")}, chart);
+  for (const p of h.pain) {
+    const dot = svg("circle", {class: "pain-point", cx: centre(p.t).toFixed(1), cy: y(p.mean).toFixed(1), r: 3.5,
+      "data-mean": p.mean.toFixed(1)}, chart);
+    svg("title", {}, dot).textContent = dayText(p.t, true) + ": pain " + p.mean.toFixed(1) + "/10 mean, " + p.max + " highest, "
+      + plural(p.reports, "report", "reports");
   }
 }
 
@@ -360,6 +638,7 @@ function route(topic, payload) {
   else if (rest[1] === "event") showEvent(id, payload);
   else if (rest[1] === "availability") showAvailability(id, payload.state === "online");
   else if (rest[1] === "session") showSummary(id, payload);
+  else if (rest[1] === "history") showHistory(id, payload);
   else if (rest[1] === "set" && rest[2] === "response") {
     document.getElementById("command-status").textContent = payload.ok === true ? "✓ " + text(payload.message) : "✗ " + text(payload.error);
   }

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * @param configInfo the configuration shown in {@code bridge/info} (no secrets in it); empty: none
  * @param extensions more features, after the built-in ones (the console of a command, a test's probe)
  * @param alsoClose  what the daemon owns beyond the bridge (a radio, an embedded broker), closed in order after it
- * @param clock      wall time, for stamps and days; analysis takes its time from the samples
+ * @param clock      wall time, for stamps and days (the machine's own time zone by default: a day of the history
+ *                   and of the advice is the person's day, not UTC's); analysis takes its time from the samples
  */
 public record DaemonOptions(MqttSettings mqtt, Topics topics, Connect connect, DeviceSource devices,
                             Optional<Storage> storage, Features features, Map<String, Object> configInfo,
@@ -113,7 +114,7 @@ public record DaemonOptions(MqttSettings mqtt, Topics topics, Connect connect, D
     /** The devices of this source on this broker, connected first; nothing on disk, no features beyond the core. */
     public static DaemonOptions of(MqttSettings mqtt, Topics topics, DeviceSource devices) {
         return new DaemonOptions(mqtt, topics, Connect.FIRST, devices, Optional.empty(), Features.none(), Map.of(), List.of(),
-                List.of(), Clock.systemUTC());
+                List.of(), Clock.systemDefaultZone());
     }
 
     public DaemonOptions connecting(Connect when) {

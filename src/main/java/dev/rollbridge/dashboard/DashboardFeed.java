@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * What the dashboard's pages see of the broker: in the daemon over the daemon's own link, or
  * standing alone (on another machine than the bridge, say) over a link of its own. It keeps
  * what a page that opens late needs (the retained topics, recent events, this session's pressure
- * over time with its holds and alerts) and hands every message on to the open pages.
+ * over time with its holds and alerts, the history of the last weeks) and hands every message on
+ * to the open pages.
  *
  * <p>Anyone who can publish to the broker can publish under the base topic, so the feed takes
  * only the topics of the MQTT contract, for the bridge's devices (given by the daemon it runs in,
@@ -56,17 +57,28 @@ public final class DashboardFeed implements AutoCloseable {
     /** Characters of event messages kept for pages that open late, over all devices. */
     static final int EVENT_BUDGET_CHARS = 512 * 1024;
     private static final int MAX_DEPTH = 16;
+    /**
+     * The largest history summary taken: the bridge sends at most 32 KB; a little room for a newer
+     * one. It is kept per device (one each), checked and rebuilt by {@link HistoryCheck}.
+     */
+    static final int HISTORY_MAX_BYTES = 48 * 1024;
     private static final Pattern DEVICE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     /** The topics of the contract a page shows, with the largest payload each may carry. */
     private enum Kind {
         BRIDGE_STATE(256), BRIDGE_INFO(64 * 1024), STATE(4 * 1024), EVENT(4 * 1024), AVAILABILITY(256), SESSION(16 * 1024),
-        RESPONSE(4 * 1024);
+        RESPONSE(4 * 1024), HISTORY(HISTORY_MAX_BYTES, 6);
 
         final int maxBytes;
+        final int maxDepth;
 
         Kind(int maxBytes) {
+            this(maxBytes, MAX_DEPTH);
+        }
+
+        Kind(int maxBytes, int maxDepth) {
             this.maxBytes = maxBytes;
+            this.maxDepth = maxDepth;
         }
     }
 
@@ -288,7 +300,7 @@ public final class DashboardFeed implements AutoCloseable {
 
     private String[] deviceTopics(String device) {
         return new String[]{topics.device(device), topics.event(device), topics.availability(device), topics.session(device),
-                topics.commandResponse(device)};
+                topics.commandResponse(device), topics.history(device)};
     }
 
     private void subscribeDevice(String device) {
@@ -322,6 +334,7 @@ public final class DashboardFeed implements AutoCloseable {
                 case "event" -> new Route(Kind.EVENT, device);
                 case "availability" -> new Route(Kind.AVAILABILITY, device);
                 case "session" -> new Route(Kind.SESSION, device);
+                case "history" -> new Route(Kind.HISTORY, device);
                 default -> null;
             };
         }
@@ -340,7 +353,7 @@ public final class DashboardFeed implements AutoCloseable {
         }
         JsonNode payload;
         try {
-            payload = bytes.length == 0 ? JsonNodeFactory.instance.nullNode() : Json.read(bytes, MAX_DEPTH);
+            payload = bytes.length == 0 ? JsonNodeFactory.instance.nullNode() : Json.read(bytes, route.kind().maxDepth);
         } catch (IOException e) {
             ignore(topic, "not JSON");
             return;
@@ -348,6 +361,14 @@ public final class DashboardFeed implements AutoCloseable {
         if (!payload.isObject() && !payload.isNull()) {
             ignore(topic, "not a JSON object");
             return;
+        }
+        if (route.kind() == Kind.HISTORY && payload.isObject()) {
+            try {
+                payload = HistoryCheck.check(payload);
+            } catch (HistoryCheck.Refused e) {
+                ignore(topic, "a history summary the page cannot show: " + e.getMessage());
+                return;
+            }
         }
         String line = message(topic, payload);
         List<String> added = List.of();

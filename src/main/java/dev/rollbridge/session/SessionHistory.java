@@ -3,6 +3,7 @@ package dev.rollbridge.session;
 import dev.rollbridge.analysis.Calibration;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventDetail;
+import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.bridge.Bridge;
 import dev.rollbridge.bridge.BridgeContext;
 import dev.rollbridge.bridge.Extension;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link HistoryStore} (off the pipeline threads), the person's stored calibration restored at
  * start, and the advice the {@link TrendAdvisor} draws from the history after a session, published
  * as events of the device. Adds {@code history} to {@code bridge/health}.
+ *
+ * <p>Each device's {@link HistorySummary} goes out retained on {@code <base>/<device>/history}
+ * (QoS 1) on every connect and after each finished session and pain report, built on the history
+ * thread from the store with the bridge's wall clock.
  */
 public final class SessionHistory implements Extension {
     private static final Logger log = LoggerFactory.getLogger(SessionHistory.class);
@@ -56,6 +62,14 @@ public final class SessionHistory implements Extension {
         this.bridge = context;
         this.advisor = new TrendAdvisor(context.clock());
         context.health("history", store::health);
+        // On every connect (the first one included): a broker that restarted without persistence forgot it.
+        context.publisher().alsoOnConnect(() -> {
+            try {
+                worker.execute(() -> context.devices().forEach(d -> publishSummary(d.id())));
+            } catch (RejectedExecutionException stopped) {
+                // Stopping: the last summaries went out after the last session.
+            }
+        });
         for (Bridge.Device d : context.devices()) {
             storedCalibration(d.id()).ifPresent(c -> {
                 context.pipeline(d.id()).orElseThrow().restoreCalibration(c);
@@ -101,11 +115,32 @@ public final class SessionHistory implements Extension {
                     bridge.publisher().event(deviceId, advice);
                 }
             }
+            if (!(detail instanceof EventDetail.CalibrationDone)) {
+                publishSummary(deviceId);
+            }
         } catch (RuntimeException e) {
             long n = failures.incrementAndGet();
             if (n <= 3 || n % 100 == 0) {
                 log.warn("{}: could not update the history for {} ({} failure(s) so far): {}", deviceId, event.type().wireName(), n,
                         e.getMessage());
+            }
+        }
+    }
+
+    /** The device's history summary, retained; on the history thread. Not published without a readable history. */
+    private void publishSummary(String deviceId) {
+        if (store.mode() == HistoryStore.Mode.UNAVAILABLE || !bridge.link().isConnected()) {
+            return;
+        }
+        try {
+            Thresholds.Sessions legs = bridge.devices().stream().filter(d -> d.id().equals(deviceId)).findFirst().orElseThrow()
+                    .thresholds().sessions();
+            bridge.link().publish(bridge.topics().history(deviceId),
+                    HistorySummary.payload(store, deviceId, bridge.clock().instant(), bridge.clock().getZone(), legs), 1, true);
+        } catch (RuntimeException e) {
+            long n = failures.incrementAndGet();
+            if (n <= 3 || n % 100 == 0) {
+                log.warn("{}: could not publish the history summary ({} failure(s) so far): {}", deviceId, n, e.getMessage());
             }
         }
     }

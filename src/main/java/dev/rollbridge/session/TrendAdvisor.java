@@ -33,8 +33,14 @@ import java.util.TreeMap;
  */
 public final class TrendAdvisor {
     static final Duration WEEK = Duration.ofDays(7);
-    static final Duration PAIN_WINDOW = Duration.ofDays(14);
-    static final int MIN_PAIN_DAYS = 3;
+    static final int PAIN_WINDOW_DAYS = 14;
+    static final Duration PAIN_WINDOW = Duration.ofDays(PAIN_WINDOW_DAYS);
+    /** Pain reports on at least this many days of the window before the trend counts. */
+    public static final int MIN_PAIN_DAYS = 3;
+    /** The guide's frequency: two to three sessions a week for maintenance, daily for persistent stiffness. */
+    public static final int MAINTENANCE_MIN_PER_WEEK = 2;
+    public static final int MAINTENANCE_MAX_PER_WEEK = 3;
+    public static final int DAILY_PER_WEEK = 7;
 
     private final Clock clock;
     private final ZoneId zone;
@@ -64,7 +70,7 @@ public final class TrendAdvisor {
         long lastWeek = all.stream().filter(s -> !s.ended().isBefore(now.minus(WEEK))).count();
         boolean weekOfHistory = !all.get(0).ended().isAfter(now.minus(WEEK));
         String message = null;
-        if (weekOfHistory && lastWeek < 2) {
+        if (weekOfHistory && lastWeek < MAINTENANCE_MIN_PER_WEEK) {
             message = "Only " + lastWeek + " session(s) on the " + leg + " leg in the last 7 days: two to three a week keep it "
                     + "in shape, daily helps persistent stiffness.";
         } else if (lastWeek > 14) {
@@ -80,27 +86,55 @@ public final class TrendAdvisor {
     }
 
     private Optional<Event> painTrend(HistoryStore store, String device, Instant now, long tMillis, int session) {
+        Optional<PainTrend> trend = painTrend(store.pains(device, now.minus(PAIN_WINDOW)), zone);
+        if (trend.isEmpty() || !trend.get().seekProfessional() || !due(store, device, "pain_trend", now)) {
+            return Optional.empty();
+        }
+        PainTrend t = trend.get();
+        store.recordAdvice(device, "pain_trend", now);
+        return Optional.of(Event.of(EventType.SEEK_PROFESSIONAL, AlertState.INSTANT, tMillis, session,
+                String.format(Locale.ROOT, "Hamstring pain is %s over %d days of self-care (%.1f/10 then, %.1f/10 now): "
+                        + "see a physical therapist to find the root cause.", t.how(), t.days(), t.firstDayMean(), t.lastDayMean()),
+                data("days", t.days(), "first_day_pain", round(t.firstDayMean()), "last_day_pain", round(t.lastDayMean()),
+                        "trend", t.how())));
+    }
+
+    /**
+     * The pain trend of the last {@value #PAIN_WINDOW_DAYS} days' reports: how many calendar days
+     * have reports, and the first and last day's mean.
+     *
+     * @param first the day the trend starts from (its mean is the level the pain must fall below)
+     */
+    public record PainTrend(int days, LocalDate first, double firstDayMean, double lastDayMean) {
+        /** The guide's advice: reports over {@value #MIN_PAIN_DAYS}+ days, and the last day no better than the first. */
+        public boolean seekProfessional() {
+            return days >= MIN_PAIN_DAYS && lastDayMean >= firstDayMean;
+        }
+
+        /** {@code worse}, {@code not improving} or {@code improving}. */
+        public String how() {
+            return lastDayMean > firstDayMean ? "worse" : lastDayMean == firstDayMean ? "not improving" : "improving";
+        }
+    }
+
+    /**
+     * The trend of these reports (those of the last {@link #PAIN_WINDOW}, oldest first), in
+     * calendar days of {@code zone}; empty when none were made.
+     */
+    public static Optional<PainTrend> painTrend(List<HistoryStore.PainReport> reports, ZoneId zone) {
         Map<LocalDate, double[]> byDay = new TreeMap<>();
-        for (HistoryStore.PainReport p : store.pains(device, now.minus(PAIN_WINDOW))) {
+        for (HistoryStore.PainReport p : reports) {
             double[] sumCount = byDay.computeIfAbsent(p.ts().atZone(zone).toLocalDate(), d -> new double[2]);
             sumCount[0] += p.pain();
             sumCount[1]++;
         }
-        if (byDay.size() < MIN_PAIN_DAYS || !due(store, device, "pain_trend", now)) {
+        if (byDay.isEmpty()) {
             return Optional.empty();
         }
         List<Map.Entry<LocalDate, double[]>> days = new ArrayList<>(byDay.entrySet());
         double first = days.get(0).getValue()[0] / days.get(0).getValue()[1];
         double last = days.get(days.size() - 1).getValue()[0] / days.get(days.size() - 1).getValue()[1];
-        if (last < first) {
-            return Optional.empty();
-        }
-        store.recordAdvice(device, "pain_trend", now);
-        String how = last > first ? "worse" : "not improving";
-        return Optional.of(Event.of(EventType.SEEK_PROFESSIONAL, AlertState.INSTANT, tMillis, session,
-                String.format(Locale.ROOT, "Hamstring pain is %s over %d days of self-care (%.1f/10 then, %.1f/10 now): "
-                        + "see a physical therapist to find the root cause.", how, days.size(), first, last),
-                data("days", days.size(), "first_day_pain", round(first), "last_day_pain", round(last), "trend", how)));
+        return Optional.of(new PainTrend(days.size(), days.get(0).getKey(), first, last));
     }
 
     private static boolean due(HistoryStore store, String device, String kind, Instant now) {

@@ -34,6 +34,7 @@ class CommandsOverMqttIT extends WithMosquitto {
     private static final String BASE = "cmd";
     private static final String DEVICE = "rollsense_c0ffee000001";
     private static final String SET = BASE + "/" + DEVICE + "/set";
+    private static final String HISTORY = BASE + "/" + DEVICE + "/history";
     @TempDir
     Path dataDir;
 
@@ -96,6 +97,9 @@ class CommandsOverMqttIT extends WithMosquitto {
                 assertThat(ok.path("ok").asBoolean()).isTrue();
                 assertThat(ok.path("transaction").asText()).isEqualTo("t1");
                 probe.await("reduce_pressure", Duration.ofSeconds(5), m -> m.payload().contains("\"reduce_pressure\""));
+                // The history summary goes out at start, and again with the pain report in it.
+                probe.await("history with the pain report", Duration.ofSeconds(5), m -> m.topic().equals(HISTORY)
+                        && m.json().path("pain").size() == 1 && m.json().path("pain").get(0).path("max").asInt() == 9);
 
                 int eventsBefore = eventTypes(probe).size();
                 send(user, SET, "{pain:");
@@ -141,6 +145,13 @@ class CommandsOverMqttIT extends WithMosquitto {
                         m -> m.topic().equals(BASE + "/" + DEVICE + "/session")).json();
                 assertThat(summary.path("reason").asText()).isEqualTo("symptom");
                 assertThat(summary.path("pain_reports").get(0).asInt()).isEqualTo(9);
+                JsonNode history = probe.await("history with the session", Duration.ofSeconds(5), m -> m.topic().equals(HISTORY)
+                        && m.json().path("days").size() == 1).json();
+                assertThat(history.path("days").get(0).path("sessions").asInt()).isEqualTo(1);
+                assertThat(history.path("weeks")).hasSize(8);
+                try (MqttProbe late = new MqttProbe(broker.url(), HISTORY)) {
+                    assertThat(late.await("retained history", Duration.ofSeconds(5), m -> true).retained()).isTrue();
+                }
                 assertThat(r.bridge().awaitFinished(Duration.ofMillis(1))).as("a live device never ends by itself").isFalse();
             }
 

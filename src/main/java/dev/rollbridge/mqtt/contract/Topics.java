@@ -54,6 +54,14 @@ public record Topics(String base) {
         return device(deviceId) + "/session";
     }
 
+    /**
+     * The device's history of the last weeks (retained): sessions per day and leg, sessions per
+     * week, pain per day and the seek-professional rule, for the dashboard's history view.
+     */
+    public String history(String deviceId) {
+        return device(deviceId) + "/history";
+    }
+
     /** Commands in for every device: {@code rollbridge/+/set}. */
     public String commandFilter() {
         return base + "/+/set";
