@@ -50,16 +50,18 @@ deb="$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")"
 
 # 2. Install or upgrade it; apt brings Java 17 and BlueZ when they are missing.
 say "installing $deb ..."
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-if ! apt-get install -y -q --no-install-recommends "$deb" >"$log" 2>&1; then
+# A configuration you changed (LAN mode changes it) is kept without a question: the new version's
+# own is left beside it as config.yaml.dpkg-dist. Nothing waits for an answer that cannot come.
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$deb"
+}
+if ! apt_install; then
   # The package lists may be missing or old on a fresh system: refresh them once, then try again.
+  say "refreshing the package lists and trying again ..."
   apt-get update -qq
-  apt-get install -y -q --no-install-recommends "$deb" >"$log" 2>&1 \
-    || { cat "$log" >&2; echo "install-pi.sh: apt could not install $deb" >&2; exit 1; }
+  apt_install || { echo "install-pi.sh: apt could not install $deb (see above)" >&2; exit 1; }
 fi
-# What the package said when it was set up (its next steps are this script's own).
-sed -n '/^Setting up rollbridge/,/^rollbridge is installed/p' "$log" | grep -v -e '^Setting up' -e '^rollbridge is installed' || true
 
 # 3. The configuration.
 if [ -n "$config" ]; then

@@ -73,7 +73,7 @@ final class LanCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         if (!BrokerLogin.isUsername(brokerUsername)) {
-            System.err.println("rollbridge lan: --broker-username: 1 to 64 letters, digits, '.', '_' or '-'");
+            System.err.println("rollbridge lan: --broker-username: 1 to 64 letters, digits, '.', '_' or '-', not " + BrokerLogin.RESERVED_USERNAME + " (the bridge's own)");
             return 2;
         }
         String text;

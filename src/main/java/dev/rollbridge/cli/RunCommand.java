@@ -140,7 +140,8 @@ final class RunCommand implements Callable<Integer> {
         } else {
             RollbridgeConfig.Lan lan = config.lan();
             embedded = EmbeddedBroker.start(config.embeddedBrokerHost(), config.mqtt().embeddedPort(),
-                    lan.enabled() ? lan.brokerLogin() : Optional.empty());
+                    lan.enabled() ? lan.brokerLogin().map(login -> new EmbeddedBroker.Lan(login, topics.base(),
+                            config.homeAssistant().prefix())) : Optional.empty());
             url = "tcp://127.0.0.1:" + embedded.port();
             if (lan.enabled()) {
                 String user = lan.brokerLogin().map(BrokerLogin::username).orElse("?");

@@ -1,6 +1,7 @@
 package dev.rollbridge.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -8,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,37 +63,75 @@ public final class ConfigEditor {
     }
 
     /**
-     * Replaces {@code file} by {@code text} all at once (a file beside it, synced, then renamed over
-     * it), with the old file's permissions: a crash leaves the old file or the new one, never half.
+     * Replaces {@code file} by {@code text} all at once (a file beside it, made with the old file's
+     * permissions from its first byte, the old owner and group, synced, renamed over it, the folder
+     * synced): a crash leaves the old file or the new one, never half, and nobody the old file kept
+     * out can read the new one while it is written. A symbolic link is followed: its target changes.
      */
     public static void replace(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = dir.resolve("." + file.getFileName() + ".new");
-        Set<PosixFilePermission> perms = Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        Path target;
         try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            // not POSIX: the default above
+            target = file.toRealPath();
+        } catch (AccessDeniedException e) {
+            throw denied(file);
         }
+        Path dir = target.getParent();
+        Path temp = dir.resolve("." + target.getFileName() + ".new");
+        PosixFileAttributeView old = Files.getFileAttributeView(target, PosixFileAttributeView.class);
         try {
             Files.deleteIfExists(temp);
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                try {
-                    Files.setPosixFilePermissions(temp, perms);
-                } catch (UnsupportedOperationException e) {
-                    // not POSIX
+            if (old != null) {
+                PosixFileAttributes attributes = old.readAttributes();
+                try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(attributes.permissions()))) {
+                    // The umask may have taken bits away at creation: the old file's are set again, no more.
+                    Files.setPosixFilePermissions(temp, attributes.permissions());
+                    PosixFileAttributeView made = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+                    if (!attributes.owner().equals(made.readAttributes().owner())) {
+                        made.setOwner(attributes.owner());
+                    }
+                    if (!attributes.group().equals(made.readAttributes().group())) {
+                        made.setGroup(attributes.group());
+                    }
+                    write(out, text);
                 }
-                out.write(StandardCharsets.UTF_8.encode(text));
-                out.force(true);
+            } else {
+                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    write(out, text);
+                }
             }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AccessDeniedException e) {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {
                 // it was never made
             }
-            throw new AccessDeniedException(file.toString(), null, "permission denied: run it as root (sudo)");
+            throw denied(file);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            throw e;
         }
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a folder; the rename is done either way.
+        }
+    }
+
+    private static void write(FileChannel out, String text) throws IOException {
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(text);
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+        out.force(true);
+    }
+
+    private static AccessDeniedException denied(Path file) {
+        return new AccessDeniedException(file.toString(), null, "permission denied: run it as root (sudo)");
     }
 }

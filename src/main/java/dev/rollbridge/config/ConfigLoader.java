@@ -579,7 +579,7 @@ public final class ConfigLoader {
             Optional<PasswordHash> brokerHash = passwordHash(n, "broker_password_hash");
             String username = n.text("broker_username").orElse("rollbridge");
             if (!BrokerLogin.isUsername(username)) {
-                n.child("broker_username").problem("1 to 64 letters, digits, '.', '_' or '-'");
+                n.child("broker_username").problem("1 to 64 letters, digits, '.', '_' or '-', not " + BrokerLogin.RESERVED_USERNAME + " (the bridge's own)");
             }
             boolean dashboardOn = dashboard.isMissing() || !dashboard.has("port") || dashboard.child("port").json().asInt(0) >= 0;
             if (enabled && dashboardLogin.isEmpty() && !n.has("dashboard_password_hash") && dashboardOn) {
@@ -601,7 +601,7 @@ public final class ConfigLoader {
             }
             Optional<PasswordHash> hash = PasswordHash.parse(text.get());
             if (hash.isEmpty()) {
-                n.child(key).secretProblem("not a password hash (pbkdf2-sha256$…): make a new login with: sudo rollbridge lan on --new-passwords");
+                n.child(key).secretProblem("not a password hash (sha256$…): make a new login with: sudo rollbridge lan on --new-passwords");
             }
             return hash;
         }

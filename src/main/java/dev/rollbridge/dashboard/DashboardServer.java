@@ -59,8 +59,8 @@ import java.util.function.Consumer;
  *   in {@code X-Rollbridge-Csrf}. Beyond loopback the page is read-only unless a token is
  *   configured, and then every command carries it too ({@code X-Rollbridge-Token}).</li>
  *   <li>With a login (LAN mode): nothing but the login page answers without a session. The
- *   password (a PBKDF2 hash in the configuration) is posted as JSON by the page itself, wrong ones
- *   throttled per address and overall ({@link LoginThrottle}); the session is a random 256-bit id in
+ *   password (its salted hash in the configuration) is posted as JSON by the page itself, wrong ones
+ *   throttled per client ({@link LoginThrottle}); the session is a random 256-bit id in
  *   an {@code HttpOnly}, {@code SameSite=Strict} cookie, kept in memory (at most
  *   {@value #MAX_SESSIONS}, 30 days), ended by logging out, which also closes its event streams.
  *   A logged-in page may send commands (with the secret above) whether or not a token is set.</li>
@@ -331,6 +331,14 @@ public final class DashboardServer implements AutoCloseable {
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
         }
+        if (name.matches("\\[[0-9a-f:.]{2,45}]")) {
+            // An IPv6 literal in any of its spellings ([fd00::2], [fd00:0:0:0:0:0:0:2]) is the same address.
+            try {
+                name = literal(InetAddress.getByName(name.substring(1, name.length() - 1)));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
         return port == request.localPort() && currentHostNames().contains(name) ? Optional.of(value) : Optional.empty();
     }
 
@@ -384,10 +392,10 @@ public final class DashboardServer implements AutoCloseable {
             send(response, 400, "application/json", error("expected {\"password\":\"…\"}"));
             return;
         }
-        String client = request.remote().getHostAddress();
+        String client = WebServer.clientKey(request.remote());
         boolean right;
         synchronized (loginLock) {
-            // One at a time: a burst of guesses waits here instead of hashing on every core.
+            // One at a time, so parallel guesses from one client cannot slip past its count.
             Optional<Duration> wait = throttle.waitFor(client);
             if (wait.isPresent()) {
                 long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);

@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +42,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>At most {@code maxConnections} connections at once, each on its own thread; one more is
- *   closed as soon as it is accepted.</li>
+ *   closed as soon as it is accepted. A client beyond loopback (an IPv6 client: its /64) has at
+ *   most {@value #MAX_PER_CLIENT} of them, so one machine on the LAN cannot take every place.</li>
  *   <li>The request (line, headers and body) must arrive within {@code requestTimeout}, however
  *   slowly it trickles in; at most {@code maxHeaderBytes} of head, {@code maxHeaders} headers,
  *   {@code maxBodyBytes} of body with a {@code Content-Length} (no chunked bodies).</li>
@@ -102,7 +105,10 @@ final class WebServer implements AutoCloseable {
     private final ThreadPoolExecutor threads;
     private final ScheduledExecutorService reaper;
     private final Thread acceptor;
+    static final int MAX_PER_CLIENT = 12;
+
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private volatile boolean running = true;
@@ -169,12 +175,20 @@ final class WebServer implements AutoCloseable {
                 }
                 continue;
             }
-            if (!slots.tryAcquire()) {
+            String key = client.getInetAddress().isLoopbackAddress() ? null : clientKey(client.getInetAddress());
+            if (key != null && perClient.merge(key, 1, Integer::sum) > MAX_PER_CLIENT) {
+                releaseClient(key);
                 refused.incrementAndGet();
                 closeQuietly(client);
                 continue;
             }
-            Connection c = new Connection(client);
+            if (!slots.tryAcquire()) {
+                releaseClient(key);
+                refused.incrementAndGet();
+                closeQuietly(client);
+                continue;
+            }
+            Connection c = new Connection(client, key);
             open.add(c);
             try {
                 threads.execute(() -> serve(c));
@@ -204,7 +218,22 @@ final class WebServer implements AutoCloseable {
         closeQuietly(c.socket);
         if (open.remove(c)) {
             slots.release();
+            releaseClient(c.clientKey);
         }
+    }
+
+    private void releaseClient(String key) {
+        if (key != null) {
+            perClient.merge(key, -1, (count, minusOne) -> count + minusOne == 0 ? null : count + minusOne);
+        }
+    }
+
+    /** Who a client is, for limits: its address, or for IPv6 its /64 (one home gets a whole /64 to pick from). */
+    static String clientKey(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            return HexFormat.of().formatHex(address.getAddress(), 0, 8) + "::/64";
+        }
+        return address.getHostAddress();
     }
 
     /** Reads one request within the deadline; answers and returns null when it is malformed or too large. */
@@ -383,11 +412,13 @@ final class WebServer implements AutoCloseable {
     /** One client connection, and the response side of its one request. */
     private final class Connection implements Response {
         final Socket socket;
+        final String clientKey;
         volatile long writingSince;
         private boolean answered;
 
-        Connection(Socket socket) {
+        Connection(Socket socket, String clientKey) {
             this.socket = socket;
+            this.clientKey = clientKey;
         }
 
         void error(int status, String why) throws IOException {

@@ -1,9 +1,10 @@
 package dev.rollbridge.login;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import java.security.GeneralSecurityException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -12,28 +13,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A stored password: PBKDF2-HMAC-SHA256 with a random salt, written as
- * {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} (base64, no padding). The configuration holds only
- * this, never the password: a copied or pasted configuration does not give the login away.
+ * A stored login secret: a salted SHA-256, written as {@code sha256$SALT$HASH} (base64, no
+ * padding). The configuration holds only this, never the secret: a copied or pasted
+ * configuration does not give the login away.
  *
- * <p>The passwords rollbridge makes are 20 random characters of a 32-letter alphabet (100 bits):
- * unguessable whatever the iteration count; the count slows down a person's own weaker choice.
+ * <p>Why not a slow hash (PBKDF2, bcrypt): every secret stored here is made by rollbridge, 20
+ * random characters of a 31-letter alphabet (99 bits), like an API token. Nobody guesses 2^99,
+ * online or offline, however fast the hash; a slow one would only let every wrong guess from the
+ * LAN cost the Pi a tenth of a second of CPU, and make throttling (which can lock the owner out)
+ * necessary to protect it.
  */
 public final class PasswordHash {
-    /** ~0.1 s on a Raspberry Pi 4, a few ms on a desktop: cheap for a login, costly for a guesser. */
-    public static final int ITERATIONS = 100_000;
     /** Lower case letters and digits without 0/o, 1/l/i: read from a screen and typed on a phone. */
     private static final char[] ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789".toCharArray();
-    private static final Pattern FORMAT = Pattern.compile("pbkdf2-sha256\\$([0-9]{4,7})\\$([A-Za-z0-9+/]{16,64})\\$([A-Za-z0-9+/]{43})");
+    private static final Pattern FORMAT = Pattern.compile("sha256\\$([A-Za-z0-9+/]{22})\\$([A-Za-z0-9+/]{43})");
     private static final int MAX_PASSWORD_CHARS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final int iterations;
     private final byte[] salt;
     private final byte[] hash;
 
-    private PasswordHash(int iterations, byte[] salt, byte[] hash) {
-        this.iterations = iterations;
+    private PasswordHash(byte[] salt, byte[] hash) {
         this.salt = salt;
         this.hash = hash;
     }
@@ -42,7 +42,7 @@ public final class PasswordHash {
     public static PasswordHash of(char[] password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return new PasswordHash(ITERATIONS, salt, derive(password, salt, ITERATIONS));
+        return new PasswordHash(salt, digest(password, salt));
     }
 
     /** Parses a stored hash; empty when it is not one (the message is the caller's: it knows the key). */
@@ -51,18 +51,14 @@ public final class PasswordHash {
         if (!m.matches()) {
             return Optional.empty();
         }
-        int iterations = Integer.parseInt(m.group(1));
-        if (iterations < 10_000) {
-            return Optional.empty();
-        }
         Base64.Decoder b64 = Base64.getDecoder();
-        return Optional.of(new PasswordHash(iterations, b64.decode(m.group(2)), b64.decode(m.group(3))));
+        return Optional.of(new PasswordHash(b64.decode(m.group(1)), b64.decode(m.group(2))));
     }
 
     /** What to store. */
     public String encoded() {
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+        return "sha256$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
     }
 
     /** Whether {@code password} is the one; in time that does not depend on how much of it is right. */
@@ -70,10 +66,10 @@ public final class PasswordHash {
         if (password == null || password.length == 0 || password.length > MAX_PASSWORD_CHARS) {
             return false;
         }
-        return MessageDigest.isEqual(hash, derive(password, salt, iterations));
+        return MessageDigest.isEqual(hash, digest(password, salt));
     }
 
-    /** A new password: five groups of four, e.g. {@code k7mq-x9pw-…}, 100 bits. */
+    /** A new password: five groups of four, e.g. {@code k7mq-x9pw-…}, 99 bits. */
     public static char[] newPassword() {
         char[] out = new char[24];
         int at = 0;
@@ -88,20 +84,25 @@ public final class PasswordHash {
         return Arrays.copyOf(out, at);
     }
 
-    private static byte[] derive(char[] password, byte[] salt, int iterations) {
-        PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+    private static byte[] digest(char[] password, byte[] salt) {
+        ByteBuffer utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every Java 17 runtime", e);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            sha.update(utf8);
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         } finally {
-            spec.clearPassword();
+            if (utf8.hasArray()) {
+                Arrays.fill(utf8.array(), (byte) 0);
+            }
         }
     }
 
     /** Never the hash itself: a log line does not need it. */
     @Override
     public String toString() {
-        return "PasswordHash[pbkdf2-sha256, " + iterations + " iterations]";
+        return "PasswordHash[sha256]";
     }
 }

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
@@ -45,5 +47,21 @@ class ConfigEditorTest {
         try (var listing = Files.list(dir)) {
             assertThat(listing.map(p -> p.getFileName().toString()).toList()).containsExactly("config.yaml");
         }
+    }
+
+    @Test
+    void aLinkedFileIsChangedWhereItIsAndKeepsItsOwnerGroupAndMode() throws Exception {
+        Path real = dir.resolve("real.yaml");
+        Files.writeString(real, "old\n");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r-----"));
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup");
+        Files.getFileAttributeView(real, PosixFileAttributeView.class).setGroup(nobody);
+        Path link = dir.resolve("config.yaml");
+        Files.createSymbolicLink(link, real);
+        ConfigEditor.replace(link, "new\n");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(real).hasContent("new");
+        assertThat(Files.getPosixFilePermissions(real)).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(Files.readAttributes(real, PosixFileAttributes.class).group()).isEqualTo(nobody);
     }
 }

@@ -250,4 +250,24 @@ class DashboardServerIT extends WithMosquitto {
         copy.remove(name);
         return copy;
     }
+
+    /** An IPv6 address is one address however it is spelt in Host: [::1] and [0:0:0:0:0:0:0:1] both open the page. */
+    @Test
+    void anIpv6LiteralIsAcceptedInEitherSpelling() throws Exception {
+        try (DashboardServer server = DashboardServer.start(feed, "::1", 0, null)) {
+            for (String host : List.of("[::1]", "[0:0:0:0:0:0:0:1]", "[0::1]")) {
+                try (Socket s = new Socket(InetAddress.getByName("::1"), server.port())) {
+                    s.getOutputStream().write(("GET /api/config HTTP/1.1\r\nHost: " + host + ":" + server.port() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.setSoTimeout(5_000);
+                    assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).as(host).startsWith("HTTP/1.1 200");
+                }
+            }
+            try (Socket s = new Socket(InetAddress.getByName("::1"), server.port())) {
+                s.getOutputStream().write(("GET /api/config HTTP/1.1\r\nHost: [::2]:" + server.port() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.setSoTimeout(5_000);
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).as("another address").startsWith("HTTP/1.1 421");
+            }
+        }
+    }
 }

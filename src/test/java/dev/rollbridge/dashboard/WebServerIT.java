@@ -7,18 +7,22 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dashboard's HTTP server against clients that misbehave: its limits hold whatever they do. */
+
 class WebServerIT {
     private static final WebServer.Limits LIMITS = new WebServer.Limits(4, 1024, 8, 64, Duration.ofSeconds(1), Duration.ofSeconds(1));
     private WebServer server;
@@ -175,5 +179,58 @@ class WebServerIT {
             s.setSoTimeout(5_000);
             assertThat(new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK");
         }
+    }
+
+    /**
+     * One machine on the LAN cannot take every place: its idle connections past the per-client cap
+     * are closed at once, while loopback and other clients are still served. The client here is this
+     * machine's own network address (not loopback), as a phone on the LAN would be.
+     */
+    @Test
+    void oneClientBeyondLoopbackHasAtMostItsShareOfConnections() throws Exception {
+        InetAddress lan = null;
+        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                if (ni.isUp() && !a.isLoopbackAddress() && !a.isLinkLocalAddress() && a instanceof Inet4Address) {
+                    lan = a;
+                }
+            }
+        }
+        assertThat(lan).as("this machine's network address (the test needs one besides loopback)").isNotNull();
+        WebServer.Limits roomy = new WebServer.Limits(64, 1024, 8, 64, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        server = WebServer.start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), roomy, echo());
+        int port = server.address().getPort();
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < WebServer.MAX_PER_CLIENT; i++) {
+                Socket s = new Socket(lan, port);
+                s.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)); // never finished
+                idle.add(s);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == WebServer.MAX_PER_CLIENT);
+            try (Socket oneMore = new Socket(lan, port)) {
+                oneMore.setSoTimeout(5_000);
+                assertThat(oneMore.getInputStream().read()).as("closed at once").isEqualTo(-1);
+            }
+            assertThat(exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).as("loopback still served").startsWith("HTTP/1.1 200");
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
+        try (Socket again = new Socket(lan, port)) {
+            again.setSoTimeout(5_000);
+            again.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).as("its places come back")
+                    .startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void anIpv6ClientIsCountedByItsSlash64() throws Exception {
+        assertThat(WebServer.clientKey(InetAddress.getByName("fd00::1"))).isEqualTo(WebServer.clientKey(InetAddress.getByName("fd00::ffff:1")));
+        assertThat(WebServer.clientKey(InetAddress.getByName("fd00:0:0:1::1"))).isNotEqualTo(WebServer.clientKey(InetAddress.getByName("fd00::1")));
+        assertThat(WebServer.clientKey(InetAddress.getByName("192.0.2.7"))).isEqualTo("192.0.2.7");
     }
 }

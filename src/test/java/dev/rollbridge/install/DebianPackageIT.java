@@ -77,17 +77,36 @@ class DebianPackageIT {
         return run(List.of(command), Map.of(), 0);
     }
 
+    /** Left by this test beside what it installs: a rollbridge without it is a person's own, never purged here. */
+    private static final Path MARKER = Path.of("/etc/rollbridge/.installed-by-DebianPackageIT");
+
     @BeforeEach
     void asRootWithNoRollbridgeInstalled() throws Exception {
         assertThat(run("id", "-u").strip()).as("DebianPackageIT installs a package and must run as root (scripts/test does on CI)")
                 .isEqualTo("0");
+        Process query = new ProcessBuilder("dpkg-query", "-W", "-f", "${Status}", "rollbridge").redirectErrorStream(true).start();
+        String status = new String(query.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        query.waitFor(60, TimeUnit.SECONDS);
+        boolean present = query.exitValue() == 0 && !status.contains("not-installed");
+        assertThat(!present || Files.exists(MARKER))
+                .as("rollbridge is installed on this machine (%s) and this test would purge it, configuration and history with it: "
+                        + "run the integration tests on a machine without it (CI), or purge it yourself first", status).isTrue();
+        assertThat(OLD_UNIT).as("an install by an earlier install-pi.sh is on this machine; this test would move it aside").doesNotExist();
         new ProcessBuilder("dpkg", "--purge", "rollbridge").redirectErrorStream(true).start().waitFor(120, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void purge() throws Exception {
         new ProcessBuilder("dpkg", "--purge", "rollbridge").redirectErrorStream(true).start().waitFor(120, TimeUnit.SECONDS);
+        Files.deleteIfExists(Path.of(OLD_UNIT + ".pre-package"));
+        Files.deleteIfExists(OLD_UNIT);
+        Files.deleteIfExists(WANTS);
+        Files.deleteIfExists(Path.of("/opt/rollbridge/rollbridge.jar"));
+        Files.deleteIfExists(Path.of("/opt/rollbridge"));
     }
+
+    private static final Path OLD_UNIT = Path.of("/etc/systemd/system/rollbridge.service");
+    private static final Path WANTS = Path.of("/etc/systemd/system/multi-user.target.wants/rollbridge.service");
 
     @Test
     void buildLintInstallUseFromTheLanUpgradeRemovePurge() throws Exception {
@@ -109,9 +128,22 @@ class DebianPackageIT {
         // Debian's own checker, warnings included.
         run(List.of("lintian", "--fail-on", "error,warning", first.toString()), Map.of(), 0);
 
+        // The Pi as an earlier install-pi.sh left it: the jar in /opt/rollbridge, its own unit in /etc/systemd/system, enabled.
+        Files.createDirectories(Path.of("/opt/rollbridge"));
+        Files.copy(REPO.resolve("target/rollbridge.jar"), Path.of("/opt/rollbridge/rollbridge.jar"));
+        Files.writeString(OLD_UNIT, "[Service]\nExecStart=/usr/bin/java -jar /opt/rollbridge/rollbridge.jar run\n[Install]\nWantedBy=multi-user.target\n");
+        Files.createDirectories(WANTS.getParent());
+        Files.createSymbolicLink(WANTS, OLD_UNIT);
+
         // The Pi owner's one command: apt installs the package, LAN mode is turned on, the passwords are shown once.
         String installed = run(List.of("bash", "scripts/install-pi.sh", "--deb", first.toString(), "--lan", "--no-start"), Map.of(), 0);
+        assertThat(installed).contains("moved the earlier install's unit aside");
+        assertThat(OLD_UNIT).doesNotExist();
+        assertThat(Path.of(OLD_UNIT + ".pre-package")).exists();
+        assertThat(Files.readSymbolicLink(WANTS)).as("still enabled, as the packaged unit").isEqualTo(Path.of("/lib/systemd/system/rollbridge.service"));
+        assertThat(Path.of("/opt/rollbridge")).doesNotExist();
         Matcher shown = SHOWN.matcher(installed);
+        Files.writeString(MARKER, "a test package: DebianPackageIT purges it\n");
         assertThat(shown.find()).as(installed).isTrue();
         String dashboardPassword = shown.group(1);
         String brokerPassword = shown.group(2);

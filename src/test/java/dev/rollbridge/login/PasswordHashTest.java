@@ -26,7 +26,7 @@ class PasswordHashTest {
         char[] password = PasswordHash.newPassword();
         PasswordHash hash = PasswordHash.of(password);
         String stored = hash.encoded();
-        assertThat(stored).startsWith("pbkdf2-sha256$" + PasswordHash.ITERATIONS + "$").doesNotContain(new String(password));
+        assertThat(stored).startsWith("sha256$").doesNotContain(new String(password));
         PasswordHash back = PasswordHash.parse(stored).orElseThrow();
         assertThat(back.matches(password)).isTrue();
         assertThat(back.encoded()).isEqualTo(stored);
@@ -40,9 +40,8 @@ class PasswordHashTest {
         assertThat(PasswordHash.parse(null)).isEmpty();
         assertThat(PasswordHash.parse("")).isEmpty();
         assertThat(PasswordHash.parse("hunter2")).as("a password pasted where its hash goes").isEmpty();
-        assertThat(PasswordHash.parse(good.replace("pbkdf2-sha256", "md5"))).isEmpty();
-        assertThat(PasswordHash.parse(good.replace("$" + PasswordHash.ITERATIONS + "$", "$1000$"))).as("too few iterations").isEmpty();
-        assertThat(PasswordHash.parse(good.replace("$" + PasswordHash.ITERATIONS + "$", "$99999999$"))).as("absurdly many").isEmpty();
+        assertThat(PasswordHash.parse(good.replace("sha256", "md5"))).isEmpty();
+        assertThat(PasswordHash.parse(good.substring(0, good.length() - 1))).as("a hash cut short").isEmpty();
         assertThat(PasswordHash.parse(good + "x")).isEmpty();
         assertThat(PasswordHash.parse("  " + good + "\n")).as("surrounding space is forgiven").isPresent();
     }

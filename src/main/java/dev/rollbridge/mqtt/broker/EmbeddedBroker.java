@@ -2,12 +2,13 @@ package dev.rollbridge.mqtt.broker;
 
 import io.moquette.broker.Server;
 import dev.rollbridge.login.BrokerLogin;
-import dev.rollbridge.login.LoginThrottle;
+import dev.rollbridge.login.PasswordHash;
 import dev.rollbridge.mqtt.link.Credentials;
 import dev.rollbridge.mqtt.link.Secret;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthenticator;
-import io.moquette.broker.security.PermitAllAuthorizatorPolicy;
+import io.moquette.broker.security.IAuthorizatorPolicy;
+import io.moquette.broker.subscriptions.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The zero-setup broker: Moquette in the same JVM. Its defaults are unsafe for us (it binds every
@@ -32,14 +34,26 @@ import java.util.Properties;
  * nothing kept on disk.
  *
  * <p>In LAN mode it listens on every interface and takes no anonymous client: only the LAN login
- * (a username and the hash of its password, checked with wrong passwords throttled) and the
- * bridge's own connection, which gets a random password made at each start ({@link #ownLogin()}).
+ * (a username and the hash of its password) and the bridge's own connection, which gets a random
+ * password made at each start ({@link #ownLogin()}). The LAN login reads everything but writes
+ * only what a client of the bridge has to: commands, bridge requests and Home Assistant's status.
+ * Wrong passwords are not throttled: the password is unguessable ({@link PasswordHash}), and a
+ * throttle the broker cannot tie to a client (it is not told who asks) would lock out the owner.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    /** The bridge's own connection's username in LAN mode. */
-    static final String OWN_USERNAME = "rollbridge-bridge";
+    /** The bridge's own connection's username in LAN mode (a LAN login may not take it: {@link BrokerLogin#isUsername}). */
+    static final String OWN_USERNAME = BrokerLogin.RESERVED_USERNAME;
+
+    /**
+     * LAN mode: the login, and the topics its writes are limited to.
+     *
+     * @param baseTopic       the bridge's (commands go to {@code <base>/<device>/set})
+     * @param discoveryPrefix Home Assistant's ({@code <prefix>/status} is its birth and will)
+     */
+    public record Lan(BrokerLogin login, String baseTopic, String discoveryPrefix) {
+    }
 
     private final Server server;
     private final String host;
@@ -62,7 +76,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      * Starts on {@code host:preferredPort}, or on a free port when that one is taken (or is 0);
      * {@link #port()} tells which.
      */
-    public static EmbeddedBroker start(String host, int preferredPort, Optional<BrokerLogin> login) throws IOException {
+    public static EmbeddedBroker start(String host, int preferredPort, Optional<Lan> login) throws IOException {
         int port = preferredPort > 0 && isFree(host, preferredPort) ? preferredPort : freePort(host);
         if (preferredPort > 0 && port != preferredPort) {
             log.warn("port {} on {} is taken; the embedded broker uses {} instead", preferredPort, host, port);
@@ -86,7 +100,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         new SecureRandom().nextBytes(random);
         String ownPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         MemoryConfig config = new MemoryConfig(p);
-        server.startServer(config, List.of(), null, new LanAuthenticator(login.get(), ownPassword), new PermitAllAuthorizatorPolicy());
+        server.startServer(config, List.of(), null, new LanAuthenticator(login.get().login(), ownPassword), new LanWrites(login.get()));
         return new EmbeddedBroker(server, host, port, Optional.of(new Credentials(OWN_USERNAME,
                 Optional.of(new Secret(ownPassword.toCharArray(), "the embedded broker")))));
     }
@@ -96,11 +110,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return own;
     }
 
-    /** The LAN login or the bridge's own; wrong passwords throttled like the dashboard's (one client: the broker does not say who). */
+    /** The LAN login or the bridge's own. */
     static final class LanAuthenticator implements IAuthenticator {
         private final BrokerLogin login;
         private final byte[] ownPassword;
-        private final LoginThrottle throttle = new LoginThrottle();
+        private final AtomicLong wrong = new AtomicLong();
 
         LanAuthenticator(BrokerLogin login, String ownPassword) {
             this.login = login;
@@ -115,28 +129,57 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (username.equals(OWN_USERNAME)) {
                 return MessageDigest.isEqual(ownPassword, password);
             }
-            if (!username.equals(login.username()) || password.length > 256) {
-                return false;
-            }
-            synchronized (this) {
-                if (throttle.waitFor("mqtt").isPresent()) {
-                    log.warn("embedded broker: a login for {} refused unchecked: too many wrong passwords lately", username);
-                    return false;
-                }
+            boolean right = false;
+            if (username.equals(login.username()) && password.length <= 256) {
                 CharBuffer decoded = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(password));
                 char[] given = new char[decoded.remaining()];
                 decoded.get(given);
-                boolean right = login.password().matches(given);
+                right = login.password().matches(given);
                 Arrays.fill(given, '\0');
                 Arrays.fill(decoded.array(), '\0');
-                if (right) {
-                    throttle.succeeded("mqtt");
-                } else {
-                    throttle.failed("mqtt");
-                    log.warn("embedded broker: wrong password for {}", username);
-                }
-                return right;
             }
+            if (!right) {
+                long n = wrong.incrementAndGet();
+                if (n <= 3 || n % 100 == 0) {
+                    log.warn("embedded broker: a wrong login ({} so far)", n);
+                }
+            }
+            return right;
+        }
+    }
+
+    /** What each login may publish: the bridge anything; the LAN login only what a client sends. Both read everything. */
+    static final class LanWrites implements IAuthorizatorPolicy {
+        private final String commandPrefix;
+        private final String requestPrefix;
+        private final String haStatus;
+
+        LanWrites(Lan lan) {
+            this.commandPrefix = lan.baseTopic() + "/";
+            this.requestPrefix = lan.baseTopic() + "/bridge/request/";
+            this.haStatus = lan.discoveryPrefix() + "/status";
+        }
+
+        @Override
+        public boolean canWrite(Topic topic, String user, String client) {
+            if (OWN_USERNAME.equals(user)) {
+                return true;
+            }
+            String t = topic.toString();
+            if (t.equals(haStatus) || t.startsWith(requestPrefix) && t.indexOf('/', requestPrefix.length()) < 0) {
+                return true;
+            }
+            // <base>/<device>/set: one level between the base and "set".
+            if (t.startsWith(commandPrefix) && t.endsWith("/set")) {
+                String device = t.substring(commandPrefix.length(), t.length() - "/set".length());
+                return !device.isEmpty() && !device.contains("/");
+            }
+            return false;
+        }
+
+        @Override
+        public boolean canRead(Topic topic, String user, String client) {
+            return true;
         }
     }
 
