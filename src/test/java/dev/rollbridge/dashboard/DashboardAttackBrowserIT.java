@@ -1,19 +1,12 @@
 package dev.rollbridge.dashboard;
 
-import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.testing.Chromium;
 import dev.rollbridge.testing.MqttProbe;
-import dev.rollbridge.testing.WithMosquitto;
-import org.awaitility.Awaitility;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,40 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (CSRF), a site that rebinds its own name to 127.0.0.1 to read the dashboard (DNS rebinding), and
  * anyone who can publish to the broker planting script in retained messages (stored XSS).
  */
-class DashboardAttackBrowserIT extends WithMosquitto {
+class DashboardAttackBrowserIT extends WithFakeBridge {
     private static final String BASE = "attack";
     private static final String DEVICE = "dev1";
 
-    private MqttClient bridge;
-    private DashboardFeed feed;
-    private WebDriver page;
-
-    @BeforeEach
-    void aBridgeWithOneDevice() throws Exception {
-        bridge = new MqttClient(broker.url(), "fake-bridge-" + System.nanoTime());
-        bridge.connect();
-        retain(BASE + "/bridge/state", "{\"state\":\"online\"}");
-        retain(BASE + "/bridge/info", "{\"devices\":[{\"id\":\"" + DEVICE + "\",\"profile\":\"rollsense-ball\",\"thresholds\":{\"speed_limit_cm_s\":7.5}}]}");
-        feed = new DashboardFeed(broker.url(), new Topics(BASE));
-        feed.connect();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> feed.knows(DEVICE));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (page != null) {
-            page.quit();
-        }
-        feed.close();
-        for (String t : List.of("/bridge/state", "/bridge/info", "/" + DEVICE, "/" + DEVICE + "/session")) {
-            retain(BASE + t, "");
-        }
-        bridge.disconnect();
-        bridge.close();
-    }
-
-    private void retain(String topic, String payload) throws Exception {
-        bridge.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true);
+    DashboardAttackBrowserIT() {
+        super(BASE, DEVICE, "", "/session");
     }
 
     /**

@@ -3,16 +3,11 @@ package dev.rollbridge.dashboard;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.json.Json;
-import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.session.HistoryStore;
 import dev.rollbridge.session.HistorySummary;
 import dev.rollbridge.session.SessionRecord;
 import dev.rollbridge.testing.Chromium;
-import dev.rollbridge.testing.WithMosquitto;
 import org.awaitility.Awaitility;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -20,7 +15,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -43,10 +37,11 @@ import static org.assertj.core.api.Assertions.offset;
  * per day, sessions per week against the guide's band and daily line, pain with the
  * seek-professional threshold); the empty states; and a summary made to attack the page.
  */
-class DashboardHistoryBrowserIT extends WithMosquitto {
+class DashboardHistoryBrowserIT extends WithFakeBridge {
     private static final String BASE = "hist";
     private static final String DEVICE = "rollsense_c0ffee000001";
     private static final String HISTORY = BASE + "/" + DEVICE + "/history";
+
     /** Friday 2026-11-27: the eight weeks begin on Monday 2026-10-05. */
     private static final Instant NOW = Instant.parse("2026-11-27T18:00:00Z");
     private static final LocalDate FIRST_MONDAY = LocalDate.parse("2026-10-05");
@@ -56,36 +51,9 @@ class DashboardHistoryBrowserIT extends WithMosquitto {
 
     @TempDir
     Path dataDir;
-    private MqttClient bridge;
-    private DashboardFeed feed;
-    private WebDriver page;
 
-    @BeforeEach
-    void aBridgeWithOneDevice() throws Exception {
-        bridge = new MqttClient(broker.url(), "fake-bridge-" + System.nanoTime());
-        bridge.connect();
-        retain(BASE + "/bridge/state", "{\"state\":\"online\"}");
-        retain(BASE + "/bridge/info", "{\"devices\":[{\"id\":\"" + DEVICE + "\",\"profile\":\"rollsense-ball\",\"thresholds\":{\"speed_limit_cm_s\":7.5}}]}");
-        feed = new DashboardFeed(broker.url(), new Topics(BASE));
-        feed.connect();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> feed.knows(DEVICE));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (page != null) {
-            page.quit();
-        }
-        feed.close();
-        for (String t : List.of("/bridge/state", "/bridge/info", "/" + DEVICE + "/history", "/" + DEVICE + "/availability")) {
-            retain(BASE + t, "");
-        }
-        bridge.disconnect();
-        bridge.close();
-    }
-
-    private void retain(String topic, String payload) throws Exception {
-        bridge.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true);
+    DashboardHistoryBrowserIT() {
+        super(BASE, DEVICE, "/history", "/availability");
     }
 
     /** What the daemon publishes for the synthetic history: the real summary, from a real store. */
