@@ -13,6 +13,7 @@ import dev.rollbridge.mqtt.link.MqttLink;
 import dev.rollbridge.mqtt.outbox.EventOutbox;
 import dev.rollbridge.mqtt.outbox.OutboxJournal;
 import dev.rollbridge.profile.DeviceProfile;
+import dev.rollbridge.profile.ThresholdReasons;
 import dev.rollbridge.stream.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -293,9 +294,14 @@ public final class Bridge implements BridgeContext, AutoCloseable {
             dm.put("calibration", c.map(cal -> Map.of("pain3_kpa", cal.pain3Kpa(), "pain5_kpa", cal.pain5Kpa(),
                     "pain7_kpa", cal.pain7Kpa(), "band_low_kpa", cal.bandLowKpa(), "band_high_kpa", cal.bandHighKpa(),
                     "ceiling_kpa", cal.ceilingKpa())).orElse(null));
+            // Numbers not the rules' own defaults, with who set them; the reasons are in threshold_reasons, once.
+            dm.put("threshold_set_by", ThresholdReasons.setBy(d.profile(), d.thresholds(), c.isPresent()));
             list.add(dm);
         }
         m.put("devices", list);
+        Map<String, Object> reasons = new LinkedHashMap<>();
+        ThresholdReasons.all().forEach((name, reason) -> reasons.put(name, reason.published()));
+        m.put("threshold_reasons", reasons);
         m.put("profiles", devices.stream().map(d -> d.profile().name()).distinct().toList());
         info.forEach((k, v) -> m.put(k, v.get()));
         return m;

@@ -3,6 +3,7 @@ package dev.rollbridge.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.bridge.Bridge;
 import dev.rollbridge.bridge.Extension;
 import dev.rollbridge.daemon.DaemonOptions;
@@ -30,6 +31,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +53,9 @@ class MqttContractIT extends WithMosquitto {
 
         try (MqttProbe live = new MqttProbe(broker.url(), base + "/#")) {
             RollbridgeDaemon bridge = RollbridgeDaemon.start(DaemonOptions.of(MqttSettings.of(broker.url(), "bridge-under-test", base),
-                            topics, List.of(new Bridge.Device(DEVICE, ball, ball.thresholds(), transport)))
+                            topics, List.of(new Bridge.Device(DEVICE, ball,
+                            // One number changed as a configuration would: bridge/info names the user as its source.
+                            Thresholds.fromFlat(ball.thresholds(), Map.of("calibration_timeout_ms", 90_000)), transport)))
                     .withClock(clock)
                     .withExtensions(new Extension() {
                         @Override
@@ -89,6 +93,16 @@ class MqttContractIT extends WithMosquitto {
             assertThat(info.path("devices").get(0).path("transport").asText()).isEqualTo("replay");
             assertThat(info.path("devices").get(0).path("thresholds").path("hold_target_ms").asLong()).isEqualTo(30_000);
             assertThat(info.path("profiles").get(0).asText()).isEqualTo("rollsense-ball");
+            // Every number's reason, once; per device, who set the numbers that are not the rules' own defaults.
+            JsonNode reasons = info.path("threshold_reasons");
+            assertThat(reasons.size()).isEqualTo(Thresholds.names().size());
+            assertThat(reasons.path("hold_target_ms").path("rule").asText()).isEqualTo("hold");
+            assertThat(reasons.path("hold_target_ms").path("advice").asText()).contains("30 to 60 seconds");
+            assertThat(reasons.path("friction_limit_ms").path("reference").asText()).startsWith("Chaves et al., Appl Sci 2020");
+            JsonNode setBy = info.path("devices").get(0).path("threshold_set_by");
+            assertThat(setBy.path("calibration_timeout_ms").asText()).isEqualTo("user");
+            assertThat(setBy.path("contact_kpa").asText()).isEqualTo("profile");
+            assertThat(setBy.has("hold_target_ms")).as("a rules' default is not listed").isFalse();
 
             // Availability: online while streaming, offline after the stop; QoS 1.
             List<Received> availability = live.on(base + "/" + DEVICE + "/availability");
