@@ -257,12 +257,15 @@ class DebianPackageIT {
         assertThat(config).exists();
         assertThat(checksums(Path.of("/var/lib/rollbridge"))).isEqualTo(dataBefore);
         assertThat(run("dpkg-query", "-W", "-f", "${Status}", "rollbridge")).isEqualTo("deinstall ok config-files");
+        assertThat(Files.readSymbolicLink(OLD_UNIT)).as("masked while its program is gone").isEqualTo(Path.of("/dev/null"));
 
         // Purge: everything.
         run("dpkg", "--purge", "rollbridge");
         assertThat(Path.of("/etc/rollbridge")).doesNotExist();
         assertThat(Path.of("/var/lib/rollbridge")).doesNotExist();
         assertThat(Path.of("/var/cache/rollbridge")).doesNotExist();
+        assertThat(OLD_UNIT).as("unmasked").doesNotExist();
+        assertThat(WANTS).as("no enabled link left").doesNotExist();
         assertThat(run(List.of("dpkg-query", "-W", "rollbridge"), Map.of(), 1)).contains("no packages found");
     }
 
