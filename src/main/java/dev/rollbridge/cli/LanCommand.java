@@ -79,6 +79,11 @@ final class LanCommand implements Callable<Integer> {
         String text;
         JsonNode root;
         try {
+            if (Files.size(configFile) > ConfigLoader.MAX_BYTES) {
+                System.err.println("rollbridge lan: " + configFile + " is larger than " + ConfigLoader.MAX_BYTES / 1024
+                        + " kB: not a rollbridge configuration (see: rollbridge check-config " + configFile + ")");
+                return 1;
+            }
             text = Files.readString(configFile, StandardCharsets.UTF_8);
             root = text.isBlank() ? Json.readYaml("{}") : Json.readYaml(text);
         } catch (NoSuchFileException e) {
@@ -87,10 +92,11 @@ final class LanCommand implements Callable<Integer> {
         } catch (AccessDeniedException e) {
             System.err.println("rollbridge lan: " + configFile + ": permission denied, try sudo");
             return 1;
-        } catch (JsonProcessingException e) {
-            System.err.println("rollbridge lan: " + configFile + " is not valid YAML; see: rollbridge check-config " + configFile);
+        } catch (JsonProcessingException | StackOverflowError e) {
+            System.err.println("rollbridge lan: " + configFile + " is not a valid configuration; see: rollbridge check-config " + configFile);
             return 1;
         } catch (IOException e) {
+            // Not UTF-8, or unreadable.
             System.err.println("rollbridge lan: " + configFile + ": cannot read it: " + e.getMessage());
             return 1;
         }

@@ -83,7 +83,7 @@ public final class ConfigLoader {
     }
 
     /** A configuration is a few kilobytes; anything much bigger is a mistake (or a trap) and is not read. */
-    static final int MAX_BYTES = 256 * 1024;
+    public static final int MAX_BYTES = 256 * 1024;
 
     /** @throws ConfigException listing every problem, when there is any */
     public Loaded load(Path file) {

@@ -107,6 +107,14 @@ class LanCommandTest {
         assertThat(Files.readString(file)).isEqualTo("dashboard:\n  prot: 8080\n");
         assertThat(lan(dir.resolve("nope.yaml"), "on")).isEqualTo(1);
         assertThat(console.stderr()).contains("nope.yaml: no such file");
+        Path huge = dir.resolve("huge.yaml");
+        Files.writeString(huge, "# " + "x".repeat(300 * 1024) + "\n");
+        assertThat(lan(huge, "on")).isEqualTo(1);
+        assertThat(console.stderr()).contains("huge.yaml is larger than 256 kB");
+        Path deep = dir.resolve("deep.yaml");
+        Files.writeString(deep, "[".repeat(50_000));
+        assertThat(lan(deep, "on")).isEqualTo(1);
+        assertThat(console.stderr()).contains("deep.yaml is not a valid configuration");
     }
 
     @Test
