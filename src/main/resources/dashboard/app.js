@@ -29,7 +29,8 @@ const $ = (root, sel) => root.querySelector(sel);
 
 // What a value from MQTT may be, or a safe stand-in.
 const num = v => (typeof v === "number" && Number.isFinite(v)) ? v : null;
-const text = (v, max = 200) => (typeof v === "string" ? v : v == null ? "" : String(v)).slice(0, max);
+// Only strings, numbers and booleans become text: an object from MQTT may carry a "toString" that is not a function.
+const text = (v, max = 200) => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "").slice(0, max);
 const oneOf = (v, allowed, otherwise) => allowed.includes(v) ? v : otherwise;
 const fixed = (v, digits) => num(v) == null ? "–" : num(v).toFixed(digits);
 const clock = ms => num(ms) == null ? "–" : new Date(ms).toLocaleTimeString();
@@ -99,7 +100,58 @@ function applyInfo() {
     $(el, ".pressure-panel").hidden = !caps.includes("pressure");
     $(el, ".calibration").hidden = !caps.includes("pressure");
     showRulesOff(el, d.rules_off);
+    showReasons(el, t, d.threshold_set_by, info.threshold_reasons);
   }
+}
+
+// The numbers a person meets, each with its value, who set it and why (bridge/info's threshold_reasons): text only.
+const REASON_NUMBERS = [
+  ["hold_target_ms", "hold cue", v => fixed(v / 1000, 0) + " s"],
+  ["hold_max_ms", "release now", v => fixed(v / 1000, 0) + " s"],
+  ["speed_limit_cm_s", "rolling speed limit", v => fixed(v, 1) + " cm/s"],
+  ["pressure_ceiling_kpa", "pressure ceiling", v => v === null ? "none yet" : fixed(v, 0) + " kPa"],
+  ["warmup_rolling_ms", "warm-up", v => fixed(v / 1000, 0) + " s of rolling"],
+  ["friction_limit_ms", "friction per spot", v => fixed(v / 1000, 0) + " s"],
+  ["leg_target_ms", "leg target", v => fixed(v / 60000, 0) + " min"],
+  ["leg_limit_ms", "leg limit", v => fixed(v / 60000, 0) + " min"],
+  ["pain_reduce_above", "pain above", v => fixed(v, 0) + "/10"],
+];
+const SET_BY = {profile: "the tool's profile", user: "your configuration", calibration: "your calibration"};
+
+function showReasons(el, t, setBy, reasons) {
+  const details = $(el, ".reasons");
+  if (!t || !reasons || typeof reasons !== "object" || Array.isArray(reasons)) {
+    details.hidden = true;
+    return;
+  }
+  const by = setBy && typeof setBy === "object" && !Array.isArray(setBy) ? setBy : {};
+  const lines = [];
+  for (const [name, label, show] of REASON_NUMBERS) {
+    const r = Object.prototype.hasOwnProperty.call(reasons, name) ? reasons[name] : null;
+    if (!r || typeof r !== "object" || !Object.prototype.hasOwnProperty.call(t, name)) continue;
+    const value = t[name] === null || typeof t[name] === "number" ? show(t[name]) : "–";
+    const who = Object.prototype.hasOwnProperty.call(SET_BY, by[name]) ? " · set by " + SET_BY[by[name]] : "";
+    lines.push({head: label + " " + value + who, why: text(r.reason, 240),
+      ref: typeof r.reference === "string" ? text(r.reference, 240) : ""});
+  }
+  const list = $(el, ".reasons-list");
+  const key = JSON.stringify(lines);
+  if (list.dataset.key !== key) {
+    list.dataset.key = key;
+    list.replaceChildren(...lines.map(l => {
+      const li = document.createElement("li");
+      const b = document.createElement("b");
+      b.textContent = l.head;
+      li.append(b, document.createTextNode(": " + l.why));
+      if (l.ref) {
+        const cite = document.createElement("cite");
+        cite.textContent = " (" + l.ref + ")";
+        li.append(cite);
+      }
+      return li;
+    }));
+  }
+  details.hidden = lines.length === 0;
 }
 
 // The rules that are off for this tool, each with the bridge's reason: text only, known rules only.

@@ -53,6 +53,12 @@ class DashboardAttackBrowserIT extends WithFakeBridge {
                 + "\"reason\":\"" + img + "\",\"ts\":\"2026-11-30T10:00:00Z\"}");
         retain(BASE + "/" + DEVICE, "{\"pressure_kpa\":\"<svg onload=\\\"" + payloadScript + "\\\">\",\"speed_cm_s\":1,\"phase\":\"<b>hold</b>\","
                 + "\"hold_s\":5,\"leg\":\"" + img + "\",\"leg_active_s\":10,\"battery\":\"<img src=y onerror=alert(1)>\",\"t_ms\":1000}");
+        // The numbers' reasons too: markup in a reason, a reference and who set a number.
+        retain(BASE + "/bridge/info", "{\"devices\":[{\"id\":\"" + DEVICE + "\",\"profile\":\"rollsense-ball\",\"thresholds\":"
+                + "{\"speed_limit_cm_s\":7.5,\"hold_target_ms\":30000},\"threshold_set_by\":{\"speed_limit_cm_s\":\"" + img + "\","
+                + "\"hold_target_ms\":\"__proto__\"}}],\"threshold_reasons\":{\"speed_limit_cm_s\":{\"rule\":\"x\",\"reason\":\"" + img
+                + "\",\"reference\":\"" + img + "\"},\"hold_target_ms\":{\"reason\":{\"toString\":\"" + img + "\"}},"
+                + "\"__proto__\":{\"reason\":\"" + img + "\"}}}");
         try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null);
              MqttProbe probe = new MqttProbe(broker.url(), BASE + "/+/set")) {
             page = Chromium.start();
@@ -73,6 +79,9 @@ class DashboardAttackBrowserIT extends WithFakeBridge {
             assertThat(page.findElements(By.cssSelector("img, [onerror], [onload], [onclick], [onmouseover]"))).as("elements planted by MQTT values").isEmpty();
             assertThat(card.findElement(By.cssSelector(".summary")).getText()).contains("<img src=x onerror=").contains("–");
             assertThat(card.findElement(By.cssSelector(".leg")).getText()).startsWith("<img");
+            String reasons = card.findElement(By.cssSelector(".reasons-list")).getAttribute("textContent");
+            assertThat(reasons).as("a reason and its reference as text").contains("rolling speed limit 7.5 cm/s: <img src=x onerror=")
+                    .contains("(<img src=x onerror=").doesNotContain("set by <img").doesNotContain("set by undefined");
             assertThat(card.findElement(By.cssSelector(".phase")).getText()).as("an unknown phase").isEqualTo("idle");
             assertThat(card.findElement(By.cssSelector(".alerts")).getText()).doesNotContain("onmouseover");
             assertThat(card.findElements(By.cssSelector("li.alert")).get(0).getAttribute("class")).isEqualTo("alert severity-info state-instant");

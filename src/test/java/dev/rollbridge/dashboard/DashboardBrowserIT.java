@@ -78,6 +78,12 @@ class DashboardBrowserIT extends WithMosquitto {
             // Live values change while the replay runs (16 s of trace at 2x: long enough to see
             // several state updates even when Chromium is slow to start on a busy machine).
             wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + REPLAYED + "']")).isEmpty());
+            // Why these numbers: the bridge's reasons, with the published figure behind the speed limit.
+            wait.until(d -> card(d, REPLAYED).findElement(By.cssSelector(".reasons-list")).getAttribute("textContent")
+                    .contains("rolling speed limit 7.5 cm/s"));
+            assertThat(card(page, REPLAYED).findElement(By.cssSelector(".reasons-list")).getAttribute("textContent"))
+                    .contains("\"A few inches per second\" taken as 3 in/s").contains("Behm et al., J Strength Cond Res 2020")
+                    .contains("pressure ceiling 200 kPa · set by the tool's profile");
             Set<String> speeds = new HashSet<>();
             long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
             while (System.nanoTime() < until && speeds.size() < 3) {
