@@ -52,21 +52,31 @@ class SecureBrokerIT {
         work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secure-");
         pki = TestPki.create(work.resolve("pki"));
         setPassword("rollbridge", PASSWORD);
-        tlsPort = Mosquitto.freePort();
-        otherHostPort = Mosquitto.freePort();
-        broker = Mosquitto.unstarted().configure(List.of("per_listener_settings true"), List.of(
-                "listener " + tlsPort + " 127.0.0.1",
-                "allow_anonymous false",
-                "password_file " + work.resolve("passwd"),
-                "cafile " + pki.file("ca.crt"),
-                "certfile " + pki.file("server.crt"),
-                "keyfile " + pki.file("server.key"),
-                "require_certificate true",
-                "listener " + otherHostPort + " 127.0.0.1",
-                "allow_anonymous true",
-                "certfile " + pki.file("other-host.crt"),
-                "keyfile " + pki.file("other-host.key")));
-        broker.begin();
+        // A free port can be taken by another process before Mosquitto binds it: then new ports, at most three times.
+        for (int attempt = 1; ; attempt++) {
+            tlsPort = Mosquitto.freePort();
+            otherHostPort = Mosquitto.freePort();
+            broker = Mosquitto.unstarted().configure(List.of("per_listener_settings true"), List.of(
+                    "listener " + tlsPort + " 127.0.0.1",
+                    "allow_anonymous false",
+                    "password_file " + work.resolve("passwd"),
+                    "cafile " + pki.file("ca.crt"),
+                    "certfile " + pki.file("server.crt"),
+                    "keyfile " + pki.file("server.key"),
+                    "require_certificate true",
+                    "listener " + otherHostPort + " 127.0.0.1",
+                    "allow_anonymous true",
+                    "certfile " + pki.file("other-host.crt"),
+                    "keyfile " + pki.file("other-host.key")));
+            try {
+                broker.begin();
+                break;
+            } catch (IllegalStateException taken) {
+                if (attempt == 3) {
+                    throw taken;
+                }
+            }
+        }
         awaitListening(tlsPort);
         awaitListening(otherHostPort);
     }
