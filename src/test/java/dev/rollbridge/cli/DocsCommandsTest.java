@@ -50,38 +50,50 @@ class DocsCommandsTest {
         return pages;
     }
 
+    /** A piece of code in the docs, with the page it is on (relative to the repository). */
+    private record Code(String page, String text) {
+    }
+
+    private static List<Code> allCode() throws IOException {
+        List<Code> all = new ArrayList<>();
+        for (Path page : pages()) {
+            for (String code : codeOf(page)) {
+                all.add(new Code(ROOT.relativize(page).toString(), code));
+            }
+        }
+        return all;
+    }
+
     @Test
     void everyRollbridgeCommandAndOptionTheDocsNameExists() throws IOException {
         CommandLine root = new CommandLine(new Main());
         List<String> wrong = new ArrayList<>();
         int checked = 0;
-        for (Path page : pages()) {
-            for (String code : codeOf(page)) {
-                Matcher m = ROLLBRIDGE.matcher(code);
-                while (m.find()) {
-                    CommandLine command = root;
-                    List<String> words = new ArrayList<>(List.of(m.group(1).trim().split(" ")));
-                    words.removeIf(String::isEmpty);
-                    // Words after the command are its subcommands while they name one; the rest are arguments.
-                    while (!words.isEmpty() && command.getSubcommands().containsKey(words.get(0))) {
-                        command = command.getSubcommands().get(words.remove(0));
-                    }
-                    if (command == root && !words.isEmpty()) {
-                        wrong.add(ROOT.relativize(page) + ": rollbridge " + words.get(0) + " (no such command)");
-                        continue;
-                    }
-                    Map<String, CommandLine.Model.OptionSpec> options = command.getCommandSpec().optionsMap();
-                    Matcher o = OPTION.matcher(m.group(2) + " " + String.join(" ", words));
-                    while (o.find()) {
-                        String option = o.group(1);
-                        boolean negatable = option.startsWith("--no-") && options.containsKey("--" + option.substring(5));
-                        if (!options.containsKey(option) && !negatable && !option.equals("--help") && !option.equals("--version")) {
-                            wrong.add(ROOT.relativize(page) + ": " + command.getCommandName() + " " + option + " (no such option)");
-                        }
-                        checked++;
+        for (Code code : allCode()) {
+            Matcher m = ROLLBRIDGE.matcher(code.text());
+            while (m.find()) {
+                CommandLine command = root;
+                List<String> words = new ArrayList<>(List.of(m.group(1).trim().split(" ")));
+                words.removeIf(String::isEmpty);
+                // Words after the command are its subcommands while they name one; the rest are arguments.
+                while (!words.isEmpty() && command.getSubcommands().containsKey(words.get(0))) {
+                    command = command.getSubcommands().get(words.remove(0));
+                }
+                if (command == root && !words.isEmpty()) {
+                    wrong.add(code.page() + ": rollbridge " + words.get(0) + " (no such command)");
+                    continue;
+                }
+                Map<String, CommandLine.Model.OptionSpec> options = command.getCommandSpec().optionsMap();
+                Matcher o = OPTION.matcher(m.group(2) + " " + String.join(" ", words));
+                while (o.find()) {
+                    String option = o.group(1);
+                    boolean negatable = option.startsWith("--no-") && options.containsKey("--" + option.substring(5));
+                    if (!options.containsKey(option) && !negatable && !option.equals("--help") && !option.equals("--version")) {
+                        wrong.add(code.page() + ": " + command.getCommandName() + " " + option + " (no such option)");
                     }
                     checked++;
                 }
+                checked++;
             }
         }
         assertThat(checked).as("commands found in the docs").isGreaterThan(40);
@@ -92,25 +104,23 @@ class DocsCommandsTest {
     void everyScriptTheDocsRunExistsWithItsOptions() throws IOException {
         List<String> wrong = new ArrayList<>();
         int checked = 0;
-        for (Path page : pages()) {
-            for (String code : codeOf(page)) {
-                Matcher m = SCRIPT.matcher(code);
-                while (m.find()) {
-                    Path script = ROOT.resolve(m.group(1));
-                    if (!Files.isRegularFile(script)) {
-                        wrong.add(ROOT.relativize(page) + ": " + m.group(1) + " (no such script)");
-                        continue;
-                    }
-                    checked++;
-                    if (m.group(1).equals("scripts/rollbridge")) {
-                        continue; // the launcher: its options are the jar's, checked above
-                    }
-                    String text = Files.readString(script);
-                    Matcher o = OPTION.matcher(m.group(2));
-                    while (o.find()) {
-                        if (!text.contains(o.group(1) + ")") && !text.contains(o.group(1) + "|") && !text.contains("|" + o.group(1))) {
-                            wrong.add(ROOT.relativize(page) + ": " + m.group(1) + " " + o.group(1) + " (not an option of the script)");
-                        }
+        for (Code code : allCode()) {
+            Matcher m = SCRIPT.matcher(code.text());
+            while (m.find()) {
+                Path script = ROOT.resolve(m.group(1));
+                if (!Files.isRegularFile(script)) {
+                    wrong.add(code.page() + ": " + m.group(1) + " (no such script)");
+                    continue;
+                }
+                checked++;
+                if (m.group(1).equals("scripts/rollbridge")) {
+                    continue; // the launcher: its options are the jar's, checked above
+                }
+                String text = Files.readString(script);
+                Matcher o = OPTION.matcher(m.group(2));
+                while (o.find()) {
+                    if (!text.contains(o.group(1) + ")") && !text.contains(o.group(1) + "|") && !text.contains("|" + o.group(1))) {
+                        wrong.add(code.page() + ": " + m.group(1) + " " + o.group(1) + " (not an option of the script)");
                     }
                 }
             }
