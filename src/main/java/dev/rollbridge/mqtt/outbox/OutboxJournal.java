@@ -421,6 +421,11 @@ public final class OutboxJournal implements AutoCloseable {
                 fields.write(g);
                 g.writeEndObject();
             }
+            if (line.size() >= MAX_LINE_BYTES) {
+                // replay skips a line this long: writing it would only lose the message at the next start
+                throw new IOException("a record of " + line.size() + " bytes is over the journal's limit of "
+                        + MAX_LINE_BYTES + " bytes per line");
+            }
             line.write('\n');
             ByteBuffer b = ByteBuffer.wrap(line.toByteArray());
             append(b);

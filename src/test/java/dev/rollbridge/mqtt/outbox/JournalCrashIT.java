@@ -26,7 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JournalCrashIT {
 
-    /** The process that gets killed: writes records of {@code args[1]} bytes to the journal in {@code args[0]} for ever. */
+    /**
+     * The process that gets killed: writes records of {@code args[1]} bytes to the journal in
+     * {@code args[0]} for ever. Large (Base64 makes a line 4/3 of the payload, within the journal's
+     * limit per line) so that a kill often lands mid-record.
+     */
     public static final class Writer {
         public static void main(String[] args) {
             OutboxJournal journal = OutboxJournal.open(Path.of(args[0]));
@@ -42,7 +46,7 @@ class JournalCrashIT {
 
     private static Process writer(Path dir) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), dir.toString(), Integer.toString(2 * 1024 * 1024))
+                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), dir.toString(), Integer.toString(OutboxJournal.MAX_LINE_BYTES / 2))
                 .redirectErrorStream(true).start();
     }
 

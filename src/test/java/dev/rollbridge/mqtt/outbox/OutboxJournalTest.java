@@ -272,4 +272,25 @@ class OutboxJournalTest {
         assertThat(next.submitEvent("other", seq -> List.of(message(seq, "info")))).isEqualTo(1L);
         next.close();
     }
+
+    /**
+     * The journal reads back no line over its limit, so it must not write one: such a record used to
+     * be written whole, then skipped as damaged at the next start (found by JournalCrashIT, whose
+     * records were over the limit). It is kept in memory only, and the records around it survive.
+     */
+    @Test
+    void aRecordOverTheLineLimitIsNotWrittenAndTheOthersSurvive() throws Exception {
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            j.put(0, message(1, "warning"));
+            j.put(1, new EventOutbox.Message("rollbridge/dev/event", new byte[OutboxJournal.MAX_LINE_BYTES], false, true,
+                    "dev", 2, "info", 2));
+            j.put(2, message(3, "danger"));
+        }
+        assertThat(Files.size(dir.resolve("outbox.journal"))).isLessThan(OutboxJournal.MAX_LINE_BYTES);
+        try (OutboxJournal j = OutboxJournal.open(dir)) {
+            assertThat(j.recovered()).containsOnlyKeys(0L, 2L);
+            assertThat(j.skippedRecords()).isZero();
+            assertThat(j.lastSeqs()).containsEntry("dev", 3L);
+        }
+    }
 }
