@@ -297,4 +297,48 @@ class MuscleMapTest {
         assertThat(segments.stream().mapToInt(s -> (int) s.get("pain")).sum()).isEqualTo(1);
         assertThat(ended.data().keySet()).endsWith("segments");
     }
+
+    /** A tremor in a hold at 25 % and a minute's friction at 75 %: each is counted where it happened. */
+    @Test
+    void easeOffAndFrictionAreCountedWhereTheyHappened() {
+        List<Act> acts = List.of(new Rest(3_000), warmUp(2, PEAK_CM_S), moveAlong(7.5),
+                new Hold(30_000, HOLD_KPA, 0.02, 15_000, 2_500, 8, 0.12), moveAlong(15), new SessionModel.Friction(40_000, ROLL_KPA, 2.5, 1.2),
+                new Rest(2_000));
+        Run run = run(SessionModel.generate(acts, Tool.clean(BALL.contactRadiusCm()), Link.clean(10), 21).samples(),
+                BALL.thresholds(), BALL.contactRadiusCm());
+        assertThat(run.events().stream().filter(e -> e.type() == EventType.EASE_OFF)).hasSize(1);
+        List<Map<String, Object>> segments = segments(run.ended());
+        assertThat(segments).extracting(m -> m.get("ease_off")).containsExactly(0, 0, 1, 0, 0, 0, 0, 0, 0, 0);
+        assertThat((List<?>) segments.get(2).get("holds")).hasSize(1);
+        assertThat((double) segments.get(7).get("friction_s")).isBetween(34.0, 40.5);
+        double elsewhere = segments.stream().filter(m -> m != segments.get(7)).mapToDouble(m -> (double) m.get("friction_s")).sum();
+        assertThat(elsewhere).isLessThan(1.0);
+    }
+
+    /** The live figures are a new list at most once a second of sample time, and the same list while nothing changes. */
+    @Test
+    void theLiveFiguresChangeAtMostOnceASecondAndNotWhileIdle() {
+        List<Act> acts = List.of(new Rest(3_000), warmUp(3, PEAK_CM_S), new Rest(20_000));
+        Truth truth = SessionModel.generate(acts, Tool.clean(BALL.contactRadiusCm()), Link.clean(10), 2);
+        Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), e -> { });
+        List<Long> changes = new ArrayList<>();
+        Object last = null;
+        for (Sample s : truth.samples()) {
+            analyzer.onSample(s);
+            if (s.tMillis() % 100 == 0) {
+                List<EventDetail.MuscleSegment> now = analyzer.state().segments();
+                if (now != last) {
+                    changes.add(s.tMillis());
+                    last = now;
+                }
+            }
+        }
+        for (int i = 1; i < changes.size(); i++) {
+            assertThat(changes.get(i) - changes.get(i - 1)).isGreaterThanOrEqualTo(1_000);
+        }
+        Span rest = truth.spans().get(2);
+        // The warm-up updates them every second once anchored; the lift and rest after it, at most once more.
+        assertThat(changes.stream().filter(t -> t > rest.fromMs() + 1_000)).hasSizeLessThanOrEqualTo(1);
+        assertThat(changes.size()).isGreaterThan(30);
+    }
 }
