@@ -10,6 +10,7 @@ import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileLoader;
 import dev.rollbridge.simulator.SimulatedRollsense;
 import dev.rollbridge.testing.Chromium;
+import dev.rollbridge.testing.MqttProbe;
 import dev.rollbridge.testing.WithMosquitto;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -71,7 +72,8 @@ class DashboardPositionBrowserIT extends WithMosquitto {
         feed.connect();
         WebDriver page = null;
         RollbridgeDaemon bridge = null;
-        try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null)) {
+        try (MqttProbe probe = new MqttProbe(broker.url(), BASE + "/#");
+             DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null)) {
             page = Chromium.start();
             page.get(server.url());
             WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(60), Duration.ofMillis(50));
@@ -99,6 +101,24 @@ class DashboardPositionBrowserIT extends WithMosquitto {
             assertThat(last).hasSize(10);
             // Most of the dose went where the simulated holds were: the knee end of the learned span.
             assertThat(last.get(9)).isGreaterThan(0.4);
+
+            // On the wire: the summary carries the ten segments with both holds; <device>/segments came
+            // at QoS 0, at most once a second of sample time (the script is about 310 s), and is retained.
+            String segmentsTopic = BASE + "/" + DEVICE + "/segments";
+            MqttProbe.Received session = probe.await("the session summary", Duration.ofSeconds(10),
+                    m -> m.topic().equals(BASE + "/" + DEVICE + "/session"));
+            assertThat(session.json().path("segments")).hasSize(10);
+            int holds = 0;
+            for (var seg : session.json().path("segments")) {
+                holds += seg.path("holds").size();
+            }
+            assertThat(holds).isEqualTo(2);
+            List<MqttProbe.Received> live = probe.on(segmentsTopic);
+            assertThat(live).isNotEmpty().allSatisfy(m -> assertThat(m.qos()).isZero());
+            assertThat(live.size()).isBetween(20, 312);
+            try (MqttProbe late = new MqttProbe(broker.url(), segmentsTopic)) {
+                assertThat(late.await("the retained segments", Duration.ofSeconds(5), m -> true).retained()).isTrue();
+            }
 
             ((JavascriptExecutor) page).executeScript("document.querySelector(\"section.device[data-device='" + DEVICE
                     + "'] .muscle-panel\").scrollIntoView()");
