@@ -1,5 +1,7 @@
 package dev.rollbridge.analysis;
 
+import java.util.List;
+
 /**
  * A snapshot of one device for the state topic.
  *
@@ -15,5 +17,5 @@ package dev.rollbridge.analysis;
 public record DeviceState(long tMillis, double pressureKpa, double speedCmS, Phase phase, double holdS,
                           String leg, double legActiveS, int battery, int session,
                           double ceilingKpa, double bandLowKpa, double bandHighKpa, double positionCm, String sensorFault,
-                          double positionPct, java.util.List<EventDetail.MuscleSegment> segments) {
+                          double positionPct, List<EventDetail.MuscleSegment> segments) {
 }

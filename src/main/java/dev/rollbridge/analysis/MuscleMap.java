@@ -1,6 +1,7 @@
 package dev.rollbridge.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -113,14 +114,14 @@ final class MuscleMap {
         segment = -1;
         lastSegment = -1;
         holdSegment = -1;
-        java.util.Arrays.fill(timeMs, 0);
-        java.util.Arrays.fill(doseKpaS, 0);
-        java.util.Arrays.fill(holds, 0);
-        java.util.Arrays.fill(easeOffs, 0);
-        java.util.Arrays.fill(pains, 0);
-        java.util.Arrays.fill(frictionMs, 0);
-        java.util.Arrays.fill(shareAdvised, false);
-        java.util.Arrays.fill(attachmentAdvised, false);
+        Arrays.fill(timeMs, 0);
+        Arrays.fill(doseKpaS, 0);
+        Arrays.fill(holds, 0);
+        Arrays.fill(easeOffs, 0);
+        Arrays.fill(pains, 0);
+        Arrays.fill(frictionMs, 0);
+        Arrays.fill(shareAdvised, false);
+        Arrays.fill(attachmentAdvised, false);
         mappedMs = 0;
         totalDoseKpaS = 0;
         deepSince = -1;
