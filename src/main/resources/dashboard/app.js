@@ -231,6 +231,7 @@ function showState(id, s) {
     $(el, ".cue-indicator").classList.remove("fired");
     $(el, ".cue-indicator").textContent = "cue at 30 s";
   }
+  showPosition(d, s.position_pct);
   if (num(s.t_ms) != null) d.series.push([s.t_ms, pressure]);
   if (d.series.length > 3600) d.series.splice(0, d.series.length - 3600);
   drawChart(d);
@@ -305,6 +306,7 @@ function showSummary(id, s) {
     tr.append(key, value);
     return tr;
   }));
+  drawStrip($(d.el, ".summary-strip"), checkSegments(s.segments), null);
   $(d.el, ".summary-title").textContent = "last session ended " + (typeof s.ts === "string" ? new Date(s.ts).toLocaleTimeString() : "–");
 }
 
@@ -691,9 +693,85 @@ function route(topic, payload) {
   else if (rest[1] === "availability") showAvailability(id, payload.state === "online");
   else if (rest[1] === "session") showSummary(id, payload);
   else if (rest[1] === "history") showHistory(id, payload);
+  else if (rest[1] === "segments") showSegments(id, payload);
   else if (rest[1] === "set" && rest[2] === "response") {
     document.getElementById("command-status").textContent = payload.ok === true ? "✓ " + text(payload.message) : "✗ " + text(payload.error);
   }
+}
+
+// Where on the muscle (<base>/<device>/segments live, a session summary's segments): a strip of the
+// back of the thigh, gluteal fold (left) to knee (right), each tenth coloured by its dose, with
+// the holds (dots) and tender spots (ease-off or pain: triangles). Checked again here: ten
+// segments of finite, non-negative numbers, or nothing.
+const STRIP = {left: 40, width: 520, top: 24, height: 36};
+
+function checkSegments(list) {
+  if (!Array.isArray(list) || list.length !== 10) return null;
+  const out = [];
+  for (const s of list) {
+    if (!s || typeof s !== "object") return null;
+    const time = num(s.time_s), dose = num(s.dose_kpa_s);
+    if (time == null || dose == null || time < 0 || dose < 0) return null;
+    const holds = (Array.isArray(s.holds) ? s.holds.slice(0, 8) : []).map(num).filter(h => h != null && h >= 0);
+    const count = v => Math.max(0, Math.min(100000, Math.floor(num(v) ?? 0)));
+    out.push({time, dose, holds, easeOff: count(s.ease_off), pain: count(s.pain), friction: Math.max(0, num(s.friction_s) ?? 0)});
+  }
+  return out;
+}
+
+function stripText(strip, x, y, anchor, s, cls = "axis") {
+  const t = svg("text", {class: cls, x, y, "text-anchor": anchor}, strip);
+  t.textContent = s;
+}
+
+function drawStrip(strip, segments, positionPct) {
+  strip.replaceChildren();
+  const x = pct => STRIP.left + STRIP.width * pct / 100;
+  const total = segments ? segments.reduce((a, s) => a + s.dose, 0) : 0;
+  const most = segments ? Math.max(...segments.map(s => s.dose)) : 0;
+  strip.classList.toggle("filled", total > 0);
+  for (let i = 0; i < 10; i++) {
+    const s = segments ? segments[i] : null;
+    const depth = s && most > 0 ? s.dose / most : 0;
+    const share = s && total > 0 ? s.dose / total : 0;
+    const rect = svg("rect", {class: "segment", x: (x(i * 10) + 1).toFixed(1), y: STRIP.top, width: (STRIP.width / 10 - 2).toFixed(1),
+      height: STRIP.height, rx: 3, fill: s ? `hsl(${(48 - 48 * depth).toFixed(0)}, 85%, ${(94 - 52 * depth).toFixed(0)}%)` : "#eceff1",
+      "data-segment": i, "data-share": share.toFixed(3)}, strip);
+    svg("title", {}, rect).textContent = (i * 10) + "–" + (i * 10 + 10) + " % from the gluteal fold" + (s ? ": "
+      + s.time.toFixed(0) + " s under load, " + s.dose.toFixed(0) + " kPa·s (" + (share * 100).toFixed(0) + " % of the dose)"
+      + (s.friction > 0 ? ", friction " + s.friction.toFixed(0) + " s" : "") : "");
+    if (!s) continue;
+    s.holds.forEach((h, k) => {
+      const dot = svg("circle", {class: "hold-dot", cx: (x(i * 10 + 2 + k * 1.5)).toFixed(1), cy: STRIP.top - 8, r: 4}, strip);
+      svg("title", {}, dot).textContent = "hold " + h.toFixed(0) + " s";
+    });
+    if (s.easeOff + s.pain > 0) {
+      const cx = x(i * 10 + 5), cy = STRIP.top + STRIP.height + 4;
+      const tri = svg("path", {class: "tender", d: `M${cx.toFixed(1)} ${cy} l6 10 h-12 z`}, strip);
+      svg("title", {}, tri).textContent = "tender: " + (s.easeOff > 0 ? s.easeOff + " ease-off" : "")
+        + (s.easeOff > 0 && s.pain > 0 ? ", " : "") + (s.pain > 0 ? s.pain + " pain report(s)" : "");
+    }
+  }
+  stripText(strip, STRIP.left, 92, "start", "gluteal fold");
+  stripText(strip, STRIP.left + STRIP.width, 92, "end", "knee");
+  if (!segments) stripText(strip, STRIP.left + STRIP.width / 2, 92, "middle", "position not known yet: long strokes from the fold first", "axis muted");
+  const p = num(positionPct);
+  if (p != null && p >= 0 && p <= 100) {
+    svg("line", {class: "position", x1: x(p).toFixed(1), x2: x(p).toFixed(1), y1: STRIP.top - 4, y2: STRIP.top + STRIP.height + 4}, strip);
+  }
+}
+
+function showSegments(id, p) {
+  const d = device(id);
+  d.segments = checkSegments(p.segments);
+  drawStrip($(d.el, ".live-strip"), d.segments, d.positionPct);
+}
+
+function showPosition(d, pct) {
+  const p = num(pct);
+  if (p === (d.positionPct ?? null)) return;
+  d.positionPct = p;
+  drawStrip($(d.el, ".live-strip"), d.segments ?? null, p);
 }
 
 /** With a login (LAN mode) a page whose session ended goes back to the login page. */

@@ -28,6 +28,7 @@ public final class Analyzer {
     private final FrictionRule friction;
     private final TighteningRule tightening;
     private final SessionTracker sessions;
+    private final MuscleMap muscle;
     private final CalibrationRule calibrating;
     private final DeviceHealthRule health;
     private final boolean pressureSensed;
@@ -63,9 +64,11 @@ public final class Analyzer {
         this.thresholds = thresholds;
         this.pressureSensed = capabilities.contains(Capability.PRESSURE);
         this.motionSensed = capabilities.contains(Capability.MOTION);
-        this.sessions = new SessionTracker(thresholds);
+        this.muscle = new MuscleMap(thresholds);
+        this.sessions = new SessionTracker(thresholds, muscle);
         this.out = e -> {
             sessions.observe(e);
+            muscle.observe(e);
             out.emit(e);
         };
         this.motion = new Motion(thresholds, contactRadiusCm, pressureSensed, motionSensed);
@@ -94,6 +97,7 @@ public final class Analyzer {
         if (sessions.beforeRules(motion, out)) {
             warmup.newSession();
             friction.newSession();
+            muscle.newSession();
         }
         int session = sessions.number();
         if (pressureSensed) {
@@ -116,6 +120,9 @@ public final class Analyzer {
             speed.onSample(motion, session, out);
         }
         sessions.afterRules(motion, speed.raised(), friction.totalMillis(), out);
+        if (motionSensed) {
+            muscle.onSample(motion, friction.active(), ceilingKpa(), sessions.open(), sessions.number(), out);
+        }
         health.onSample(motion, sample.seq(), motion.gxDps, motion.gyDps, motion.gzDps, sessions.number(), out);
     }
 
@@ -148,6 +155,7 @@ public final class Analyzer {
             sessions.startByCommand(now, start.leg(), out);
             warmup.newSession();
             friction.newSession();
+            muscle.newSession();
             return Command.Result.ok("session started on leg " + start.leg());
         }
         if (command instanceof Command.StopSession) {
@@ -273,6 +281,7 @@ public final class Analyzer {
                 Rounding.r1(sessions.activeMillis() / 1000.0), battery, sessions.number(), ceiling,
                 calibration != null ? calibration.bandLowKpa() : Double.NaN,
                 calibration != null ? calibration.bandHighKpa() : Double.NaN,
-                Rounding.r1(motion.positionCm), health.activeFault());
+                Rounding.r1(motion.positionCm), health.activeFault(),
+                Double.isNaN(muscle.positionPct()) ? Double.NaN : Rounding.r1(muscle.positionPct()), muscle.liveSegments(motion.tMillis));
     }
 }

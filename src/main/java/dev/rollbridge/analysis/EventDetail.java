@@ -62,9 +62,11 @@ public sealed interface EventDetail {
     /** A finished session's tally: {@code session_ended} (and the retained summary). */
     record SessionSummary(String leg, String reason, long startedTMillis, long endedTMillis, double durationS, double activeS,
                           List<Double> holdDurationsS, int holdsMetTarget, double meanPressureKpa, double maxPressureKpa,
-                          double tooFastS, double frictionS, List<Integer> painReports, Map<String, Integer> alerts)
+                          double tooFastS, double frictionS, List<Integer> painReports, Map<String, Integer> alerts,
+                          List<MuscleSegment> segments)
             implements EventDetail {
         public SessionSummary {
+            segments = List.copyOf(segments);
             holdDurationsS = List.copyOf(holdDurationsS);
             painReports = List.copyOf(painReports);
             alerts = Collections.unmodifiableMap(new TreeMap<>(alerts));
@@ -84,7 +86,25 @@ public sealed interface EventDetail {
             return ordered("leg", leg, "reason", reason, "started_t_ms", startedTMillis, "ended_t_ms", endedTMillis,
                     "duration_s", durationS, "active_s", activeS, "holds", holds(), "holds_met_target", holdsMetTarget,
                     "hold_durations_s", holdDurationsS, "mean_pressure_kpa", meanPressureKpa, "max_pressure_kpa", maxPressureKpa,
-                    "too_fast_s", tooFastS, "friction_s", frictionS, "pain_reports", painReports, "alerts", alerts);
+                    "too_fast_s", tooFastS, "friction_s", frictionS, "pain_reports", painReports, "alerts", alerts,
+                    "segments", segments.stream().map(MuscleSegment::data).toList());
+        }
+    }
+
+    /**
+     * One segment of the muscle, gluteal fold (0 %) to knee (100 %), over a session
+     * ({@link MuscleMap}): time under load, dose (pressure × time), the holds there (their
+     * durations), the {@code ease_off}s and pain reports there, and the cross-fibre friction time.
+     */
+    record MuscleSegment(double fromPct, double toPct, double timeS, double doseKpaS, List<Double> holdsS, int easeOff, int pain,
+                         double frictionS) {
+        public MuscleSegment {
+            holdsS = List.copyOf(holdsS);
+        }
+
+        public Map<String, Object> data() {
+            return ordered("from_pct", fromPct, "to_pct", toPct, "time_s", timeS, "dose_kpa_s", doseKpaS, "holds", holdsS,
+                    "ease_off", easeOff, "pain", pain, "friction_s", frictionS);
         }
     }
 

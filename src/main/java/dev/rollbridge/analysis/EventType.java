@@ -29,7 +29,8 @@ public enum EventType {
     DEVICE_CONNECTED(Severity.INFO),
     DEVICE_DISCONNECTED(Severity.WARNING),
     BATTERY_LOW(Severity.WARNING),
-    SENSOR_FAULT(Severity.WARNING);
+    SENSOR_FAULT(Severity.WARNING),
+    SEGMENT_ADVISED(Severity.INFO);
 
     private final Severity severity;
 

@@ -29,6 +29,11 @@ final class Motion {
     /** Longest gap between samples that still counts as continuous time (lost frames, pauses). */
     static final long MAX_STEP_MS = 100;
     static final double MAX_POSITION_CM = 60;
+    /**
+     * Longest gap the position integrates over at this sample's speed: a few lost frames at 10 Hz
+     * (each one cost a share of every stroke's length when only {@link #MAX_STEP_MS} counted).
+     */
+    static final long MAX_POSITION_STEP_MS = 300;
     /** Cosine of the widest angle between a rotation and the stroke axis that still refines the axis. */
     private static final double AXIS_ALIGNED = Math.cos(Math.toRadians(30));
     private static final double AXIS_TIME_CONSTANT_MS = 2_000;
@@ -192,8 +197,26 @@ final class Motion {
         crossCmS = bn < 1e-9 ? 0 : (wpx * bx + wpy * by + wpz * bz) * (radiusCm / bn);
         if (speedCmS >= thresholds.hold().stillCmS()) {
             // Zero-velocity update: a tool that is still (holding) does not move, whatever the gyro's noise says.
-            positionCm = Math.max(-MAX_POSITION_CM, Math.min(MAX_POSITION_CM, positionCm + alongCmS * stepMillis / 1000.0));
+            positionCm = Math.max(-MAX_POSITION_CM, Math.min(MAX_POSITION_CM, positionCm + alongCmS * Math.min(contactStepMillis, MAX_POSITION_STEP_MS) / 1000.0));
         }
+    }
+
+    /** The stroke axis is known (the tool has rolled since it was put down). */
+    boolean hasAxis() {
+        return haveAxis;
+    }
+
+    /** The stroke axis, a unit vector in the sensor's frame (meaningful while {@link #hasAxis()}). */
+    double axisX() {
+        return axX;
+    }
+
+    double axisY() {
+        return axY;
+    }
+
+    double axisZ() {
+        return axZ;
     }
 
     /** A rolling sample: the first fixes the stroke axis, later ones close to it refine it. */

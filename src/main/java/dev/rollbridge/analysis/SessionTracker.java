@@ -40,8 +40,12 @@ final class SessionTracker {
     private final List<Integer> pains = new ArrayList<>();
     private long frictionMillis;
 
-    SessionTracker(Thresholds thresholds) {
+    /** Where on the muscle the session's work went, for the summary. */
+    private final MuscleMap muscle;
+
+    SessionTracker(Thresholds thresholds, MuscleMap muscle) {
         this.t = thresholds;
+        this.muscle = muscle;
     }
 
     int number() {
@@ -158,7 +162,8 @@ final class SessionTracker {
         EventDetail.SessionSummary summary = new EventDetail.SessionSummary(leg, reason, startMillis, endedAt,
                 Rounding.seconds(endedAt - startMillis), Rounding.seconds(activeMillis), holdSeconds, holdsMet,
                 pressureCount == 0 ? 0.0 : Rounding.r1(pressureSum / pressureCount), Rounding.r1(pressureMax),
-                Rounding.seconds(tooFastMillis), Rounding.seconds(frictionMillis), pains, alertsByType);
+                Rounding.seconds(tooFastMillis), Rounding.seconds(frictionMillis), pains, alertsByType,
+                muscle.segments());
         out.emit(Event.of(EventType.SESSION_ENDED, AlertState.INSTANT, now, number,
                 String.format(Locale.ROOT, "Session on the %s ended%s: %.1f min active, %d hold(s), %d met the 30 s target.",
                         legName(), reason.equals("bridge_stopped") ? " as the bridge stopped" : "", activeMillis / 60_000.0,

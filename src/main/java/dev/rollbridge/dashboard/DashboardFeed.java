@@ -67,7 +67,8 @@ public final class DashboardFeed implements AutoCloseable {
     /** The topics of the contract a page shows, with the largest payload each may carry. */
     private enum Kind {
         BRIDGE_STATE(256), BRIDGE_INFO(64 * 1024), STATE(4 * 1024), EVENT(4 * 1024), AVAILABILITY(256), SESSION(16 * 1024),
-        RESPONSE(4 * 1024), HISTORY(HISTORY_MAX_BYTES, 6);
+        RESPONSE(4 * 1024), HISTORY(HISTORY_MAX_BYTES, 6),
+        SEGMENTS(8 * 1024);
 
         final int maxBytes;
         final int maxDepth;
@@ -300,7 +301,7 @@ public final class DashboardFeed implements AutoCloseable {
 
     private String[] deviceTopics(String device) {
         return new String[]{topics.device(device), topics.event(device), topics.availability(device), topics.session(device),
-                topics.commandResponse(device), topics.history(device)};
+                topics.commandResponse(device), topics.history(device), topics.segments(device)};
     }
 
     private void subscribeDevice(String device) {
@@ -335,6 +336,7 @@ public final class DashboardFeed implements AutoCloseable {
                 case "availability" -> new Route(Kind.AVAILABILITY, device);
                 case "session" -> new Route(Kind.SESSION, device);
                 case "history" -> new Route(Kind.HISTORY, device);
+                case "segments" -> new Route(Kind.SEGMENTS, device);
                 default -> null;
             };
         }
@@ -367,6 +369,19 @@ public final class DashboardFeed implements AutoCloseable {
                 payload = HistoryCheck.check(payload);
             } catch (HistoryCheck.Refused e) {
                 ignore(topic, "a history summary the page cannot show: " + e.getMessage());
+                return;
+            }
+        }
+        if (payload.isObject() && (route.kind() == Kind.SEGMENTS || route.kind() == Kind.SESSION && payload.has("segments"))) {
+            // Where on the muscle: checked field by field, as the history is.
+            try {
+                if (route.kind() == Kind.SEGMENTS) {
+                    payload = SegmentsCheck.check(payload, route.device());
+                } else {
+                    ((ObjectNode) payload).set("segments", SegmentsCheck.segments(payload.get("segments")));
+                }
+            } catch (HistoryCheck.Refused e) {
+                ignore(topic, "segments the page cannot show: " + e.getMessage());
                 return;
             }
         }

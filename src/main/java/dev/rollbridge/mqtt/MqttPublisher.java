@@ -61,6 +61,8 @@ public final class MqttPublisher implements AutoCloseable {
         volatile DeviceState state;
         volatile Instant seen;
         DeviceState published;
+        /** The per-segment figures last published: the analysis hands a new list only when they changed, at most once a second. */
+        Object publishedSegments;
     }
 
     /**
@@ -236,6 +238,10 @@ public final class MqttPublisher implements AutoCloseable {
                 latest.published = s;
                 link.publish(topics.device(device), Payloads.state(s, latest.seen), 0, true);
             }
+            if (s != null && s.segments() != latest.publishedSegments) {
+                latest.publishedSegments = s.segments();
+                link.publish(topics.segments(device), Payloads.segments(device, s, latest.seen), 0, true);
+            }
         });
     }
 
@@ -243,7 +249,8 @@ public final class MqttPublisher implements AutoCloseable {
     private static boolean sameForPeople(DeviceState a, DeviceState b) {
         return b != null && a.pressureKpa() == b.pressureKpa() && a.speedCmS() == b.speedCmS() && a.phase() == b.phase()
                 && a.holdS() == b.holdS() && a.legActiveS() == b.legActiveS() && a.battery() == b.battery()
-                && a.leg().equals(b.leg()) && a.ceilingKpa() == b.ceilingKpa() && a.session() == b.session();
+                && a.leg().equals(b.leg()) && a.ceilingKpa() == b.ceilingKpa() && a.session() == b.session()
+                && Double.compare(a.positionPct(), b.positionPct()) == 0;
     }
 
     public EventOutbox outbox() {

@@ -2,6 +2,7 @@ package dev.rollbridge.simulator;
 
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.analysis.Phase;
 import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.profile.DeviceProfile;
@@ -36,6 +37,12 @@ class SimulatedSessionTest {
         sim.start(pipeline);
         assertThat(pipeline.awaitEndOfStream(Duration.ofSeconds(60))).isTrue();
         pipeline.close();
+        // Where on the muscle: the script's holds lie past the end of its 15 cm warm-up strokes, at
+        // the knee end of the learned span (a tendon attachment), so each draws its advice once.
+        List<Event> advised = events.stream().filter(e -> e.type() == EventType.SEGMENT_ADVISED).toList();
+        assertThat(advised).extracting(e -> e.data().get("reason")).containsExactly("attachment_pressure", "dose_share");
+        assertThat(advised).extracting(e -> e.data().get("segment")).containsOnly(9);
+        events = events.stream().filter(e -> e.type() != EventType.SEGMENT_ADVISED).toList();
 
         List<String> story = events.stream()
                 .map(e -> e.type().wireName() + (e.state().name().equals("INSTANT") ? "" : ":" + e.state().name().toLowerCase()))

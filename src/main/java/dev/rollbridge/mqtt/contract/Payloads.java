@@ -3,6 +3,7 @@ package dev.rollbridge.mqtt.contract;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.rollbridge.analysis.DeviceState;
 import dev.rollbridge.analysis.Event;
+import dev.rollbridge.analysis.EventDetail;
 import dev.rollbridge.json.Json;
 
 import java.io.ByteArrayOutputStream;
@@ -96,6 +97,20 @@ public final class Payloads {
         m.put("position_cm", s.positionCm());
         m.put("rssi", null); // from the BLE backends; null for simulated and replayed devices
         m.put("sensor_fault", s.sensorFault());
+        m.put("position_pct", Double.isNaN(s.positionPct()) ? null : s.positionPct());
+        return json(m);
+    }
+
+    /** Where on the muscle this session's work went so far ({@code <device>/segments}, retained). */
+    public static byte[] segments(String deviceId, DeviceState s, Instant ts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", deviceId);
+        m.put("ts", iso(ts));
+        m.put("t_ms", s.tMillis());
+        m.put("session", s.session());
+        m.put("leg", s.leg());
+        m.put("position_pct", Double.isNaN(s.positionPct()) ? null : s.positionPct());
+        m.put("segments", s.segments().stream().map(EventDetail.MuscleSegment::data).toList());
         return json(m);
     }
 

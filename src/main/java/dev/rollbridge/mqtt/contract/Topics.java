@@ -62,6 +62,11 @@ public record Topics(String base) {
         return device(deviceId) + "/history";
     }
 
+    /** Where on the muscle the device's session's work went so far (retained, at most once a second). */
+    public String segments(String deviceId) {
+        return device(deviceId) + "/segments";
+    }
+
     /** Commands in for every device: {@code rollbridge/+/set}. */
     public String commandFilter() {
         return base + "/+/set";

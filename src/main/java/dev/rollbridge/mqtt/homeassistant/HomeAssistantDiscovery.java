@@ -170,6 +170,13 @@ public final class HomeAssistantDiscovery implements Extension {
         event.put("val_tpl", "{{ {'event_type': value_json.type, 'severity': value_json.severity, "
                 + "'message': value_json.message, 't_ms': value_json.t_ms} | tojson }}");
         cmps.put("event", event);
+        // The last finished session: its active minutes, and the whole summary as attributes
+        // (per-segment figures included: where on the muscle the work went).
+        Map<String, Object> session = sensor(uid, "last_session", "Last session", "{{ (value_json.active_s / 60) | round(1) }}",
+                map("unit_of_measurement", "min", "device_class", "duration", "icon", "mdi:human-male"));
+        session.put("stat_t", topics.session(d.id()));
+        session.put("json_attr_t", topics.session(d.id()));
+        cmps.put("last_session", session);
         m.put("cmps", cmps);
         return m;
     }
