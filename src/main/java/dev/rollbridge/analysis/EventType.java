@@ -29,7 +29,9 @@ public enum EventType {
     DEVICE_CONNECTED(Severity.INFO),
     DEVICE_DISCONNECTED(Severity.WARNING),
     BATTERY_LOW(Severity.WARNING),
-    SENSOR_FAULT(Severity.WARNING);
+    SENSOR_FAULT(Severity.WARNING),
+    /** The spoken coach's next step (issue 20): see {@link CoachStep}. */
+    COACH_PROMPT(Severity.INFO);
 
     private final Severity severity;
 
