@@ -2,6 +2,7 @@ package dev.rollbridge.simulator;
 
 import dev.rollbridge.analysis.Analyzer;
 import dev.rollbridge.analysis.Capability;
+import dev.rollbridge.analysis.Command;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventDetail;
 import dev.rollbridge.analysis.EventType;
@@ -106,6 +107,61 @@ class CoachGoldenTest {
             assertThat(got.get(i).second()).as("%s every %d ms", want.get(i).step(), periodMs).isCloseTo(want.get(i).second(),
                     org.assertj.core.data.Offset.offset(3L));
         }
+    }
+
+    @Test
+    void aSecondLegStartsTheWalkAgainAndPainAboveTheLimitBringsBackTheRedFlags() {
+        DeviceProfile profile = new ProfileLoader().builtIn("rollsense-ball");
+        List<Event> events = new ArrayList<>();
+        Analyzer analyzer = new Analyzer(profile.thresholds(), profile.contactRadiusCm(), SensorRange.UNKNOWN,
+                EnumSet.allOf(Capability.class), Optional.empty(), true, events::add);
+        HamstringSessionScript script = HamstringSessionScript.standard(profile.thresholds().pressure().ceilingKpa());
+        analyzer.onCommand(new Command.StartSession("left"));
+        long end = play(analyzer, script, 0, 10, new Random(3));
+        // The person switches legs and, 40 s into the second, reports pain 8 of 10.
+        analyzer.onCommand(new Command.StartSession("right"));
+        long secondStart = end;
+        end = play(analyzer, HamstringSessionScript.of(script.segments().subList(1, 4)), end, 10, new Random(4), 40_000,
+                () -> analyzer.onCommand(new Command.ReportPain(8)));
+        analyzer.interrupt("end_of_stream");
+
+        List<String> first = steps(events, 1);
+        List<String> second = steps(events, 2);
+        assertThat(first).containsExactly("warm_up", "red_flags", "find_spot", "ease_off_slowly", "cross_fibre", "leg_done");
+        assertThat(second).as("the right leg: warmed up again, the red flags only after the pain")
+                .containsExactly("warm_up", "red_flags", "find_spot");
+        Event painFlags = events.stream().filter(e -> e.session() == 2 && e.detail() instanceof EventDetail.CoachPrompt p
+                && p.step().wireName().equals("red_flags")).findFirst().orElseThrow();
+        assertThat(painFlags.tMillis() - secondStart).as("3 s after the reduce_pressure warning at 40 s").isBetween(42_900L, 43_200L);
+    }
+
+    private static List<String> steps(List<Event> events, int session) {
+        return events.stream().filter(e -> e.session() == session && e.detail() instanceof EventDetail.CoachPrompt)
+                .map(e -> ((EventDetail.CoachPrompt) e.detail()).step().wireName()).toList();
+    }
+
+    private static long play(Analyzer analyzer, HamstringSessionScript script, long from, long periodMs, Random rnd) {
+        return play(analyzer, script, from, periodMs, rnd, Long.MAX_VALUE, () -> { });
+    }
+
+    /** Plays a script from sample time {@code from}; {@code atMs} into it, {@code then} runs (a command). Returns the end time. */
+    private static long play(Analyzer analyzer, HamstringSessionScript script, long from, long periodMs, Random rnd, long atMs,
+                             Runnable then) {
+        ToolPhysics physics = new ToolPhysics(new ProfileLoader().builtIn("rollsense-ball").contactRadiusCm(), 0.3, rnd);
+        long t = from;
+        boolean done = false;
+        for (HamstringSessionScript.Segment segment : script.segments()) {
+            for (long local = 0; local < segment.durationMs(); local += periodMs) {
+                Sample s = physics.step(segment, local / 1000.0, periodMs / 1000.0);
+                analyzer.onSample(new Sample(t, 0, s.pressureKpa(), s.gxDps(), s.gyDps(), s.gzDps(), s.axG(), s.ayG(), s.azG()));
+                if (!done && t - from >= atMs) {
+                    done = true;
+                    then.run();
+                }
+                t += periodMs;
+            }
+        }
+        return t;
     }
 
     /**
