@@ -185,12 +185,13 @@ public final class Cues implements Extension, AutoCloseable {
             return;
         }
         worker.execute(new Counted(() -> {
-            // An alert queued after the prompt goes first: the prompt is dropped, never the alert.
-            if (alertsPending.get() > 0) {
-                return;
-            }
+            // An alert queued after the prompt goes first: the prompt is dropped, never the alert. Checked
+            // after coachSpeaking is set, so an alert queued from here on finds it and hushes the phrase.
             coachSpeaking = true;
             try {
+                if (alertsPending.get() > 0) {
+                    return;
+                }
                 player.say(phrase.get());
             } catch (RuntimeException ex) {
                 log.warn("speaking the coach's {} failed: {}", e.data().get("step"), ex.toString());
