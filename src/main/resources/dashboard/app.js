@@ -273,7 +273,7 @@ function showEvent(id, e) {
   list.prepend(li);
   while (list.children.length > 50) list.lastChild.remove();
   if (e.type === "session_started") { d.series = []; d.marks = []; }
-  else if (!e.type.startsWith("device_") && !e.type.startsWith("session_")) {
+  else if (!e.type.startsWith("device_") && !e.type.startsWith("session_") && e.type !== "coach_prompt") {
     d.marks.push([tMs, e.type, severity, state, when]);
     if (d.marks.length > 500) d.marks.shift();
   }
@@ -284,7 +284,20 @@ function showEvent(id, e) {
     cue.classList.add("fired");
     chime();
   }
+  if (e.type === "coach_prompt") showCoach(el, e);
   drawChart(d);
+}
+
+// The coach's latest prompt on the card (docs/coach.md): a known step's text, as text only.
+const COACH_STEPS = ["warm_up", "red_flags", "find_spot", "ease_off_slowly", "cross_fibre", "leg_done"];
+function showCoach(el, e) {
+  const data = e.data && typeof e.data === "object" ? e.data : {};
+  const said = text(data.text, 300);
+  if (!COACH_STEPS.includes(data.step) || typeof data.text !== "string" || !said.trim()) return;
+  const coach = $(el, ".coach");
+  coach.dataset.step = data.step;
+  $(coach, ".coach-text").textContent = said;
+  coach.hidden = false;
 }
 
 function showSummary(id, s) {

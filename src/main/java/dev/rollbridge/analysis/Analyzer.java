@@ -31,6 +31,8 @@ public final class Analyzer {
     private final MuscleMap muscle;
     private final CalibrationRule calibrating;
     private final DeviceHealthRule health;
+    /** The spoken coach, or null when it is off. */
+    private final Coach coach;
     private final boolean pressureSensed;
     private final boolean motionSensed;
     private volatile Calibration calibration;
@@ -61,7 +63,14 @@ public final class Analyzer {
      */
     public Analyzer(Thresholds thresholds, double contactRadiusCm, SensorRange range, Set<Capability> capabilities,
                     Optional<Calibration> calibration, EventSink out) {
+        this(thresholds, contactRadiusCm, range, capabilities, calibration, false, out);
+    }
+
+    /** @param coached the spoken coach is on: {@code coach_prompt} events step the person through the guide */
+    public Analyzer(Thresholds thresholds, double contactRadiusCm, SensorRange range, Set<Capability> capabilities,
+                    Optional<Calibration> calibration, boolean coached, EventSink out) {
         this.thresholds = thresholds;
+        this.coach = coached ? new Coach(thresholds, out) : null;
         this.pressureSensed = capabilities.contains(Capability.PRESSURE);
         this.motionSensed = capabilities.contains(Capability.MOTION);
         this.muscle = new MuscleMap(thresholds);
@@ -70,6 +79,9 @@ public final class Analyzer {
             sessions.observe(e);
             muscle.observe(e);
             out.emit(e);
+            if (coach != null) {
+                coach.observe(e);
+            }
         };
         this.motion = new Motion(thresholds, contactRadiusCm, pressureSensed, motionSensed);
         this.hold = new HoldRule(thresholds);
@@ -124,6 +136,9 @@ public final class Analyzer {
             muscle.onSample(motion, friction.active(), ceilingKpa(), sessions.open(), sessions.number(), out);
         }
         health.onSample(motion, sample.seq(), motion.gxDps, motion.gyDps, motion.gzDps, sessions.number(), out);
+        if (coach != null) {
+            coach.afterSample(motion.tMillis, warmup.rollingMillis(), friction.active(), friction.totalMillis());
+        }
     }
 
     public void onBattery(int percent) {

@@ -108,6 +108,14 @@ public sealed interface EventDetail {
         }
     }
 
+    /** The coach's prompt: {@code coach_prompt}, with the step's stable id and what is said. */
+    record CoachPrompt(CoachStep step, String text) implements EventDetail {
+        @Override
+        public Map<String, Object> data() {
+            return ordered("step", step.wireName(), "text", text);
+        }
+    }
+
     private static Map<String, Object> ordered(Object... keyValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

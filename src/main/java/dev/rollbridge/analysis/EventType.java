@@ -30,7 +30,9 @@ public enum EventType {
     DEVICE_DISCONNECTED(Severity.WARNING),
     BATTERY_LOW(Severity.WARNING),
     SENSOR_FAULT(Severity.WARNING),
-    SEGMENT_ADVISED(Severity.INFO);
+    SEGMENT_ADVISED(Severity.INFO),
+    /** The spoken coach's next step (issue 20): see {@link CoachStep}. */
+    COACH_PROMPT(Severity.INFO);
 
     private final Severity severity;
 

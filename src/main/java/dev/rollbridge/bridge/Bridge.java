@@ -54,6 +54,7 @@ public final class Bridge implements BridgeContext, AutoCloseable {
     private final Clock clock;
     private final List<Extension> extensions;
     private final MqttPublisher publisher;
+    private final boolean coached;
     private final Map<String, DevicePipeline> pipelines = new LinkedHashMap<>();
     private final Map<String, Supplier<Object>> info = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Supplier<Object>> health = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -69,7 +70,18 @@ public final class Bridge implements BridgeContext, AutoCloseable {
      */
     public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Optional<OutboxJournal> journal,
                   List<Extension> extensions) {
+        this(link, topics, devices, clock, journal, extensions, false);
+    }
+
+    /**
+     * @param journal    keeps undelivered events on disk across broker outages and restarts
+     * @param extensions the features, started in this order and stopped in reverse
+     * @param coached    the spoken coach is on for every device: its prompts go out as the device's events
+     */
+    public Bridge(MqttLink link, Topics topics, List<Device> devices, Clock clock, Optional<OutboxJournal> journal,
+                  List<Extension> extensions, boolean coached) {
         this.link = link;
+        this.coached = coached;
         this.topics = topics;
         this.devices = List.copyOf(devices);
         this.clock = clock;
@@ -94,7 +106,7 @@ public final class Bridge implements BridgeContext, AutoCloseable {
             }
         };
         for (Device d : this.devices) {
-            pipelines.put(d.id(), new DevicePipeline(d.id(), d.profile(), d.thresholds(), Optional.empty(), QUEUE_CAPACITY, route));
+            pipelines.put(d.id(), new DevicePipeline(d.id(), d.profile(), d.thresholds(), Optional.empty(), coached, QUEUE_CAPACITY, route));
         }
     }
 
@@ -303,6 +315,7 @@ public final class Bridge implements BridgeContext, AutoCloseable {
         ThresholdReasons.all().forEach((name, reason) -> reasons.put(name, reason.published()));
         m.put("threshold_reasons", reasons);
         m.put("profiles", devices.stream().map(d -> d.profile().name()).distinct().toList());
+        m.put("coach", Map.of("enabled", coached));
         info.forEach((k, v) -> m.put(k, v.get()));
         return m;
     }

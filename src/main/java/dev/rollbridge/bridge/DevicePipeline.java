@@ -76,6 +76,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private final BlockingQueue<Object> queue;
     private final SampleDecoder decoder;
     private final Analyzer analyzer;
+    private final boolean coached;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -94,12 +95,22 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     /** @param calibration the person's stored calibration for this device, if any */
     public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, Optional<Calibration> calibration,
                           int queueCapacity, Listener listener) {
+        this(deviceId, profile, thresholds, calibration, false, queueCapacity, listener);
+    }
+
+    /**
+     * @param calibration the person's stored calibration for this device, if any
+     * @param coached     the spoken coach is on: its {@code coach_prompt} events come out with the rules' own
+     */
+    public DevicePipeline(String deviceId, DeviceProfile profile, Thresholds thresholds, Optional<Calibration> calibration,
+                          boolean coached, int queueCapacity, Listener listener) {
         this.deviceId = deviceId;
+        this.coached = coached;
         this.profile = profile;
         this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.analyzer = new Analyzer(thresholds, profile.contactRadiusCm(), profile.sensorRange(), profile.capabilities(), calibration,
-                e -> listener.onEvent(deviceId, e));
+                coached, e -> listener.onEvent(deviceId, e));
         this.calibration = calibration;
         this.decoder = SampleDecoder.of(profile, new FrameDecoder.Listener() {
             @Override
@@ -139,6 +150,11 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
 
     public Thresholds thresholds() {
         return analyzer.thresholds();
+    }
+
+    /** The spoken coach is on for this device. */
+    public boolean coached() {
+        return coached;
     }
 
     public void start() {

@@ -87,6 +87,11 @@ final class RunCommand implements Callable<Integer> {
             description = "No cues in this local time range (danger still sounds), e.g. 22:00-07:00.")
     String quietHours;
 
+    @Option(names = "--coach", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "The spoken coach: steps through the guide from what the sensors see, as coach_prompt events, spoken"
+                    + " with the cues (--no-coach: off; default: the configuration's coach.enabled, off).")
+    boolean coach;
+
     @Option(names = "--dashboard-port", paramLabel = "N", defaultValue = "8080",
             description = "Port of the web dashboard on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one if taken; -1: no dashboard).")
     int dashboardPort;
@@ -241,7 +246,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The features the configuration turns on. */
     private static DaemonOptions.Features features(RollbridgeConfig config, PrintStream out) {
-        DaemonOptions.Features features = DaemonOptions.Features.none().withCue(config.audio());
+        DaemonOptions.Features features = DaemonOptions.Features.none().withCue(config.audio()).withCoach(config.coach().enabled());
         if (config.homeAssistant().discovery()) {
             features = features.withHomeAssistant(config.homeAssistant().prefix());
         }
@@ -288,7 +293,8 @@ final class RunCommand implements Callable<Integer> {
                 option(given, "--quiet-hours", quietHours),
                 option(given, "--dashboard-port", dashboardPort),
                 option(given, "--data-dir", dataDir),
-                option(given, "--user", common.user)).applyTo(base);
+                option(given, "--user", common.user),
+                option(given, "--coach", coach)).applyTo(base);
     }
 
     /** The option's value when it was given on the command line. */

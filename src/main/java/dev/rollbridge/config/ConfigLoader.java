@@ -156,7 +156,7 @@ public final class ConfigLoader {
                 throw new ConfigException(file.toString(), problems);
             }
             top.expectMapping("mqtt", "home_assistant", "ble", "devices", "simulator", "profiles_dir", "data_dir", "user",
-                    "audio", "dashboard", "lan");
+                    "audio", "dashboard", "lan", "coach");
             RollbridgeConfig.Mqtt mqtt = mqtt(top.child("mqtt"));
             RollbridgeConfig.HomeAssistant ha = homeAssistant(top.child("home_assistant"));
             RollbridgeConfig.Ble ble = ble(top.child("ble"));
@@ -196,11 +196,12 @@ public final class ConfigLoader {
             CueSettings audio = audio(top.child("audio"));
             RollbridgeConfig.Lan lan = lan(top.child("lan"), mqtt, top.child("dashboard"));
             RollbridgeConfig.Dashboard dashboard = dashboard(top.child("dashboard"), lan);
+            RollbridgeConfig.Coach coach = coach(top.child("coach"));
             if (!problems.isEmpty()) {
                 throw new ConfigException(file.toString(), problems);
             }
             return new Loaded(new RollbridgeConfig(Optional.of(file), mqtt, ha, ble, devices, simulator, profilesDir, dataDir, user,
-                    audio, dashboard, lan), List.copyOf(warnings));
+                    audio, dashboard, lan, coach), List.copyOf(warnings));
         }
 
         private Path resolve(String path) {
@@ -566,6 +567,12 @@ public final class ConfigLoader {
                 }
             }
             return s;
+        }
+
+        /** The spoken coach: off unless asked for. */
+        private RollbridgeConfig.Coach coach(ConfigNode n) {
+            n.expectMapping("enabled");
+            return new RollbridgeConfig.Coach(n.bool("enabled", RollbridgeConfig.Coach.off().enabled()));
         }
 
         /** LAN mode: both logins present and well formed, or a problem that says how to make them. */

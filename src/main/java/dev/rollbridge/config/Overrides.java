@@ -19,13 +19,25 @@ import java.util.Optional;
  * @param devicesProfile replaces the configured devices with one simulated device of this profile
  * @param repeat         the simulated session plays again and again (false: once)
  * @param quietHours     {@code HH:MM-HH:MM}
+ * @param coach          the spoken coach on or off ({@code --[no-]coach})
  */
 public record Overrides(Optional<String> broker, Optional<Integer> embeddedPort, Optional<String> baseTopic,
                         Optional<Integer> keepAliveSeconds, Optional<Boolean> haDiscovery, Optional<String> haPrefix,
                         Optional<DeviceProfile> devicesProfile, Optional<Double> speed, Optional<Integer> mtu,
                         Optional<Boolean> repeat, Optional<Long> seed, Optional<Boolean> cue, Optional<Double> cueVolume,
                         Optional<Boolean> speech, Optional<String> quietHours, Optional<Integer> dashboardPort,
-                        Optional<Path> dataDir, Optional<String> user) {
+                        Optional<Path> dataDir, Optional<String> user, Optional<Boolean> coach) {
+
+    /** Every option but the coach's. */
+    public Overrides(Optional<String> broker, Optional<Integer> embeddedPort, Optional<String> baseTopic,
+                     Optional<Integer> keepAliveSeconds, Optional<Boolean> haDiscovery, Optional<String> haPrefix,
+                     Optional<DeviceProfile> devicesProfile, Optional<Double> speed, Optional<Integer> mtu,
+                     Optional<Boolean> repeat, Optional<Long> seed, Optional<Boolean> cue, Optional<Double> cueVolume,
+                     Optional<Boolean> speech, Optional<String> quietHours, Optional<Integer> dashboardPort,
+                     Optional<Path> dataDir, Optional<String> user) {
+        this(broker, embeddedPort, baseTopic, keepAliveSeconds, haDiscovery, haPrefix, devicesProfile, speed, mtu, repeat, seed, cue,
+                cueVolume, speech, quietHours, dashboardPort, dataDir, user, Optional.empty());
+    }
 
     /** Nothing given. */
     public static Overrides none() {
@@ -73,6 +85,7 @@ public record Overrides(Optional<String> broker, Optional<Integer> embeddedPort,
         RollbridgeConfig.Dashboard dashboard = new RollbridgeConfig.Dashboard(dashboardPort.orElse(d.port()), d.bind(), d.token(),
                 d.allowedHosts());
         return new RollbridgeConfig(base.file(), mqtt, ha, base.ble(), devices, simulator, base.profilesDir(),
-                dataDir.orElse(base.dataDir()), user.orElse(base.user()), audio, dashboard, base.lan());
+                dataDir.orElse(base.dataDir()), user.orElse(base.user()), audio, dashboard, base.lan(),
+                coach.map(RollbridgeConfig.Coach::new).orElse(base.coach()));
     }
 }

@@ -35,7 +35,15 @@ public record RollbridgeConfig(
         String user,
         CueSettings audio,
         Dashboard dashboard,
-        Lan lan) {
+        Lan lan,
+        Coach coach) {
+
+    /** The spoken coach ({@code coach:}, {@code run --coach}): steps through the guide as {@code coach_prompt} events. */
+    public record Coach(boolean enabled) {
+        public static Coach off() {
+            return new Coach(false);
+        }
+    }
 
     /** Where the embedded broker listens: every interface in LAN mode (behind its login), else loopback only. */
     public String embeddedBrokerHost() {
@@ -155,7 +163,8 @@ public record RollbridgeConfig(
                 "default",
                 CueSettings.defaults(),
                 Dashboard.defaults(),
-                Lan.off());
+                Lan.off(),
+                Coach.off());
     }
 
     /**
@@ -217,6 +226,7 @@ public record RollbridgeConfig(
             audioMap.put("quiet_hours", audio.quietFrom() + "-" + audio.quietTo());
         }
         m.put("audio", audioMap);
+        m.put("coach", Map.of("enabled", coach.enabled()));
         Map<String, Object> dash = new LinkedHashMap<>();
         dash.put("port", dashboard.port());
         dash.put("bind", dashboard.bind());

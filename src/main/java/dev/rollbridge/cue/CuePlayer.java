@@ -8,4 +8,11 @@ public interface CuePlayer {
 
     /** Speaks a short phrase if a speech engine is there; false when there is none. */
     boolean say(String phrase);
+
+    /**
+     * Cuts short the phrase being spoken now, if any, so an alert waits for no one; called from
+     * another thread than {@link #say}, must not block. A player that cannot is free to ignore it.
+     */
+    default void hush() {
+    }
 }

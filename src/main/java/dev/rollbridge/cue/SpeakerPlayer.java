@@ -31,6 +31,8 @@ public final class SpeakerPlayer implements CuePlayer {
     private final String espeak;
     private volatile boolean soundDisabled;
     private volatile boolean speechDisabled;
+    /** The espeak-ng speaking now, for {@link #hush}. */
+    private volatile Process speaking;
 
     public SpeakerPlayer() {
         this(format -> {
@@ -81,8 +83,14 @@ public final class SpeakerPlayer implements CuePlayer {
         try {
             Process p = new ProcessBuilder(espeak, "-s", "150", phrase).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            speaking = p;
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(1, TimeUnit.SECONDS);
+                }
+            } finally {
+                speaking = null;
             }
             return p.exitValue() == 0;
         } catch (IOException | IllegalThreadStateException e) {
@@ -92,6 +100,14 @@ public final class SpeakerPlayer implements CuePlayer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    @Override
+    public void hush() {
+        Process p = speaking;
+        if (p != null) {
+            p.destroy();
         }
     }
 

@@ -72,27 +72,32 @@ public record DaemonOptions(MqttSettings mqtt, Topics topics, Connect connect, D
      * @param cue                 play cues on this machine's speaker
      * @param dashboard           serve the web dashboard
      * @param healthInterval      how often {@code bridge/health} goes out
+     * @param coach               the spoken coach: {@code coach_prompt} events, spoken by the cue when it speaks
      */
     public record Features(Optional<String> homeAssistantPrefix, Optional<CueSettings> cue, Optional<Dashboard> dashboard,
-                           Duration healthInterval) {
+                           Duration healthInterval, boolean coach) {
         public static Features none() {
-            return new Features(Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(60));
+            return new Features(Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(60), false);
+        }
+
+        public Features withCoach(boolean on) {
+            return new Features(homeAssistantPrefix, cue, dashboard, healthInterval, on);
         }
 
         public Features withHomeAssistant(String prefix) {
-            return new Features(Optional.of(prefix), cue, dashboard, healthInterval);
+            return new Features(Optional.of(prefix), cue, dashboard, healthInterval, coach);
         }
 
         public Features withCue(CueSettings settings) {
-            return new Features(homeAssistantPrefix, Optional.of(settings), dashboard, healthInterval);
+            return new Features(homeAssistantPrefix, Optional.of(settings), dashboard, healthInterval, coach);
         }
 
         public Features withDashboard(Dashboard page) {
-            return new Features(homeAssistantPrefix, cue, Optional.of(page), healthInterval);
+            return new Features(homeAssistantPrefix, cue, Optional.of(page), healthInterval, coach);
         }
 
         public Features withHealthInterval(Duration interval) {
-            return new Features(homeAssistantPrefix, cue, dashboard, interval);
+            return new Features(homeAssistantPrefix, cue, dashboard, interval, coach);
         }
     }
 

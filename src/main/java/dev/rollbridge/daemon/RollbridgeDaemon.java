@@ -90,7 +90,8 @@ public final class RollbridgeDaemon implements AutoCloseable {
             if (options.connect() == DaemonOptions.Connect.FIRST) {
                 BrokerConnector.connectOnce(link);
             }
-            bridge = new Bridge(link, options.topics(), devices, options.clock(), journal, extensions(options, history));
+            bridge = new Bridge(link, options.topics(), devices, options.clock(), journal, extensions(options, history),
+                    options.features().coach());
             RollbridgeDaemon daemon = new RollbridgeDaemon(options, link, history, bridge, connector);
             bridge.start();
             return daemon;

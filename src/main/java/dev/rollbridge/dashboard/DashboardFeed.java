@@ -385,6 +385,13 @@ public final class DashboardFeed implements AutoCloseable {
                 return;
             }
         }
+        if (route.kind() == Kind.EVENT && payload.path("type").asText().equals("coach_prompt")) {
+            String problem = CoachPromptCheck.problem(payload);
+            if (problem != null) {
+                ignore(topic, "a coach prompt the page cannot show: " + problem);
+                return;
+            }
+        }
         String line = message(topic, payload);
         List<String> added = List.of();
         synchronized (this) {
@@ -475,7 +482,8 @@ public final class DashboardFeed implements AutoCloseable {
                     series.remove(device);
                     marks.remove(device);
                 }
-                if (!type.startsWith("device_") && !type.startsWith("session_")) {
+                // The coach's prompts are words, not something the person did: no mark on the chart.
+                if (!type.startsWith("device_") && !type.startsWith("session_") && !type.equals("coach_prompt")) {
                     Deque<Mark> m = marks.computeIfAbsent(device, d -> new ArrayDeque<>());
                     m.addLast(new Mark(payload.path("t_ms").asLong(), Json.excerpt(type, 64), Json.excerpt(payload.path("severity").asText(), 16),
                             Json.excerpt(payload.path("state").asText(), 16), Json.excerpt(payload.path("ts").asText(), 40)));

@@ -36,9 +36,10 @@ class HotPathAllocationTest {
     private static final int SAMPLES = 2_500;
     private static final int WARM_UP = 1_000;
 
-    @ParameterizedTest(name = "{0}, {1}-sample frames")
-    @CsvSource({"rolling, 1", "rolling, 10", "holding, 1", "holding, 10"})
-    void noAllocationPerSampleBetweenEvents(String motion, int samplesPerFrame) {
+    @ParameterizedTest(name = "{0}, {1}-sample frames, coach {2}")
+    @CsvSource({"rolling, 1, false", "rolling, 10, false", "holding, 1, false", "holding, 10, false",
+            "rolling, 1, true", "holding, 10, true"})
+    void noAllocationPerSampleBetweenEvents(String motion, int samplesPerFrame, boolean coached) {
         double kpa = BALL.thresholds().pressure().ceilingKpa() * 0.55;
         double slowRollDps = Math.toDegrees(BALL.thresholds().speed().limitCmS() * 0.5 / BALL.contactRadiusCm());
         Random noise = new Random(11);
@@ -50,12 +51,12 @@ class HotPathAllocationTest {
         // The JIT first: a method compiled (or deoptimised) in the middle of the measured stretch runs
         // in the interpreter for a while, which allocates what compiled code does not.
         for (int round = 0; round < 3; round++) {
-            Analyzer warm = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), e -> { });
+            Analyzer warm = analyzer(coached, e -> { });
             FrameDecoder warmDecoder = new FrameDecoder(BALL, FrameDecoder.Listener.of(warm::onSample, warm::onBattery));
             frames.forEach(warmDecoder::decode);
         }
         List<Event> events = new ArrayList<>();
-        Analyzer analyzer = new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), events::add);
+        Analyzer analyzer = analyzer(coached, events::add);
         FrameDecoder decoder = new FrameDecoder(BALL, FrameDecoder.Listener.of(analyzer::onSample, analyzer::onBattery));
         int warmUpFrames = WARM_UP / samplesPerFrame;
         for (Frame f : frames.subList(0, warmUpFrames)) {
@@ -70,8 +71,17 @@ class HotPathAllocationTest {
         if (motion.equals("holding")) {
             assertThat(events).extracting(Event::type).contains(EventType.HOLD_STARTED);
         }
+        if (coached) {
+            assertThat(events).as("the coach is on").extracting(Event::type).contains(EventType.COACH_PROMPT);
+        }
         // The counter's own call may take a few dozen bytes; one object per sample would be 500 × 16 or more.
         assertThat(allocated).as("bytes allocated for a third of %d samples", SAMPLES - WARM_UP).isLessThan(256);
+    }
+
+    /** The spoken coach adds its checks after every sample's rules: they must not allocate either. */
+    private static Analyzer analyzer(boolean coached, EventSink out) {
+        return new Analyzer(BALL.thresholds(), BALL.contactRadiusCm(), SensorRange.UNKNOWN, java.util.EnumSet.allOf(Capability.class),
+                java.util.Optional.empty(), coached, out);
     }
 
     private static List<Frame> frames(int samplesPerFrame, LongFunction<Sample> sampleAt) {

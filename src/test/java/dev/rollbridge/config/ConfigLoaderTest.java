@@ -55,6 +55,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aCoachThatIsNotABooleanOrAnUnknownCoachKeyIsNamed() throws IOException {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader(Map.of()).load(write("coach.yaml", """
+                coach:
+                  enabled: loud
+                  voice: robot
+                """)));
+        assertThat(e.getMessage()).contains("coach.enabled").contains("coach.voice");
+    }
+
+    @Test
     void everyProblemInTheFileIsNamedWithItsPathValueAndWhatIsAllowed() throws IOException {
         Path file = write("bad.yaml", String.join("\n",
                 "mqtt:",

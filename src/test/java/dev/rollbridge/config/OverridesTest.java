@@ -99,6 +99,27 @@ class OverridesTest {
         assertThatThrownBy(() -> bad.applyTo(DEFAULTS)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rb/#");
     }
 
+    @Test
+    void theCoachIsOffByDefaultOnInTheFileAndTheCommandLineWinsEitherWay() throws Exception {
+        RollbridgeConfig on = fromFile("""
+                coach:
+                  enabled: true
+                """);
+        assertThat(DEFAULTS.coach().enabled()).isFalse();
+        assertThat(on.coach().enabled()).isTrue();
+        assertThat(Overrides.none().applyTo(on).coach().enabled()).isTrue();
+        assertThat(withCoach(false).applyTo(on).coach().enabled()).isFalse();
+        assertThat(withCoach(true).applyTo(DEFAULTS).coach().enabled()).isTrue();
+        assertThat(withCoach(true).applyTo(DEFAULTS).withoutSecrets()).containsEntry("coach", java.util.Map.of("enabled", true));
+    }
+
+    private static Overrides withCoach(boolean on) {
+        Overrides n = Overrides.none();
+        return new Overrides(n.broker(), n.embeddedPort(), n.baseTopic(), n.keepAliveSeconds(), n.haDiscovery(), n.haPrefix(),
+                n.devicesProfile(), n.speed(), n.mtu(), n.repeat(), n.seed(), n.cue(), n.cueVolume(), n.speech(), n.quietHours(),
+                n.dashboardPort(), n.dataDir(), n.user(), Optional.of(on));
+    }
+
     private static Overrides withBroker(String url) {
         return new Overrides(Optional.of(url), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.analysis.Capability;
 import dev.rollbridge.bridge.Bridge;
+import dev.rollbridge.bridge.DevicePipeline;
 import dev.rollbridge.bridge.BridgeContext;
 import dev.rollbridge.bridge.Extension;
 import dev.rollbridge.json.Json;
@@ -24,10 +25,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Home Assistant MQTT discovery, device-based ({@code <prefix>/device/<id>/config}, retained):
@@ -61,6 +64,8 @@ public final class HomeAssistantDiscovery implements Extension {
     private MqttLink link;
     private Topics topics;
     private List<Device> devices = List.of();
+    /** The devices the coach speaks for: they get a "Coach" sensor. */
+    private Set<String> coached = Set.of();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ha-discovery");
         t.setDaemon(true);
@@ -98,6 +103,8 @@ public final class HomeAssistantDiscovery implements Extension {
                         d.profile().description().replaceAll(" \\(.*\\)$", ""), d.profile().manufacturer(),
                         d.profile().has(Capability.PRESSURE), d.profile().has(Capability.MOTION)))
                 .toList();
+        this.coached = context.pipelines().stream().filter(DevicePipeline::coached).map(DevicePipeline::deviceId)
+                .collect(Collectors.toUnmodifiableSet());
         context.publisher().alsoOnConnect(this::publishAll);
         link.subscribe(prefix + "/status", (topic, payload) -> {
             if ("online".equals(new String(payload, StandardCharsets.UTF_8).strip())) {
@@ -121,6 +128,11 @@ public final class HomeAssistantDiscovery implements Extension {
 
     /** The discovery payload of one device. */
     public Map<String, Object> config(Device d) {
+        return config(d, coached.contains(d.id()));
+    }
+
+    /** The discovery payload of one device, with a "Coach" sensor when the coach speaks for it. */
+    public Map<String, Object> config(Device d, boolean coach) {
         String uid = "rollbridge_" + d.address().replace(":", "").toLowerCase(Locale.ROOT);
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> dev = map("ids", List.of(uid), "name", d.description() + " " + d.address());
@@ -177,6 +189,16 @@ public final class HomeAssistantDiscovery implements Extension {
         session.put("stat_t", topics.session(d.id()));
         session.put("json_attr_t", topics.session(d.id()));
         cmps.put("last_session", session);
+        if (coach) {
+            // The coach's latest prompt (docs/coach.md): set by coach_prompt events, kept through the others.
+            Map<String, Object> prompt = sensor(uid, "coach", "Coach", "{{ value_json.data.text[:255] if value_json.type == 'coach_prompt' "
+                    + "else this.state }}", map("icon", "mdi:account-voice"));
+            prompt.put("stat_t", topics.event(d.id()));
+            prompt.put("json_attr_t", topics.event(d.id()));
+            prompt.put("json_attr_tpl", "{{ {'step': value_json.data.step} | tojson if value_json.type == 'coach_prompt' "
+                    + "else this.attributes | tojson }}");
+            cmps.put("coach", prompt);
+        }
         m.put("cmps", cmps);
         return m;
     }
