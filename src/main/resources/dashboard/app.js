@@ -57,6 +57,16 @@ function device(id) {
     b.addEventListener("click", () => send(id, JSON.parse(b.dataset.command))));
   $(el, ".send-pain").addEventListener("click", () => send(id, {pain: Number(pain.value)}));
   $(el, ".send-symptom").addEventListener("click", () => send(id, {symptom: $(el, ".symptom").value}));
+  const scale = $(el, ".checkin-scale");
+  for (let i = 0; i <= 10; i++) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = String(i);
+    b.dataset.checkin = String(i);
+    b.setAttribute("aria-label", "soreness " + i + " of 10");
+    b.addEventListener("click", () => send(id, {checkin: i}));
+    scale.appendChild(b);
+  }
   tabs(el, id);
   const main = document.getElementById("devices");
   const empty = $(main, ".empty");
@@ -273,7 +283,8 @@ function showEvent(id, e) {
   list.prepend(li);
   while (list.children.length > 50) list.lastChild.remove();
   if (e.type === "session_started") { d.series = []; d.marks = []; }
-  else if (!e.type.startsWith("device_") && !e.type.startsWith("session_") && e.type !== "coach_prompt") {
+  else if (!e.type.startsWith("device_") && !e.type.startsWith("session_") && !e.type.startsWith("checkin_")
+    && e.type !== "coach_prompt") {
     d.marks.push([tMs, e.type, severity, state, when]);
     if (d.marks.length > 500) d.marks.shift();
   }
@@ -298,6 +309,27 @@ function showCoach(el, e) {
   coach.dataset.step = data.step;
   $(coach, ".coach-text").textContent = said;
   coach.hidden = false;
+}
+
+// The morning check-in (<base>/<device>/checkin, docs/checkin.md): the 0–10 buttons while today's is due,
+// and a line while a sore morning has lowered the next session. Every value checked; text only.
+function showCheckin(id, p) {
+  const d = device(id);
+  const box = $(d.el, ".checkin");
+  box.hidden = p.due !== true;
+  const a = p.adaptation && typeof p.adaptation === "object" ? p.adaptation : {};
+  const line = $(d.el, ".adapted");
+  const factor = inRange(a.factor, 0.5, 1);
+  if (a.lowered === true && factor != null) {
+    const sore = whole(a.sore, 0, 10), since = DATE.test(a.since) ? dayText(dayMs(a.since), true) : null;
+    line.textContent = "Next session eased: pressure ceiling and leg time " + Math.round((1 - factor) * 100) + " % lower after a sore morning"
+      + (sore != null ? " (" + sore + "/10" + (since ? " on " + since : "") + ")" : "") + ". Two good mornings bring them back.";
+    line.hidden = false;
+  } else {
+    line.hidden = true;
+  }
+  const answer = whole(p.answer, 0, 10);
+  box.querySelectorAll("button[data-checkin]").forEach(b => b.classList.toggle("chosen", answer != null && b.dataset.checkin === String(answer)));
 }
 
 function showSummary(id, s) {
@@ -439,7 +471,8 @@ function checkHistory(h) {
     .map(w => ({t: dayMs(w.start), name: /^\d{4}-W\d{2}$/.test(w.week) ? w.week : "",
       counts: Object.fromEntries(LEGS.map(l => [l, whole(w.sessions[l], 0, 7000) ?? 0]))}));
   const pain = list(h.pain, 130).filter(p => inDays(p.date) && inRange(p.mean, 0, 10) != null)
-    .map(p => ({t: dayMs(p.date), mean: p.mean, max: inRange(p.max, 0, 10) ?? p.mean, reports: whole(p.reports, 1, 10000) ?? 1}));
+    .map(p => ({t: dayMs(p.date), mean: p.mean, max: inRange(p.max, 0, 10) ?? p.mean, reports: whole(p.reports, 1, 10000) ?? 1,
+      checkin: whole(p.checkin, 0, 10)}));
   const legs = Array.isArray(h.legs) ? LEGS.filter(l => h.legs.includes(l)) : [];
   const f = h.frequency && typeof h.frequency === "object" ? h.frequency : {};
   const low = whole(f.maintenance_min_per_week, 0, 7) ?? 2;
@@ -653,10 +686,10 @@ function drawPain(el, h) {
   }
   svg("polyline", {class: "pain-line", points: h.pain.map(p => centre(p.t).toFixed(1) + "," + y(p.mean).toFixed(1)).join(" ")}, chart);
   for (const p of h.pain) {
-    const dot = svg("circle", {class: "pain-point", cx: centre(p.t).toFixed(1), cy: y(p.mean).toFixed(1), r: 3.5,
-      "data-mean": p.mean.toFixed(1)}, chart);
+    const dot = svg("circle", {class: "pain-point" + (p.checkin != null ? " checkin" : ""), cx: centre(p.t).toFixed(1),
+      cy: y(p.mean).toFixed(1), r: 3.5, "data-mean": p.mean.toFixed(1)}, chart);
     svg("title", {}, dot).textContent = dayText(p.t, true) + ": pain " + p.mean.toFixed(1) + "/10 mean, " + p.max + " highest, "
-      + plural(p.reports, "report", "reports");
+      + plural(p.reports, "report", "reports") + (p.checkin != null ? ", morning check-in " + p.checkin + "/10" : "");
   }
 }
 
@@ -707,6 +740,7 @@ function route(topic, payload) {
   else if (rest[1] === "session") showSummary(id, payload);
   else if (rest[1] === "history") showHistory(id, payload);
   else if (rest[1] === "segments") showSegments(id, payload);
+  else if (rest[1] === "checkin") showCheckin(id, payload);
   else if (rest[1] === "set" && rest[2] === "response") {
     document.getElementById("command-status").textContent = payload.ok === true ? "✓ " + text(payload.message) : "✗ " + text(payload.error);
   }

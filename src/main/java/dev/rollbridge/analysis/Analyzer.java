@@ -36,6 +36,8 @@ public final class Analyzer {
     private final boolean pressureSensed;
     private final boolean motionSensed;
     private volatile Calibration calibration;
+    /** The load factor the pressure rule's ceiling was last set with. */
+    private double pressureFactor = 1.0;
     private int battery = -1;
     private boolean any;
 
@@ -107,6 +109,7 @@ public final class Analyzer {
         any = true;
         motion.update(sample);
         if (sessions.beforeRules(motion, out)) {
+            followLoadFactor();
             warmup.newSession();
             friction.newSession();
             muscle.newSession();
@@ -168,6 +171,7 @@ public final class Analyzer {
         if (command instanceof Command.StartSession start) {
             interruptRules("new_session");
             sessions.startByCommand(now, start.leg(), out);
+            followLoadFactor();
             warmup.newSession();
             friction.newSession();
             muscle.newSession();
@@ -190,6 +194,12 @@ public final class Analyzer {
                         HoldRule.data("pain", pain.level(), "limit", thresholds.painReduceAbove())));
             }
             return Command.Result.ok("pain " + pain.level() + "/10 recorded");
+        }
+        if (command instanceof Command.ReportCheckin checkin) {
+            out.emit(Event.of(EventType.CHECKIN_RECORDED, AlertState.INSTANT, now, session,
+                    "Morning check-in: the back of the thigh feels " + checkin.soreness() + "/10 today.",
+                    new EventDetail.CheckinReport(checkin.soreness())));
+            return Command.Result.ok("check-in " + checkin.soreness() + "/10 recorded");
         }
         if (command instanceof Command.ReportSymptom symptom) {
             out.emit(Event.of(EventType.STOP_AND_SEEK_CARE, AlertState.INSTANT, now, session, symptom.symptom().advice(),
@@ -242,8 +252,39 @@ public final class Analyzer {
         return off;
     }
 
+    /** The ceiling in force: the calibrated (or profile's) one, times the load factor of a sore morning. */
     private double ceilingKpa() {
-        return calibration != null ? calibration.ceilingKpa() : thresholds.pressure().ceilingKpa();
+        return (calibration != null ? calibration.ceilingKpa() : thresholds.pressure().ceilingKpa()) * pressureFactor;
+    }
+
+    private double clearKpa() {
+        return calibration != null ? calibration.ceilingKpa() * 0.9 * pressureFactor : thresholds.pressure().clearKpa() * pressureFactor;
+    }
+
+    /**
+     * After a sore morning's check-in: the pressure ceilings and the leg target and limit times
+     * {@code factor} (e.g. 0.8) from the next session on; 1 restores the calibrated values. A
+     * session already open keeps the figures it started with; with none open, at once.
+     */
+    public void adapt(double factor) {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException("load factor must be in (0, 1], got " + factor);
+        }
+        sessions.loadFactor(factor);
+        followLoadFactor();
+    }
+
+    /** The share of the calibrated ceilings and leg time in force now (1 unless a check-in lowered them). */
+    public double loadFactor() {
+        return sessions.loadFactor();
+    }
+
+    /** The pressure rule takes the session's load factor when a session starts (or at once between sessions). */
+    private void followLoadFactor() {
+        if (pressureFactor != sessions.loadFactor()) {
+            pressureFactor = sessions.loadFactor();
+            pressure.recalibrate(ceilingKpa(), clearKpa());
+        }
     }
 
     /** The person's stored calibration, restored before the session's samples: its ceiling replaces the profile's. */
@@ -253,7 +294,7 @@ public final class Analyzer {
 
     private void apply(Calibration c) {
         calibration = c;
-        pressure.recalibrate(c.ceilingKpa(), c.ceilingKpa() * 0.9);
+        pressure.recalibrate(ceilingKpa(), clearKpa());
     }
 
     /**

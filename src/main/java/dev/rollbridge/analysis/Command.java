@@ -14,6 +14,10 @@ public sealed interface Command {
     record ReportPain(int level) implements Command {
     }
 
+    /** The morning check-in: how the back of the thigh feels today, 0-10. */
+    record ReportCheckin(int soreness) implements Command {
+    }
+
     record ReportSymptom(Symptom symptom) implements Command {
     }
 

@@ -49,6 +49,14 @@ public sealed interface EventDetail {
         }
     }
 
+    /** A morning check-in answer: {@code checkin_recorded}, soreness of the back of the thigh 0-10. */
+    record CheckinReport(int soreness) implements EventDetail {
+        @Override
+        public Map<String, Object> data() {
+            return ordered("soreness", soreness);
+        }
+    }
+
     /** A finished calibration: {@code calibration_done}. */
     record CalibrationDone(Calibration calibration) implements EventDetail {
         @Override

@@ -32,7 +32,13 @@ public enum EventType {
     SENSOR_FAULT(Severity.WARNING),
     SEGMENT_ADVISED(Severity.INFO),
     /** The spoken coach's next step (issue 20): see {@link CoachStep}. */
-    COACH_PROMPT(Severity.INFO);
+    COACH_PROMPT(Severity.INFO),
+    /** The morning after a session: "how does the back of your thigh feel today, 0-10?" (issue 20). */
+    CHECKIN_DUE(Severity.INFO),
+    /** A morning check-in answer ({@code {"checkin": N}}). */
+    CHECKIN_RECORDED(Severity.INFO),
+    /** The next session's ceilings and leg time lowered after a sore morning, or back to the calibrated values. */
+    SESSION_ADAPTED(Severity.INFO);
 
     private final Severity severity;
 

@@ -40,12 +40,42 @@ final class SessionTracker {
     private final List<Integer> pains = new ArrayList<>();
     private long frictionMillis;
 
+    /** The share of the leg target and limit in force this session (below 1 after a sore morning's check-in). */
+    private double loadFactor = 1.0;
+    /** The share the next session starts with. */
+    private double nextLoadFactor = 1.0;
+    private long legTargetMs;
+    private long legLimitMs;
+
     /** Where on the muscle the session's work went, for the summary. */
     private final MuscleMap muscle;
 
     SessionTracker(Thresholds thresholds, MuscleMap muscle) {
         this.t = thresholds;
         this.muscle = muscle;
+        scaleLegTime();
+    }
+
+    /**
+     * Lowers (below 1) or restores (1) the leg target and limit from the next session on: an open
+     * session keeps the figures it started with and told the person. With none open, at once.
+     */
+    void loadFactor(double factor) {
+        nextLoadFactor = factor;
+        if (!open) {
+            loadFactor = factor;
+            scaleLegTime();
+        }
+    }
+
+    /** The share of the calibrated figures in force now. */
+    double loadFactor() {
+        return loadFactor;
+    }
+
+    private void scaleLegTime() {
+        legTargetMs = Math.round(t.sessions().legTargetMs() * loadFactor);
+        legLimitMs = Math.round(t.sessions().legLimitMs() * loadFactor);
     }
 
     int number() {
@@ -102,10 +132,10 @@ final class SessionTracker {
         if (tooFast) {
             tooFastMillis += m.contactStepMillis;
         }
-        if (!targetReached && activeMillis >= t.sessions().legTargetMs()) {
+        if (!targetReached && activeMillis >= legTargetMs) {
             reachedTarget(m.tMillis, out);
         }
-        if (!limitReached && activeMillis >= t.sessions().legLimitMs()) {
+        if (!limitReached && activeMillis >= legLimitMs) {
             reachedLimit(m.tMillis, out);
         }
     }
@@ -113,20 +143,21 @@ final class SessionTracker {
     private void reachedTarget(long now, EventSink out) {
         targetReached = true;
         out.emit(Event.of(EventType.LEG_TARGET_REACHED, AlertState.INSTANT, now, number,
-                minutes(t.sessions().legTargetMs()) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
+                minutes(legTargetMs) + " minutes on the " + legName() + ": enough for this session; finish up or switch legs.",
                 HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
     }
 
     private void reachedLimit(long now, EventSink out) {
         limitReached = true;
         out.emit(Event.of(EventType.LEG_LIMIT_REACHED, AlertState.INSTANT, now, number,
-                minutes(t.sessions().legLimitMs()) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
+                minutes(legLimitMs) + " minutes on the " + legName() + ": stop now so the tissue is not overworked.",
                 HoldRule.data("leg", leg, "active_s", Rounding.seconds(activeMillis))));
     }
 
     /** Every event of the session passes here, for the summary. */
     void observe(Event e) {
-        if (e.state() != AlertState.CLEARED && e.type() != EventType.SESSION_STARTED && e.type() != EventType.SESSION_ENDED) {
+        if (e.state() != AlertState.CLEARED && e.type() != EventType.SESSION_STARTED && e.type() != EventType.SESSION_ENDED
+                && e.type() != EventType.CHECKIN_RECORDED) { // a check-in is about the leg's morning, not this session
             alertsByType.merge(e.type().wireName(), 1, Integer::sum);
         }
         if (e.detail() instanceof EventDetail.HoldEnded hold) {
@@ -174,6 +205,8 @@ final class SessionTracker {
     private void start(long now, String newLeg, String how, EventSink out) {
         number++;
         open = true;
+        loadFactor = nextLoadFactor;
+        scaleLegTime();
         leg = newLeg;
         startMillis = now;
         lastLoadedMillis = now;
@@ -190,8 +223,8 @@ final class SessionTracker {
         alertsByType.clear();
         pains.clear();
         out.emit(Event.of(EventType.SESSION_STARTED, AlertState.INSTANT, now, number,
-                "Session started on the " + legName() + ": aim for " + minutes(t.sessions().legTargetMs()) + " to "
-                        + minutes(t.sessions().legLimitMs()) + " minutes.",
+                "Session started on the " + legName() + ": aim for " + minutes(legTargetMs) + " to "
+                        + minutes(legLimitMs) + " minutes.",
                 HoldRule.data("leg", leg, "started_by", how)));
     }
 

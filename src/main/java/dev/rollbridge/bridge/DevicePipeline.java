@@ -67,6 +67,12 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private record RestoreCalibration(Calibration calibration) {
     }
 
+    private record Adapt(double factor) {
+    }
+
+    private record Announcement(EventType type, String message, Map<String, Object> data) {
+    }
+
     private record PendingCommand(Command command, Consumer<Command.Result> done) {
     }
 
@@ -84,6 +90,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean stopping;
     private volatile Optional<Calibration> calibration;
+    private volatile double loadFactor = 1.0;
     private volatile FrameDecoder.Stats decoderStats = new FrameDecoder.Stats(0, 0, 0, 0, 0, 0, 0);
     private int framesSinceStats;
     private long lastStateMillis = Long.MIN_VALUE / 2; // far past, without overflow when subtracted
@@ -224,6 +231,33 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         enqueueControl(new RestoreCalibration(stored));
     }
 
+    /**
+     * After a morning check-in: ceilings and leg time times {@code factor} from the next session on
+     * (1 restores them), in order with the samples; see {@link Analyzer#adapt}.
+     */
+    public void adapt(double factor) {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException("load factor must be in (0, 1], got " + factor);
+        }
+        loadFactor = factor;
+        enqueueControl(new Adapt(factor));
+    }
+
+    /** The load factor asked for last (1 unless a sore morning lowered the next session's figures). */
+    public double loadFactor() {
+        return loadFactor;
+    }
+
+    /**
+     * An event of this device from outside the analysis (the morning check-in's), sent on the
+     * pipeline thread in order with the rules' own, stamped with the device's sample time and
+     * session: so every extension (the cue, the dashboard, Home Assistant) and the outbox get it,
+     * connected or not.
+     */
+    public void announce(EventType type, String message, Map<String, Object> data) {
+        enqueueControl(new Announcement(type, message, new LinkedHashMap<>(data)));
+    }
+
     /** The calibration in force (stored, or made in this run). */
     public Optional<Calibration> calibration() {
         return calibration;
@@ -309,6 +343,12 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
         } else if (item instanceof RestoreCalibration restore) {
             analyzer.restoreCalibration(restore.calibration());
             calibration = analyzer.calibration();
+        } else if (item instanceof Adapt adapt) {
+            analyzer.adapt(adapt.factor());
+            listener.onState(deviceId, analyzer.state());
+        } else if (item instanceof Announcement a) {
+            listener.onEvent(deviceId, Event.of(a.type(), AlertState.INSTANT, analyzer.state().tMillis(), analyzer.state().session(),
+                    a.message(), a.data()));
         } else if (item instanceof PendingCommand pending) {
             Command.Result result = analyzer.onCommand(pending.command());
             calibration = analyzer.calibration();

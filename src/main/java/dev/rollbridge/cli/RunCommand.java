@@ -246,7 +246,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** The features the configuration turns on. */
     private static DaemonOptions.Features features(RollbridgeConfig config, PrintStream out) {
-        DaemonOptions.Features features = DaemonOptions.Features.none().withCue(config.audio()).withCoach(config.coach().enabled());
+        DaemonOptions.Features features = DaemonOptions.Features.none().withCue(config.audio()).withCoach(config.coach().enabled())
+                .withCheckin(config.checkin());
         if (config.homeAssistant().discovery()) {
             features = features.withHomeAssistant(config.homeAssistant().prefix());
         }

@@ -19,6 +19,7 @@ import dev.rollbridge.mqtt.link.TlsSocketFactory;
 import dev.rollbridge.profile.DeviceProfile;
 import dev.rollbridge.profile.ProfileException;
 import dev.rollbridge.profile.ProfileLoader;
+import dev.rollbridge.session.MorningCheckin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -156,7 +160,7 @@ public final class ConfigLoader {
                 throw new ConfigException(file.toString(), problems);
             }
             top.expectMapping("mqtt", "home_assistant", "ble", "devices", "simulator", "profiles_dir", "data_dir", "user",
-                    "audio", "dashboard", "lan", "coach");
+                    "audio", "dashboard", "lan", "coach", "checkin");
             RollbridgeConfig.Mqtt mqtt = mqtt(top.child("mqtt"));
             RollbridgeConfig.HomeAssistant ha = homeAssistant(top.child("home_assistant"));
             RollbridgeConfig.Ble ble = ble(top.child("ble"));
@@ -197,11 +201,12 @@ public final class ConfigLoader {
             RollbridgeConfig.Lan lan = lan(top.child("lan"), mqtt, top.child("dashboard"));
             RollbridgeConfig.Dashboard dashboard = dashboard(top.child("dashboard"), lan);
             RollbridgeConfig.Coach coach = coach(top.child("coach"));
+            MorningCheckin.Settings checkin = checkin(top.child("checkin"));
             if (!problems.isEmpty()) {
                 throw new ConfigException(file.toString(), problems);
             }
             return new Loaded(new RollbridgeConfig(Optional.of(file), mqtt, ha, ble, devices, simulator, profilesDir, dataDir, user,
-                    audio, dashboard, lan, coach), List.copyOf(warnings));
+                    audio, dashboard, lan, coach, checkin), List.copyOf(warnings));
         }
 
         private Path resolve(String path) {
@@ -573,6 +578,25 @@ public final class ConfigLoader {
         private RollbridgeConfig.Coach coach(ConfigNode n) {
             n.expectMapping("enabled");
             return new RollbridgeConfig.Coach(n.bool("enabled", RollbridgeConfig.Coach.off().enabled()));
+        }
+
+        /** The morning check-in: on at 08:00, a sore morning lowers the next session to 0.8. */
+        private MorningCheckin.Settings checkin(ConfigNode n) {
+            n.expectMapping("enabled", "time", "factor");
+            MorningCheckin.Settings d = MorningCheckin.Settings.defaults();
+            boolean enabled = n.bool("enabled", d.enabled());
+            double factor = n.number("factor", 0.5, 1, d.factor());
+            n.describe("time", "text", "HH:MM (local time)", d.time().toString());
+            LocalTime time = d.time();
+            Optional<String> given = n.text("time");
+            if (given.isPresent()) {
+                try {
+                    time = LocalTime.parse(given.get().trim(), DateTimeFormatter.ofPattern("H:mm"));
+                } catch (DateTimeParseException e) {
+                    n.child("time").problem("expected HH:MM in local time, e.g. 08:00");
+                }
+            }
+            return new MorningCheckin.Settings(enabled, time, factor);
         }
 
         /** LAN mode: both logins present and well formed, or a problem that says how to make them. */

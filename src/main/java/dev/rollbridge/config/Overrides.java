@@ -86,6 +86,6 @@ public record Overrides(Optional<String> broker, Optional<Integer> embeddedPort,
                 d.allowedHosts());
         return new RollbridgeConfig(base.file(), mqtt, ha, base.ble(), devices, simulator, base.profilesDir(),
                 dataDir.orElse(base.dataDir()), user.orElse(base.user()), audio, dashboard, base.lan(),
-                coach.map(RollbridgeConfig.Coach::new).orElse(base.coach()));
+                coach.map(RollbridgeConfig.Coach::new).orElse(base.coach()), base.checkin());
     }
 }

@@ -5,6 +5,7 @@ import dev.rollbridge.ble.LinkPolicy;
 import dev.rollbridge.cue.CueSettings;
 import dev.rollbridge.login.BrokerLogin;
 import dev.rollbridge.login.PasswordHash;
+import dev.rollbridge.session.MorningCheckin;
 import dev.rollbridge.mqtt.link.Credentials;
 import dev.rollbridge.mqtt.link.MqttSettings;
 import dev.rollbridge.mqtt.link.Secret;
@@ -36,7 +37,8 @@ public record RollbridgeConfig(
         CueSettings audio,
         Dashboard dashboard,
         Lan lan,
-        Coach coach) {
+        Coach coach,
+        MorningCheckin.Settings checkin) {
 
     /** The spoken coach ({@code coach:}, {@code run --coach}): steps through the guide as {@code coach_prompt} events. */
     public record Coach(boolean enabled) {
@@ -164,7 +166,8 @@ public record RollbridgeConfig(
                 CueSettings.defaults(),
                 Dashboard.defaults(),
                 Lan.off(),
-                Coach.off());
+                Coach.off(),
+                MorningCheckin.Settings.defaults());
     }
 
     /**
@@ -227,6 +230,7 @@ public record RollbridgeConfig(
         }
         m.put("audio", audioMap);
         m.put("coach", Map.of("enabled", coach.enabled()));
+        m.put("checkin", checkin.toMap());
         Map<String, Object> dash = new LinkedHashMap<>();
         dash.put("port", dashboard.port());
         dash.put("bind", dashboard.bind());

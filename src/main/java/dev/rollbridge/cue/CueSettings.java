@@ -14,7 +14,8 @@ public record CueSettings(boolean enabled, double volume, Set<EventType> events,
 
     /** The events that sound unless configured otherwise; danger events always do. */
     public static final Set<EventType> DEFAULT_EVENTS = Set.of(EventType.HOLD_TARGET_REACHED, EventType.HOLD_MAX_REACHED,
-            EventType.LEG_TARGET_REACHED, EventType.LEG_LIMIT_REACHED, EventType.EASE_OFF, EventType.PRESSURE_TOO_HIGH);
+            EventType.LEG_TARGET_REACHED, EventType.LEG_LIMIT_REACHED, EventType.EASE_OFF, EventType.PRESSURE_TOO_HIGH,
+            EventType.SESSION_ADAPTED);
 
     public CueSettings {
         if (volume < 0 || volume > 1) {

@@ -70,9 +70,11 @@ public final class Cues implements Extension, AutoCloseable {
         }
         return Optional.of(switch (e.type()) {
             case HOLD_TARGET_REACHED -> new Cue(CuePattern.CHIME, spokenSeconds(e) + ". Release slowly.");
-            case LEG_TARGET_REACHED -> new Cue(CuePattern.CHIME, "Five minutes on this leg.");
+            case LEG_TARGET_REACHED -> new Cue(CuePattern.CHIME, spokenMinutes(e, 5) + " minutes on this leg.");
             case HOLD_MAX_REACHED -> new Cue(CuePattern.URGENT, spokenSeconds(e) + ". Release now.");
-            case LEG_LIMIT_REACHED -> new Cue(CuePattern.URGENT, "Ten minutes. Stop this leg.");
+            case LEG_LIMIT_REACHED -> new Cue(CuePattern.URGENT, spokenMinutes(e, 10) + " minutes. Stop this leg.");
+            // The check-in's change to the next session: said in full, it is news the person did not ask for.
+            case SESSION_ADAPTED -> new Cue(CuePattern.CHIME, e.message());
             case EASE_OFF, PRESSURE_TOO_HIGH -> new Cue(CuePattern.URGENT, "Ease off.");
             default -> new Cue(e.severity() == Severity.CUE ? CuePattern.CHIME : CuePattern.URGENT, e.type().wireName().replace('_', ' '));
         });
@@ -199,6 +201,16 @@ public final class Cues implements Extension, AutoCloseable {
                 coachSpeaking = false;
             }
         }, coachPending));
+    }
+
+    private static final String[] NUMBER_WORDS = {"Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine",
+            "Ten", "Eleven", "Twelve"};
+
+    /** The whole minutes a leg event was reached at (a sore morning's check-in lowers them), as words. */
+    private static String spokenMinutes(Event e, long otherwise) {
+        Object active = e.data().get("active_s");
+        long minutes = active instanceof Number n ? Math.round(n.doubleValue() / 60) : otherwise;
+        return minutes >= 0 && minutes < NUMBER_WORDS.length ? NUMBER_WORDS[(int) minutes] : Long.toString(minutes);
     }
 
     private static String spokenSeconds(Event e) {

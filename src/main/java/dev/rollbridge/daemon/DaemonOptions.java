@@ -3,6 +3,7 @@ package dev.rollbridge.daemon;
 import dev.rollbridge.bridge.Bridge;
 import dev.rollbridge.bridge.Extension;
 import dev.rollbridge.cue.CueSettings;
+import dev.rollbridge.session.MorningCheckin;
 import dev.rollbridge.dashboard.DashboardServer;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttSettings;
@@ -73,31 +74,38 @@ public record DaemonOptions(MqttSettings mqtt, Topics topics, Connect connect, D
      * @param dashboard           serve the web dashboard
      * @param healthInterval      how often {@code bridge/health} goes out
      * @param coach               the spoken coach: {@code coach_prompt} events, spoken by the cue when it speaks
+     * @param checkin             the morning check-in after a session ({@code checkin_due}, the next session adapted)
      */
     public record Features(Optional<String> homeAssistantPrefix, Optional<CueSettings> cue, Optional<Dashboard> dashboard,
-                           Duration healthInterval, boolean coach) {
+                           Duration healthInterval, boolean coach, MorningCheckin.Settings checkin) {
         public static Features none() {
-            return new Features(Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(60), false);
+            return new Features(Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(60), false,
+                    new MorningCheckin.Settings(false, MorningCheckin.Settings.DEFAULT_TIME, MorningCheckin.Settings.DEFAULT_FACTOR));
         }
 
         public Features withCoach(boolean on) {
-            return new Features(homeAssistantPrefix, cue, dashboard, healthInterval, on);
+            return new Features(homeAssistantPrefix, cue, dashboard, healthInterval, on, checkin);
+        }
+
+        /** The morning check-in (with the history: it needs the stored sessions and answers). */
+        public Features withCheckin(MorningCheckin.Settings settings) {
+            return new Features(homeAssistantPrefix, cue, dashboard, healthInterval, coach, settings);
         }
 
         public Features withHomeAssistant(String prefix) {
-            return new Features(Optional.of(prefix), cue, dashboard, healthInterval, coach);
+            return new Features(Optional.of(prefix), cue, dashboard, healthInterval, coach, checkin);
         }
 
         public Features withCue(CueSettings settings) {
-            return new Features(homeAssistantPrefix, Optional.of(settings), dashboard, healthInterval, coach);
+            return new Features(homeAssistantPrefix, Optional.of(settings), dashboard, healthInterval, coach, checkin);
         }
 
         public Features withDashboard(Dashboard page) {
-            return new Features(homeAssistantPrefix, cue, Optional.of(page), healthInterval, coach);
+            return new Features(homeAssistantPrefix, cue, Optional.of(page), healthInterval, coach, checkin);
         }
 
         public Features withHealthInterval(Duration interval) {
-            return new Features(homeAssistantPrefix, cue, dashboard, interval, coach);
+            return new Features(homeAssistantPrefix, cue, dashboard, interval, coach, checkin);
         }
     }
 

@@ -144,8 +144,8 @@ public final class RollbridgeDaemon implements AutoCloseable {
         list.add(new Availability());
         list.add(new BridgeApi(f.healthInterval()));
         f.homeAssistantPrefix().ifPresent(prefix -> list.add(new HomeAssistantDiscovery(prefix,
-                options.storage().map(s -> s.dataDir().resolve("ha-devices.json")))));
-        history.ifPresent(store -> list.add(new SessionHistory(store, options.storage().orElseThrow().user())));
+                options.storage().map(s -> s.dataDir().resolve("ha-devices.json")), history.isPresent() && f.checkin().enabled())));
+        history.ifPresent(store -> list.add(new SessionHistory(store, options.storage().orElseThrow().user(), f.checkin())));
         f.cue().filter(c -> c.enabled()).ifPresent(c -> list.add(new Cues(c, new SpeakerPlayer(), Clock.systemDefaultZone())));
         f.dashboard().ifPresent(d -> list.add(new DashboardExtension(d.server(), d.announce())));
         list.addAll(options.extensions());

@@ -68,7 +68,7 @@ public final class DashboardFeed implements AutoCloseable {
     private enum Kind {
         BRIDGE_STATE(256), BRIDGE_INFO(64 * 1024), STATE(4 * 1024), EVENT(4 * 1024), AVAILABILITY(256), SESSION(16 * 1024),
         RESPONSE(4 * 1024), HISTORY(HISTORY_MAX_BYTES, 6),
-        SEGMENTS(8 * 1024);
+        SEGMENTS(8 * 1024), CHECKIN(4 * 1024, 4);
 
         final int maxBytes;
         final int maxDepth;
@@ -301,7 +301,8 @@ public final class DashboardFeed implements AutoCloseable {
 
     private String[] deviceTopics(String device) {
         return new String[]{topics.device(device), topics.event(device), topics.availability(device), topics.session(device),
-                topics.commandResponse(device), topics.history(device), topics.segments(device)};
+                topics.commandResponse(device), topics.history(device), topics.segments(device),
+                topics.checkin(device)};
     }
 
     private void subscribeDevice(String device) {
@@ -337,6 +338,7 @@ public final class DashboardFeed implements AutoCloseable {
                 case "session" -> new Route(Kind.SESSION, device);
                 case "history" -> new Route(Kind.HISTORY, device);
                 case "segments" -> new Route(Kind.SEGMENTS, device);
+                case "checkin" -> new Route(Kind.CHECKIN, device);
                 default -> null;
             };
         }
@@ -382,6 +384,14 @@ public final class DashboardFeed implements AutoCloseable {
                 }
             } catch (HistoryCheck.Refused e) {
                 ignore(topic, "segments the page cannot show: " + e.getMessage());
+                return;
+            }
+        }
+        if (route.kind() == Kind.CHECKIN && payload.isObject()) {
+            try {
+                payload = CheckinCheck.check(payload, route.device());
+            } catch (HistoryCheck.Refused e) {
+                ignore(topic, "a check-in state the page cannot show: " + e.getMessage());
                 return;
             }
         }
@@ -483,7 +493,7 @@ public final class DashboardFeed implements AutoCloseable {
                     marks.remove(device);
                 }
                 // The coach's prompts are words, not something the person did: no mark on the chart.
-                if (!type.startsWith("device_") && !type.startsWith("session_") && !type.equals("coach_prompt")) {
+                if (!type.startsWith("device_") && !type.startsWith("session_") && !type.startsWith("checkin_") && !type.equals("coach_prompt")) {
                     Deque<Mark> m = marks.computeIfAbsent(device, d -> new ArrayDeque<>());
                     m.addLast(new Mark(payload.path("t_ms").asLong(), Json.excerpt(type, 64), Json.excerpt(payload.path("severity").asText(), 16),
                             Json.excerpt(payload.path("state").asText(), 16), Json.excerpt(payload.path("ts").asText(), 40)));

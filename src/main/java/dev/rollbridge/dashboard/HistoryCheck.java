@@ -87,6 +87,9 @@ final class HistoryCheck {
             day.put("reports", whole(p, "reports", 1, 10_000));
             day.put("mean", number(p, "mean", 10));
             day.put("max", whole(p, "max", 0, 10));
+            if (p.has("checkin")) {
+                day.put("checkin", whole(p, "checkin", 0, 10));
+            }
         }
         JsonNode f = object(in, "frequency");
         ObjectNode frequency = out.putObject("frequency");

@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +36,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HistoryStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryStore.class);
 
-    /** A pain report: when, and how much (0–10). */
-    public record PainReport(Instant ts, int pain) {
+    /** A pain report: when, and how much (0–10); {@code checkin} for a morning check-in's answer. */
+    public record PainReport(Instant ts, int pain, boolean checkin) {
+        public PainReport(Instant ts, int pain) {
+            this(ts, pain, false);
+        }
+    }
+
+    /** A morning check-in: the calendar day it is for, when it was given, the soreness 0-10. */
+    public record Checkin(LocalDate day, Instant ts, int soreness) {
     }
 
     /** How usable the store is. */
@@ -44,6 +53,8 @@ public final class HistoryStore implements AutoCloseable {
     private final Connection db;
     private final Path file;
     private final Mode mode;
+    /** False for a database from before the morning check-in, opened read-only: it has no check-in tables. */
+    private final boolean checkinTables;
     private volatile String problem;
     private final AtomicLong failures = new AtomicLong();
 
@@ -52,6 +63,18 @@ public final class HistoryStore implements AutoCloseable {
         this.file = file;
         this.mode = mode;
         this.problem = problem;
+        this.checkinTables = db != null && hasTable(db, "checkins") && hasTable(db, "checkins_asked");
+    }
+
+    private static boolean hasTable(Connection db, String name) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Opens (creating if needed) {@code DIR/history.db}; the message names the file on failure. */
@@ -78,6 +101,11 @@ public final class HistoryStore implements AutoCloseable {
                           pain3_kpa REAL NOT NULL, pain5_kpa REAL NOT NULL, pain7_kpa REAL NOT NULL,
                           PRIMARY KEY (user_name, device))""");
                 s.execute("CREATE TABLE IF NOT EXISTS advice (device TEXT NOT NULL, kind TEXT NOT NULL, ts_ms INTEGER NOT NULL)");
+                // One check-in per device and day (a later answer replaces it); the mornings asked, so a restart does not ask twice.
+                s.execute("CREATE TABLE IF NOT EXISTS checkins (device TEXT NOT NULL, day TEXT NOT NULL, ts_ms INTEGER NOT NULL, "
+                        + "soreness INTEGER NOT NULL, PRIMARY KEY (device, day))");
+                s.execute("CREATE TABLE IF NOT EXISTS checkins_asked (device TEXT NOT NULL, day TEXT NOT NULL, ts_ms INTEGER NOT NULL, "
+                        + "PRIMARY KEY (device, day))");
             }
             return new HistoryStore(db, file, Mode.READ_WRITE, null);
         } catch (SQLException | IOException e) {
@@ -204,23 +232,85 @@ public final class HistoryStore implements AutoCloseable {
         update("INSERT INTO pain VALUES (?,?,?)", device, ts.toEpochMilli(), pain);
     }
 
+    /** Pain reports and morning check-ins (which join the pain trend) since {@code since}, oldest first. */
     public List<PainReport> pains(String device, Instant since) {
         List<PainReport> out = new ArrayList<>();
         if (db == null) {
             return out;
         }
-        try (PreparedStatement ps = db.prepareStatement("SELECT ts_ms, pain FROM pain WHERE device = ? AND ts_ms >= ? ORDER BY ts_ms")) {
+        String sql = "SELECT ts_ms, pain, 0 FROM pain WHERE device = ? AND ts_ms >= ?"
+                + (checkinTables ? " UNION ALL SELECT ts_ms, soreness, 1 FROM checkins WHERE device = ? AND ts_ms >= ?" : "") + " ORDER BY 1";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
             ps.setString(1, device);
             ps.setLong(2, since.toEpochMilli());
+            if (checkinTables) {
+                ps.setString(3, device);
+                ps.setLong(4, since.toEpochMilli());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new PainReport(Instant.ofEpochMilli(rs.getLong(1)), rs.getInt(2)));
+                    out.add(new PainReport(Instant.ofEpochMilli(rs.getLong(1)), rs.getInt(2), rs.getInt(3) == 1));
                 }
             }
         } catch (SQLException e) {
             throw failure(e);
         }
         return out;
+    }
+
+    /** The day's check-in for the device; a second answer the same day replaces the first. */
+    public void recordCheckin(String device, LocalDate day, Instant ts, int soreness) {
+        update("INSERT OR REPLACE INTO checkins VALUES (?,?,?,?)", device, day.toString(), ts.toEpochMilli(), soreness);
+    }
+
+    /** The device's check-ins from {@code since} on, oldest first; rows that are not a day and a 0-10 are skipped. */
+    public List<Checkin> checkins(String device, LocalDate since) {
+        List<Checkin> out = new ArrayList<>();
+        if (db == null || !checkinTables) {
+            return out;
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT day, ts_ms, soreness FROM checkins WHERE device = ? AND day >= ? ORDER BY day")) {
+            ps.setString(1, device);
+            ps.setString(2, since.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LocalDate day;
+                    try {
+                        day = LocalDate.parse(String.valueOf(rs.getString(1)));
+                    } catch (DateTimeParseException e) {
+                        continue; // a row edited by hand is skipped, not a reason to stop adapting
+                    }
+                    int soreness = rs.getInt(3);
+                    if (soreness >= 0 && soreness <= 10) {
+                        out.add(new Checkin(day, Instant.ofEpochMilli(rs.getLong(2)), soreness));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    /** Notes that the device's check-in was asked for on {@code day}. */
+    public void markCheckinAsked(String device, LocalDate day, Instant ts) {
+        update("INSERT OR IGNORE INTO checkins_asked VALUES (?,?,?)", device, day.toString(), ts.toEpochMilli());
+    }
+
+    /** Whether the device's check-in was asked for on {@code day} (by this run or one before it). */
+    public boolean checkinAsked(String device, LocalDate day) {
+        if (db == null || !checkinTables) {
+            return false;
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM checkins_asked WHERE device = ? AND day = ?")) {
+            ps.setString(1, device);
+            ps.setString(2, day.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     public void saveCalibration(String user, String device, Calibration c, Instant ts) {

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  *   holds that met the 30 s target, and the alerts (warnings, dangers) they raised;</li>
  *   <li>{@code weeks}: per ISO week, the sessions per leg, against the guide's frequency in
  *   {@code frequency} (two to three a week for maintenance, daily for persistent stiffness);</li>
- *   <li>{@code pain}: per day, the reports with their mean and highest, and in
+ *   <li>{@code pain}: per day, the reports (pain reports and the morning check-in, which is also
+ *   shown as {@code checkin}) with their mean and highest, and in
  *   {@code seek_professional} the rule's parameters and whether its advice is due now.</li>
  * </ul>
  * At most {@value #MAX_BYTES} bytes: past that, the oldest days go first ({@code days_dropped}
@@ -138,6 +139,7 @@ public final class HistorySummary {
         m.put("frequency", frequency);
 
         Map<LocalDate, int[]> painByDay = new TreeMap<>();
+        Map<LocalDate, Integer> checkinByDay = new TreeMap<>();
         List<HistoryStore.PainReport> window = new ArrayList<>();
         for (HistoryStore.PainReport p : pains) {
             LocalDate day = p.ts().atZone(zone).toLocalDate();
@@ -151,6 +153,9 @@ public final class HistorySummary {
             sumCountMax[0] += p.pain();
             sumCountMax[1]++;
             sumCountMax[2] = Math.max(sumCountMax[2], p.pain());
+            if (p.checkin()) {
+                checkinByDay.put(day, p.pain());
+            }
         }
         List<Map<String, Object>> painList = new ArrayList<>();
         painByDay.forEach((day, scm) -> {
@@ -159,6 +164,9 @@ public final class HistorySummary {
             p.put("reports", scm[1]);
             p.put("mean", round(scm[0] / (double) scm[1]));
             p.put("max", scm[2]);
+            if (checkinByDay.containsKey(day)) {
+                p.put("checkin", checkinByDay.get(day)); // the morning check-in, one of the day's reports
+            }
             painList.add(p);
         });
         m.put("pain", painList);

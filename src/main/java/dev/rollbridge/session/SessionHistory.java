@@ -3,6 +3,7 @@ package dev.rollbridge.session;
 import dev.rollbridge.analysis.Calibration;
 import dev.rollbridge.analysis.Event;
 import dev.rollbridge.analysis.EventDetail;
+import dev.rollbridge.analysis.EventType;
 import dev.rollbridge.analysis.Thresholds;
 import dev.rollbridge.bridge.Bridge;
 import dev.rollbridge.bridge.BridgeContext;
@@ -13,11 +14,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,18 +42,31 @@ public final class SessionHistory implements Extension {
     private final HistoryStore store;
     private final String user;
     private final AtomicLong failures = new AtomicLong();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    /** The one thread that uses the store: events' writes, summaries, and the morning check-in's regular look. */
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "history");
         t.setDaemon(true);
         return t;
     });
+    private final MorningCheckin.Settings checkinSettings;
     private BridgeContext bridge;
     private TrendAdvisor advisor;
+    /** The morning check-in, or null when it is off (answers are then still recorded: they join the pain trend). */
+    private MorningCheckin checkin;
 
     /** @param user whose calibration and history these are */
     public SessionHistory(HistoryStore store, String user) {
+        this(store, user, new MorningCheckin.Settings(false, MorningCheckin.Settings.DEFAULT_TIME, MorningCheckin.Settings.DEFAULT_FACTOR));
+    }
+
+    /**
+     * @param user    whose calibration and history these are
+     * @param checkin the morning check-in's settings (off: no question, no adaptation)
+     */
+    public SessionHistory(HistoryStore store, String user, MorningCheckin.Settings checkin) {
         this.store = store;
         this.user = user;
+        this.checkinSettings = checkin;
     }
 
     @Override
@@ -76,6 +93,82 @@ public final class SessionHistory implements Extension {
                 log.info("device {}: calibrated ceiling {} kPa for user {}", d.id(), c.ceilingKpa(), user);
             });
         }
+        if (checkinSettings.enabled()) {
+            checkin = new MorningCheckin(store, context.clock(), checkinSettings, new CheckinTarget(context));
+            context.info("checkin", checkin::info);
+            context.publisher().alsoOnConnect(() -> onWorker(checkin::publishStates));
+            // Before the devices start: a lowered next session is in force from their first sample.
+            try {
+                worker.submit(() -> guarded("start the morning check-in", checkin::start)).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("the morning check-in did not start within 10 s: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            worker.scheduleWithFixedDelay(() -> guarded("look for a due check-in", checkin::tick), CHECKIN_LOOK_S, CHECKIN_LOOK_S,
+                    TimeUnit.SECONDS);
+        } else {
+            context.info("checkin", checkinSettings::toMap);
+        }
+    }
+
+    /** How often (wall clock) the check-in looks whether one is due. */
+    static final long CHECKIN_LOOK_S = 30;
+
+    private void onWorker(Runnable task) {
+        try {
+            worker.execute(() -> guarded("publish the check-in state", task));
+        } catch (RejectedExecutionException stopped) {
+            // Stopping.
+        }
+    }
+
+    /** Runs history work: a failure is counted and logged, never lost silently, never the end of the scheduled look. */
+    private void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            long n = failures.incrementAndGet();
+            if (n <= 3 || n % 100 == 0) {
+                log.warn("could not {} ({} failure(s) so far): {}", what, n, e.getMessage());
+            }
+        }
+    }
+
+    /** The check-in acting on the running bridge. */
+    private static final class CheckinTarget implements MorningCheckin.Target {
+        private final BridgeContext context;
+
+        CheckinTarget(BridgeContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public List<String> devices() {
+            return context.devices().stream().map(Bridge.Device::id).toList();
+        }
+
+        @Override
+        public void announce(String device, EventType type, String message, Map<String, Object> data) {
+            context.pipeline(device).ifPresent(p -> p.announce(type, message, data));
+        }
+
+        @Override
+        public void adapt(String device, double factor) {
+            context.pipeline(device).ifPresent(p -> p.adapt(factor));
+        }
+
+        @Override
+        public void publishState(String device, byte[] payload) {
+            if (context.link().isConnected()) {
+                context.link().publish(context.topics().checkin(device), payload, 1, true);
+            }
+        }
+
+        @Override
+        public void infoChanged() {
+            context.publisher().republishInfo();
+        }
     }
 
     /** The person's stored calibration; none when the history cannot be read (the profile's ceiling holds). */
@@ -92,7 +185,7 @@ public final class SessionHistory implements Extension {
     public void onEvent(String deviceId, Event event) {
         EventDetail detail = event.detail();
         if (detail instanceof EventDetail.PainReport || detail instanceof EventDetail.CalibrationDone
-                || detail instanceof EventDetail.SessionSummary) {
+                || detail instanceof EventDetail.SessionSummary || detail instanceof EventDetail.CheckinReport) {
             // The session id is taken now, in event order, on the pipeline thread.
             String sessionId = bridge.publisher().sessionId(deviceId, event.session());
             worker.execute(() -> remember(deviceId, sessionId, event));
@@ -105,6 +198,13 @@ public final class SessionHistory implements Extension {
             EventDetail detail = event.detail();
             if (detail instanceof EventDetail.PainReport pain) {
                 store.recordPain(deviceId, bridge.clock().instant(), pain.pain());
+            } else if (detail instanceof EventDetail.CheckinReport answer) {
+                Instant now = bridge.clock().instant();
+                if (checkin != null) {
+                    checkin.answered(deviceId, answer.soreness(), now);
+                } else {
+                    store.recordCheckin(deviceId, now.atZone(bridge.clock().getZone()).toLocalDate(), now, answer.soreness());
+                }
             } else if (detail instanceof EventDetail.CalibrationDone done) {
                 store.saveCalibration(user, deviceId, done.calibration(), bridge.clock().instant());
             } else if (detail instanceof EventDetail.SessionSummary s) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * it. Accepted (one action per message, plus an optional {@code transaction} echoed back):
  * <pre>
  * {"session":"start","leg":"left"|"right"|"unknown"}   {"session":"stop"}
- * {"pain":0..10}
+ * {"pain":0..10}   {"checkin":0..10}
  * {"symptom":"numbness"|"tingling"|"radiating_pain"|"sharp_pain"|"swelling"|"bruising"}
  * {"calibrate":"start"}   {"calibrate":"mark","pain":3|5|7}   {"calibrate":"cancel"}
  * </pre>
@@ -32,7 +32,7 @@ public final class CommandParser {
     private static final int SHOWN = 100;
     /** The longest {@code transaction} echoed back. */
     static final int MAX_TRANSACTION_CHARS = 256;
-    private static final List<String> ACTIONS = List.of("session", "pain", "symptom", "calibrate");
+    private static final List<String> ACTIONS = List.of("session", "pain", "checkin", "symptom", "calibrate");
     private static final List<String> LEGS = List.of("left", "right", "unknown");
 
     /** A request that cannot be carried out; the message names the problem. */
@@ -88,6 +88,10 @@ public final class CommandParser {
             case "pain" -> {
                 allowOnly(root, "pain");
                 yield new Command.ReportPain(integer(root, "pain", 0, 10));
+            }
+            case "checkin" -> {
+                allowOnly(root, "checkin");
+                yield new Command.ReportCheckin(integer(root, "checkin", 0, 10));
             }
             case "symptom" -> {
                 allowOnly(root, "symptom");

@@ -62,6 +62,14 @@ public record Topics(String base) {
         return device(deviceId) + "/history";
     }
 
+    /**
+     * The device's morning check-in (retained): whether today's is due, its answer, and whether a
+     * sore morning lowered the next session's figures.
+     */
+    public String checkin(String deviceId) {
+        return device(deviceId) + "/checkin";
+    }
+
     /** Where on the muscle the device's session's work went so far (retained, at most once a second). */
     public String segments(String deviceId) {
         return device(deviceId) + "/segments";
@@ -70,6 +78,11 @@ public record Topics(String base) {
     /** Commands in for every device: {@code rollbridge/+/set}. */
     public String commandFilter() {
         return base + "/+/set";
+    }
+
+    /** A device's commands: {@code rollbridge/<device>/set}. */
+    public String command(String deviceId) {
+        return device(deviceId) + "/set";
     }
 
     public String commandResponse(String deviceId) {

@@ -66,6 +66,8 @@ public final class HomeAssistantDiscovery implements Extension {
     private List<Device> devices = List.of();
     /** The devices the coach speaks for: they get a "Coach" sensor. */
     private Set<String> coached = Set.of();
+    /** The morning check-in is on: each device gets its question and answer entities. */
+    private final boolean checkin;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ha-discovery");
         t.setDaemon(true);
@@ -74,11 +76,20 @@ public final class HomeAssistantDiscovery implements Extension {
 
     /** @param stateFile remembers which devices were announced, so removed ones can be withdrawn */
     public HomeAssistantDiscovery(String prefix, Optional<Path> stateFile) {
+        this(prefix, stateFile, false);
+    }
+
+    /**
+     * @param stateFile remembers which devices were announced, so removed ones can be withdrawn
+     * @param checkin   the morning check-in is on: a "Check-in due" binary sensor and a 0-10 number to answer it
+     */
+    public HomeAssistantDiscovery(String prefix, Optional<Path> stateFile, boolean checkin) {
         if (prefix.isBlank() || prefix.contains("#") || prefix.contains("+")) {
             throw new IllegalArgumentException("discovery prefix '" + prefix + "' must be non-empty and without wildcards");
         }
         this.prefix = prefix;
         this.stateFile = stateFile;
+        this.checkin = checkin;
     }
 
     @Override
@@ -198,6 +209,34 @@ public final class HomeAssistantDiscovery implements Extension {
             prompt.put("json_attr_tpl", "{{ {'step': value_json.data.step} | tojson if value_json.type == 'coach_prompt' "
                     + "else this.attributes | tojson }}");
             cmps.put("coach", prompt);
+        }
+        if (checkin) {
+            // The morning check-in (docs/checkin.md): due from the retained <device>/checkin, answered with {"checkin": N}.
+            Map<String, Object> due = new LinkedHashMap<>();
+            due.put("p", "binary_sensor");
+            due.put("name", "Check-in due");
+            due.put("uniq_id", uid + "_checkin_due");
+            due.put("stat_t", topics.checkin(d.id()));
+            due.put("val_tpl", "{{ 'ON' if value_json.due else 'OFF' }}");
+            due.put("json_attr_t", topics.checkin(d.id()));
+            due.put("json_attr_tpl", "{{ {'question': value_json.question, 'day': value_json.day, "
+                    + "'next_session_lowered': value_json.adaptation.lowered} | tojson }}");
+            due.put("icon", "mdi:calendar-question");
+            cmps.put("checkin_due", due);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("p", "number");
+            answer.put("name", "Thigh soreness check-in");
+            answer.put("uniq_id", uid + "_checkin");
+            answer.put("cmd_t", topics.command(d.id()));
+            answer.put("cmd_tpl", "{\"checkin\": {{ value | int }}}");
+            answer.put("stat_t", topics.checkin(d.id()));
+            answer.put("val_tpl", "{{ value_json.answer if value_json.answer is number else 'None' }}");
+            answer.put("min", 0);
+            answer.put("max", 10);
+            answer.put("step", 1);
+            answer.put("mode", "slider");
+            answer.put("icon", "mdi:emoticon-sad-outline");
+            cmps.put("checkin", answer);
         }
         m.put("cmps", cmps);
         return m;

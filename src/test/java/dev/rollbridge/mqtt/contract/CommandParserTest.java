@@ -25,6 +25,8 @@ class CommandParserTest {
         assertThat(parse("{\"session\":\"stop\"}")).isEqualTo(new Command.StopSession());
         assertThat(parse("{\"pain\":6}")).isEqualTo(new Command.ReportPain(6));
         assertThat(parse("{\"pain\":0}")).isEqualTo(new Command.ReportPain(0));
+        assertThat(parse("{\"checkin\":0}")).isEqualTo(new Command.ReportCheckin(0));
+        assertThat(parse("{\"checkin\":10,\"transaction\":\"m1\"}")).isEqualTo(new Command.ReportCheckin(10));
         assertThat(parse("{\"symptom\":\"radiating_pain\"}")).isEqualTo(new Command.ReportSymptom(Symptom.RADIATING_PAIN));
         assertThat(parse("{\"calibrate\":\"start\"}")).isEqualTo(new Command.StartCalibration());
         assertThat(parse("{\"calibrate\":\"mark\",\"pain\":7}")).isEqualTo(new Command.MarkCalibration(7));
@@ -34,10 +36,24 @@ class CommandParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
+            "above ten        | {\"checkin\":11}              | \"checkin\" must be a whole number from 0 to 10, got 11",
+            "negative         | {\"checkin\":-1}              | \"checkin\" must be a whole number from 0 to 10, got -1",
+            "a fraction       | {\"checkin\":2.5}             | \"checkin\" must be a whole number from 0 to 10, got 2.5",
+            "text             | {\"checkin\":\"3\"}           | \"checkin\" must be a whole number from 0 to 10, got \"3\"",
+            "wraps round      | {\"checkin\":18446744073709551621} | \"checkin\" must be a whole number from 0 to 10",
+            "with a leg       | {\"checkin\":3,\"leg\":\"left\"} | unknown key 'leg' (with checkin only checkin and transaction are allowed)",
+            "with pain        | {\"checkin\":3,\"pain\":3}      | one action per message, got checkin and pain",
+    })
+    void aBadCheckinIsRefusedWithWhatIsWrong(String name, String json, String message) {
+        assertThatThrownBy(() -> parse(json)).isInstanceOf(CommandParser.BadCommand.class).hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
             "not json                     | {pain:               | invalid JSON",
             "not an object                | [1,2]                | expected a JSON object",
-            "no action                    | {\"leg\":\"left\"}   | no action: expected one of session, pain, symptom, calibrate",
-            "a misspelt action            | {\"sesion\":\"start\"} | unknown key 'sesion'; did you mean 'session'? (expected one of session, pain, symptom, calibrate)",
+            "no action                    | {\"leg\":\"left\"}   | no action: expected one of session, pain, checkin, symptom, calibrate",
+            "a misspelt action            | {\"sesion\":\"start\"} | unknown key 'sesion'; did you mean 'session'? (expected one of session, pain, checkin, symptom, calibrate)",
             "two actions                  | {\"pain\":3,\"symptom\":\"swelling\"} | one action per message, got pain and symptom",
             "pain too high                | {\"pain\":11}        | \"pain\" must be a whole number from 0 to 10, got 11",
             "pain negative                | {\"pain\":-1}        | from 0 to 10, got -1",
