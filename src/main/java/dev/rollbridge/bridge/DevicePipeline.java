@@ -209,6 +209,22 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
     }
 
     /**
+     * An item from another part of the bridge (the morning check-in's thread): waits a little for
+     * a full queue but never blocks its caller for good on a pipeline that has stopped taking items.
+     */
+    private void enqueueFromOutside(Object item, String what) {
+        try {
+            if (!queue.offer(item, OUTSIDE_OFFER_S, TimeUnit.SECONDS)) {
+                log.warn("{}: the pipeline took nothing for {} s; {} is dropped", deviceId, OUTSIDE_OFFER_S, what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final long OUTSIDE_OFFER_S = 5;
+
+    /**
      * Hands a person's command to the analysis, in order with the samples; {@code done} gets the
      * result on the pipeline thread. Never blocks: a saturated pipeline refuses the command.
      */
@@ -240,7 +256,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
             throw new IllegalArgumentException("load factor must be in (0, 1], got " + factor);
         }
         loadFactor = factor;
-        enqueueControl(new Adapt(factor));
+        enqueueFromOutside(new Adapt(factor), "the adapted ceilings");
     }
 
     /** The load factor asked for last (1 unless a sore morning lowered the next session's figures). */
@@ -255,7 +271,7 @@ public final class DevicePipeline implements FrameSink, AutoCloseable {
      * connected or not.
      */
     public void announce(EventType type, String message, Map<String, Object> data) {
-        enqueueControl(new Announcement(type, message, new LinkedHashMap<>(data)));
+        enqueueFromOutside(new Announcement(type, message, new LinkedHashMap<>(data)), "the " + type.wireName() + " event");
     }
 
     /** The calibration in force (stored, or made in this run). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rollbridge.session.TrendAdvisor;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -23,6 +24,7 @@ final class HistoryCheck {
     static final int MAX_DAYS = 16 * 7;
     static final List<String> LEGS = List.of("left", "right", "unknown");
     private static final List<String> TRENDS = List.of("worse", "not improving", "improving");
+    private static final List<String> SOURCES = List.of(TrendAdvisor.PainTrend.REPORTS, TrendAdvisor.PainTrend.CHECKINS);
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern WEEK = Pattern.compile("\\d{4}-W\\d{2}");
     private static final Pattern ISO_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
@@ -119,6 +121,11 @@ final class HistoryCheck {
             throw new Refused("seek_professional.trend is not one of " + TRENDS);
         }
         seek.put("trend", trend.isNull() ? null : trend.asText());
+        JsonNode source = s.path("source");
+        if (!source.isMissingNode() && !source.isNull() && !(source.isTextual() && SOURCES.contains(source.asText()))) {
+            throw new Refused("seek_professional.source is not one of " + SOURCES);
+        }
+        seek.put("source", source.isTextual() ? source.asText() : null);
         seek.put("last_advised", optional(s, "last_advised", ISO_TIME));
         out.put("days_dropped", in.has("days_dropped") ? whole(in, "days_dropped", 0, MAX_DAYS) : 0);
         return out;

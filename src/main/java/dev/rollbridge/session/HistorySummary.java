@@ -181,6 +181,7 @@ public final class HistorySummary {
         seek.put("first_day_mean", trend.map(t -> (Object) round(t.firstDayMean())).orElse(null));
         seek.put("last_day_mean", trend.map(t -> (Object) round(t.lastDayMean())).orElse(null));
         seek.put("trend", trend.filter(t -> t.days() >= 2).map(t -> (Object) t.how()).orElse(null));
+        seek.put("source", trend.map(t -> (Object) t.source()).orElse(null));
         seek.put("last_advised", lastAdvised.map(t -> (Object) Payloads.iso(t)).orElse(null));
         m.put("seek_professional", seek);
         m.put("days_dropped", 0);

@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,52 +106,83 @@ public final class MorningCheckin {
     /** At start: each device's adaptation from its stored check-ins (applied quietly), its state, and a first look. */
     public void start() {
         for (String device : target.devices()) {
-            CheckinAdaptation a = adaptation(device);
-            adaptations.put(device, a);
-            if (a.lowered()) {
-                target.adapt(device, a.factor());
-                log.info("device {}: the next session's ceilings and leg time are at {} of the calibrated values after the sore "
-                        + "morning of {}", device, a.factor(), a.since());
-            }
+            guarded(device, "read the stored check-ins", () -> load(device));
         }
         target.infoChanged();
         tick();
         publishStates();
     }
 
-    /** The regular look (every half minute): asks each device's check-in once it is due; at midnight the states roll over. */
+    /** The device's adaptation from its stored check-ins, applied quietly: the next session starts at it. */
+    private void load(String device) {
+        CheckinAdaptation a = adaptation(device);
+        if (a.lowered()) {
+            target.adapt(device, a.factor());
+            log.info("device {}: the next session's ceilings and leg time are at {} of the calibrated values after the sore "
+                    + "morning of {}", device, a.factor(), a.since());
+        }
+        adaptations.put(device, a); // only once applied: a failure is read and applied again at the next look
+    }
+
+    /**
+     * The regular look (every half minute): asks each device's check-in once it is due; at
+     * midnight the states roll over. A device whose stored check-ins could not be read at the
+     * start is read again; a device's failure is logged and tried again at the next look, and
+     * never keeps the other devices' question from being asked.
+     */
     public void tick() {
         ZonedDateTime now = clock.instant().atZone(zone);
         LocalDate today = now.toLocalDate();
         if (!today.equals(stateDay) && stateDay != null) {
             publishStates(); // yesterday's question is no longer due
         }
+        for (String device : target.devices()) {
+            if (!adaptations.containsKey(device) && guarded(device, "read the stored check-ins", () -> load(device))) {
+                target.infoChanged();
+            }
+        }
         if (now.toLocalTime().isBefore(settings.time())) {
             return;
         }
         for (String device : target.devices()) {
-            if (today.equals(decided.get(device))) {
-                continue;
+            if (!today.equals(decided.get(device)) && guarded(device, "ask the morning check-in", () -> ask(device, now))) {
+                decided.put(device, today);
             }
-            decided.put(device, today);
-            if (store.checkinAsked(device, today) || answer(device, today) != null) {
-                continue;
-            }
-            List<SessionRecord> yesterday = sessionsOn(device, today.minusDays(1));
-            if (yesterday.isEmpty()) {
-                continue;
-            }
-            store.markCheckinAsked(device, today, now.toInstant());
-            SessionRecord lastSession = yesterday.get(yesterday.size() - 1);
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("question", QUESTION);
-            data.put("day", today.toString());
-            data.put("session_day", today.minusDays(1).toString());
-            data.put("sessions", yesterday.size());
-            data.put("leg", lastSession.leg());
-            data.put("command", "{\"checkin\": N}");
-            target.announce(device, EventType.CHECKIN_DUE, QUESTION + " (after yesterday's session)", data);
-            publishState(device);
+        }
+    }
+
+    /** Asks the device's check-in today unless it was asked or answered, or no session ended yesterday. */
+    private void ask(String device, ZonedDateTime now) {
+        LocalDate today = now.toLocalDate();
+        if (store.checkinAsked(device, today) || answer(device, today) != null) {
+            return;
+        }
+        List<SessionRecord> yesterday = sessionsOn(device, today.minusDays(1));
+        if (yesterday.isEmpty()) {
+            return;
+        }
+        SessionRecord lastSession = yesterday.get(yesterday.size() - 1);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("question", QUESTION);
+        data.put("day", today.toString());
+        data.put("session_day", today.minusDays(1).toString());
+        data.put("sessions", yesterday.size());
+        data.put("leg", lastSession.leg());
+        data.put("command", "{\"checkin\": N}");
+        target.announce(device, EventType.CHECKIN_DUE, QUESTION + " (after yesterday's session)", data);
+        // Marked after it was asked: a failure in between asks again at the next look rather than never.
+        store.markCheckinAsked(device, today, now.toInstant());
+        publishState(device);
+    }
+
+    /** Runs one device's part of a look; false (logged) when it failed. */
+    private static boolean guarded(String device, String what, Runnable task) {
+        try {
+            task.run();
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("device {}: could not {} (tried again at the next look): {}", device, what, e.toString());
+            return false;
         }
     }
 
@@ -168,9 +200,18 @@ public final class MorningCheckin {
             target.adapt(device, after.factor());
             Map<String, Object> data = after.toMap();
             data.put("ceilings_and_leg_time", after.lowered() ? "lowered" : "calibrated");
-            target.announce(device, EventType.SESSION_ADAPTED, after.message(), data);
+            // Restored not by two good mornings but by correcting the sore morning's own answer.
+            boolean corrected = !after.lowered() && day.equals(before.since());
+            data.put("reason", after.lowered() ? "sore_morning" : corrected ? "corrected" : "good_mornings");
+            String message = corrected
+                    ? String.format(Locale.ROOT, "This morning's check-in is now %d/10, not a sore morning after all: the next "
+                            + "session is back to your calibrated pressure ceiling and leg time.", soreness)
+                    : after.message();
+            target.announce(device, EventType.SESSION_ADAPTED, message, data);
         }
-        target.infoChanged();
+        if (!after.equals(before)) {
+            target.infoChanged(); // not for a repeated answer: a flood of commands is not a flood of bridge/info
+        }
         publishState(device);
     }
 

@@ -123,11 +123,14 @@ public final class SessionHistory implements Extension {
         }
     }
 
-    /** Runs history work: a failure is counted and logged, never lost silently, never the end of the scheduled look. */
+    /**
+     * Runs history work: a failure is counted and logged, never lost silently, never the end of
+     * the scheduled look (a periodic task that throws, even an {@code Error}, is cancelled for good).
+     */
     private void guarded(String what, Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError | OutOfMemoryError e) {
             long n = failures.incrementAndGet();
             if (n <= 3 || n % 100 == 0) {
                 log.warn("could not {} ({} failure(s) so far): {}", what, n, e.getMessage());

@@ -27,7 +27,8 @@ import java.util.TreeMap;
  *   <li>Pain trend: "if the hamstring pain worsens after a few days of consistent self-care, or if
  *   it shows no improvement, consultation with a healthcare professional is advisable".
  *   {@code seek_professional} (warning) when pain reports span 3 or more days within the last 14
- *   and the last day's mean is not below the first day's.</li>
+ *   and the last day's mean is not below the first day's nor 0 (in-session reports and morning
+ *   check-ins each on their own).</li>
  * </ul>
  * Each kind of advice is given at most once a day per device.
  */
@@ -93,10 +94,12 @@ public final class TrendAdvisor {
         PainTrend t = trend.get();
         store.recordAdvice(device, "pain_trend", now);
         return Optional.of(Event.of(EventType.SEEK_PROFESSIONAL, AlertState.INSTANT, tMillis, session,
-                String.format(Locale.ROOT, "Hamstring pain is %s over %d days of self-care (%.1f/10 then, %.1f/10 now): "
-                        + "see a physical therapist to find the root cause.", t.how(), t.days(), t.firstDayMean(), t.lastDayMean()),
+                String.format(Locale.ROOT, "%s is %s over %d days of self-care (%.1f/10 then, %.1f/10 now): "
+                        + "see a physical therapist to find the root cause.",
+                        t.source().equals(PainTrend.CHECKINS) ? "Morning soreness of the hamstring" : "Hamstring pain", t.how(),
+                        t.days(), t.firstDayMean(), t.lastDayMean()),
                 data("days", t.days(), "first_day_pain", round(t.firstDayMean()), "last_day_pain", round(t.lastDayMean()),
-                        "trend", t.how())));
+                        "trend", t.how(), "source", t.source())));
     }
 
     /**
@@ -105,10 +108,18 @@ public final class TrendAdvisor {
      *
      * @param first the day the trend starts from (its mean is the level the pain must fall below)
      */
-    public record PainTrend(int days, LocalDate first, double firstDayMean, double lastDayMean) {
-        /** The guide's advice: reports over {@value #MIN_PAIN_DAYS}+ days, and the last day no better than the first. */
+    public record PainTrend(int days, LocalDate first, double firstDayMean, double lastDayMean, String source) {
+        /** The trend of the pain reported during sessions. */
+        public static final String REPORTS = "reports";
+        /** The trend of the morning check-ins' soreness. */
+        public static final String CHECKINS = "checkins";
+
+        /**
+         * The guide's advice: reports over {@value #MIN_PAIN_DAYS}+ days, and the last day no
+         * better than the first; a last day without pain (0/10) is not pain that persists.
+         */
         public boolean seekProfessional() {
-            return days >= MIN_PAIN_DAYS && lastDayMean >= firstDayMean;
+            return days >= MIN_PAIN_DAYS && lastDayMean >= firstDayMean && lastDayMean > 0;
         }
 
         /** {@code worse}, {@code not improving} or {@code improving}. */
@@ -119,9 +130,22 @@ public final class TrendAdvisor {
 
     /**
      * The trend of these reports (those of the last {@link #PAIN_WINDOW}, oldest first), in
-     * calendar days of {@code zone}; empty when none were made.
+     * calendar days of {@code zone}; empty when none were made. The pain rated during sessions
+     * (pressure that should be "uncomfortable but tolerable") and the soreness of the morning
+     * check-ins are different scales, so each has its own trend: the one that calls for a
+     * professional wins, otherwise the in-session one.
      */
     public static Optional<PainTrend> painTrend(List<HistoryStore.PainReport> reports, ZoneId zone) {
+        Optional<PainTrend> inSession = trendOf(reports.stream().filter(p -> !p.checkin()).toList(), zone, PainTrend.REPORTS);
+        Optional<PainTrend> mornings = trendOf(reports.stream().filter(HistoryStore.PainReport::checkin).toList(), zone,
+                PainTrend.CHECKINS);
+        if (inSession.filter(PainTrend::seekProfessional).isPresent() || mornings.filter(PainTrend::seekProfessional).isEmpty()) {
+            return inSession.or(() -> mornings);
+        }
+        return mornings;
+    }
+
+    private static Optional<PainTrend> trendOf(List<HistoryStore.PainReport> reports, ZoneId zone, String source) {
         Map<LocalDate, double[]> byDay = new TreeMap<>();
         for (HistoryStore.PainReport p : reports) {
             double[] sumCount = byDay.computeIfAbsent(p.ts().atZone(zone).toLocalDate(), d -> new double[2]);
@@ -134,7 +158,7 @@ public final class TrendAdvisor {
         List<Map.Entry<LocalDate, double[]>> days = new ArrayList<>(byDay.entrySet());
         double first = days.get(0).getValue()[0] / days.get(0).getValue()[1];
         double last = days.get(days.size() - 1).getValue()[0] / days.get(days.size() - 1).getValue()[1];
-        return Optional.of(new PainTrend(days.size(), days.get(0).getKey(), first, last));
+        return Optional.of(new PainTrend(days.size(), days.get(0).getKey(), first, last, source));
     }
 
     private static boolean due(HistoryStore store, String device, String kind, Instant now) {

@@ -84,4 +84,22 @@ class DashboardCheckinBrowserIT extends WithFakeBridge {
             wait.until(d -> !card.findElement(By.cssSelector(".adapted")).isDisplayed());
         }
     }
+
+    @Test
+    void aReadOnlyPageShowsTheQuestionWithoutItsButtons() throws Exception {
+        retain(BASE + "/" + DEVICE, "{\"pressure_kpa\":0,\"speed_cm_s\":0,\"phase\":\"idle\",\"hold_s\":0,\"leg\":\"unknown\","
+                + "\"leg_active_s\":0,\"battery\":80,\"t_ms\":1000}");
+        retain(BASE + "/" + DEVICE + "/checkin", state(true, "null", CALIBRATED));
+        // Commands need a token this page does not have: it only reads.
+        try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, "a-token-the-page-lacks")) {
+            page = Chromium.start();
+            page.get(server.url());
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+            wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + DEVICE + "']")).isEmpty());
+            WebElement card = page.findElement(By.cssSelector("section.device[data-device='" + DEVICE + "']"));
+            wait.until(d -> card.findElement(By.cssSelector(".checkin")).isDisplayed());
+            assertThat(page.findElement(By.tagName("body")).getAttribute("class")).contains("read-only");
+            assertThat(card.findElement(By.cssSelector(".checkin-scale")).isDisplayed()).as("no buttons to press").isFalse();
+        }
+    }
 }

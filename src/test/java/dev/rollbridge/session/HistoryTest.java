@@ -78,6 +78,41 @@ class HistoryTest {
     }
 
     @Test
+    void morningCheckinsAreTheirOwnTrendAndPainFreeMorningsNeverCallForAProfessional() {
+        try (HistoryStore store = HistoryStore.open(dir)) {
+            // Three mornings at 0/10: "not improving" in arithmetic only.
+            for (int d = 3; d >= 1; d--) {
+                store.recordCheckin(DEVICE, NOW.minus(Duration.ofDays(d)).atZone(ZoneOffset.UTC).toLocalDate(),
+                        NOW.minus(Duration.ofDays(d)), 0);
+            }
+            assertThat(advisor().afterSession(store, DEVICE, "unknown", 0, 1)).as("three pain-free mornings").isEmpty();
+
+            // Mornings easing 3, 2, 1 while the pressure is rated 6/10 during the last session: the
+            // two scales are not mixed into a day mean of 3.5 that looks "worse".
+            for (int d = 3; d >= 1; d--) {
+                store.recordCheckin(DEVICE, NOW.minus(Duration.ofDays(d)).atZone(ZoneOffset.UTC).toLocalDate(),
+                        NOW.minus(Duration.ofDays(d)), d);
+            }
+            store.recordPain(DEVICE, NOW.minus(Duration.ofDays(1)).plusSeconds(60), 6);
+            assertThat(advisor().afterSession(store, DEVICE, "unknown", 0, 1)).as("soreness easing").isEmpty();
+            assertThat(TrendAdvisor.painTrend(store.pains(DEVICE, NOW.minus(TrendAdvisor.PAIN_WINDOW)), ZoneOffset.UTC))
+                    .hasValueSatisfying(t -> assertThat(t.source()).isEqualTo(TrendAdvisor.PainTrend.REPORTS));
+
+            // Mornings that stay sore, 4, 4, 5: the check-ins' own trend calls for a professional.
+            int[] sore = {4, 4, 5};
+            for (int d = 3; d >= 1; d--) {
+                store.recordCheckin(DEVICE, NOW.minus(Duration.ofDays(d)).atZone(ZoneOffset.UTC).toLocalDate(),
+                        NOW.minus(Duration.ofDays(d)), sore[3 - d]);
+            }
+            List<Event> advice = advisor().afterSession(store, DEVICE, "unknown", 0, 1);
+            assertThat(advice).extracting(Event::type).containsExactly(EventType.SEEK_PROFESSIONAL);
+            assertThat(advice.get(0).data()).containsEntry("source", "checkins").containsEntry("trend", "worse")
+                    .containsEntry("days", 3);
+            assertThat(advice.get(0).message()).startsWith("Morning soreness of the hamstring is worse over 3 days");
+        }
+    }
+
+    @Test
     void tooFewSessionsInAWeekAreAdvisedOnceTheHistoryIsAWeekOld() {
         try (HistoryStore store = HistoryStore.open(dir)) {
             store.recordSession(session("left", NOW.minus(Duration.ofDays(5)), -1));

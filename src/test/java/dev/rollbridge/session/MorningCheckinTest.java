@@ -62,7 +62,7 @@ class MorningCheckinTest {
     }
 
     /** What the check-in did to the bridge. */
-    private static final class Recorder implements MorningCheckin.Target {
+    private static class Recorder implements MorningCheckin.Target {
         final List<String> announced = new ArrayList<>();
         final List<Map<String, Object>> announcedData = new ArrayList<>();
         final List<Double> adapted = new ArrayList<>();
@@ -220,6 +220,80 @@ class MorningCheckinTest {
             Recorder bridge = new Recorder();
             new MorningCheckin(store, clock, eightOClock(), bridge).start();
             assertThat(bridge.adapted).isEmpty();
+        }
+    }
+
+    @Test
+    void aCorrectedSoreMorningRestoresAtOnceAndSaysWhyAndARepeatedAnswerChangesNothing() {
+        FakeClock clock = new FakeClock(at(24, 9, 0));
+        try (HistoryStore store = HistoryStore.open(dir)) {
+            store.recordCheckin(BALL, at(23, 0, 0).toLocalDate(), at(23, 8, 0).atZone(BERLIN).toInstant(), 2);
+            Recorder bridge = new Recorder();
+            MorningCheckin checkin = new MorningCheckin(store, clock, eightOClock(), bridge);
+            checkin.start();
+            checkin.answered(BALL, 8, at(24, 9, 1).atZone(BERLIN).toInstant());
+            assertThat(bridge.adapted).containsExactly(0.8);
+            assertThat(bridge.announcedData.get(0)).containsEntry("reason", "sore_morning");
+            int infoChanges = bridge.infoChanges;
+            checkin.answered(BALL, 8, at(24, 9, 2).atZone(BERLIN).toInstant());
+            assertThat(bridge.infoChanges).as("the same answer again: bridge/info unchanged").isEqualTo(infoChanges);
+
+            checkin.answered(BALL, 2, at(24, 9, 3).atZone(BERLIN).toInstant()); // a slip of the finger
+            assertThat(bridge.adapted).containsExactly(0.8, 1.0);
+            assertThat(bridge.announced.get(bridge.announced.size() - 1))
+                    .startsWith("session_adapted: This morning's check-in is now 2/10, not a sore morning after all");
+            assertThat(bridge.announcedData.get(bridge.announcedData.size() - 1)).containsEntry("reason", "corrected");
+        }
+    }
+
+    @Test
+    void aFailingDeviceIsTriedAgainAtTheNextLookAndNeverKeepsTheOthersFromBeingAsked() {
+        FakeClock clock = new FakeClock(at(24, 7, 0));
+        try (HistoryStore store = HistoryStore.open(dir)) {
+            store.recordCheckin(BALL, at(22, 0, 0).toLocalDate(), at(22, 8, 0).atZone(BERLIN).toInstant(), 1);
+            store.recordCheckin(BALL, at(23, 0, 0).toLocalDate(), at(23, 8, 0).atZone(BERLIN).toInstant(), 5);
+            session(store, at(23, 19, 0), 300);
+            Instant rollerEnded = at(23, 20, 0).atZone(BERLIN).toInstant();
+            store.recordSession(new SessionRecord("roller", "s-r", "right", rollerEnded, "idle", 400, 300, 2, 1, 80, 140, 0, 10, 3, "{}"));
+            int[] failuresLeft = {2, 1}; // the ball's first two adapts (the start's and its first look's) and first question fail
+            Recorder bridge = new Recorder() {
+                @Override
+                public List<String> devices() {
+                    return List.of(BALL, "roller");
+                }
+
+                @Override
+                public void adapt(String device, double factor) {
+                    if (failuresLeft[0]-- > 0) {
+                        throw new IllegalStateException("pipeline gone for a moment");
+                    }
+                    super.adapt(device, factor);
+                }
+
+                @Override
+                public void announce(String device, EventType type, String message, Map<String, Object> data) {
+                    if (device.equals(BALL) && failuresLeft[1]-- > 0) {
+                        throw new IllegalStateException("queue full");
+                    }
+                    super.announce(device + " " + type.wireName(), type, message, data);
+                    announced.set(announced.size() - 1, device + " " + type.wireName());
+                }
+            };
+            MorningCheckin checkin = new MorningCheckin(store, clock, eightOClock(), bridge);
+            checkin.start();
+            assertThat(bridge.adapted).as("the lowered session could not be applied at the start").isEmpty();
+            checkin.tick();
+            assertThat(bridge.adapted).as("applied at the next look").containsExactly(0.8);
+
+            clock.set(at(24, 8, 0));
+            checkin.tick();
+            assertThat(bridge.announced).as("the ball failed; the roller was asked all the same").containsExactly("roller checkin_due");
+            assertThat(store.checkinAsked(BALL, at(24, 0, 0).toLocalDate())).isFalse();
+            clock.set(at(24, 8, 1));
+            checkin.tick();
+            assertThat(bridge.announced).as("the ball is asked at the next look, once").containsExactly("roller checkin_due", "ball checkin_due");
+            checkin.tick();
+            assertThat(bridge.announced).hasSize(2);
         }
     }
 }
