@@ -39,19 +39,26 @@ class DashboardCheckinBrowserIT extends WithFakeBridge {
                 + "\"due\":" + due + ",\"answer\":" + answer + ",\"time\":\"08:00\",\"adaptation\":" + adaptation + "}";
     }
 
-    @Test
-    void theDueCheckinIsAnsweredWithAButtonAndTheEasedSessionIsShown() throws Exception {
+    /** The bridge's state with the question due, the page opened on it: the device's card once it asks. */
+    private WebElement cardAskingTheQuestion(DashboardServer server) throws Exception {
         retain(BASE + "/" + DEVICE, "{\"pressure_kpa\":0,\"speed_cm_s\":0,\"phase\":\"idle\",\"hold_s\":0,\"leg\":\"unknown\","
                 + "\"leg_active_s\":0,\"battery\":80,\"t_ms\":1000}");
         retain(BASE + "/" + DEVICE + "/checkin", state(true, "null", CALIBRATED));
+        page = Chromium.start();
+        page.get(server.url());
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
+        wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + DEVICE + "']")).isEmpty());
+        WebElement card = page.findElement(By.cssSelector("section.device[data-device='" + DEVICE + "']"));
+        wait.until(d -> card.findElement(By.cssSelector(".checkin")).isDisplayed());
+        return card;
+    }
+
+    @Test
+    void theDueCheckinIsAnsweredWithAButtonAndTheEasedSessionIsShown() throws Exception {
         try (MqttProbe commands = new MqttProbe(broker.url(), BASE + "/" + DEVICE + "/set");
              DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, null)) {
-            page = Chromium.start();
-            page.get(server.url());
+            WebElement card = cardAskingTheQuestion(server);
             WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
-            wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + DEVICE + "']")).isEmpty());
-            WebElement card = page.findElement(By.cssSelector("section.device[data-device='" + DEVICE + "']"));
-            wait.until(d -> card.findElement(By.cssSelector(".checkin")).isDisplayed());
             assertThat(card.findElement(By.cssSelector(".checkin")).getText()).contains("How does the back of your thigh feel today, 0–10?");
             assertThat(card.findElements(By.cssSelector(".checkin-scale button"))).extracting(WebElement::getText)
                     .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
@@ -87,17 +94,9 @@ class DashboardCheckinBrowserIT extends WithFakeBridge {
 
     @Test
     void aReadOnlyPageShowsTheQuestionWithoutItsButtons() throws Exception {
-        retain(BASE + "/" + DEVICE, "{\"pressure_kpa\":0,\"speed_cm_s\":0,\"phase\":\"idle\",\"hold_s\":0,\"leg\":\"unknown\","
-                + "\"leg_active_s\":0,\"battery\":80,\"t_ms\":1000}");
-        retain(BASE + "/" + DEVICE + "/checkin", state(true, "null", CALIBRATED));
         // Commands need a token this page does not have: it only reads.
         try (DashboardServer server = DashboardServer.start(feed, "127.0.0.1", 0, "a-token-the-page-lacks")) {
-            page = Chromium.start();
-            page.get(server.url());
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(15), Duration.ofMillis(50));
-            wait.until(d -> !d.findElements(By.cssSelector("section.device[data-device='" + DEVICE + "']")).isEmpty());
-            WebElement card = page.findElement(By.cssSelector("section.device[data-device='" + DEVICE + "']"));
-            wait.until(d -> card.findElement(By.cssSelector(".checkin")).isDisplayed());
+            WebElement card = cardAskingTheQuestion(server);
             assertThat(page.findElement(By.tagName("body")).getAttribute("class")).contains("read-only");
             assertThat(card.findElement(By.cssSelector(".checkin-scale")).isDisplayed()).as("no buttons to press").isFalse();
         }

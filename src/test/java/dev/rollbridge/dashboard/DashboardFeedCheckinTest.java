@@ -3,13 +3,12 @@ package dev.rollbridge.dashboard;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttLink;
 import dev.rollbridge.mqtt.link.MqttSettings;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
+import static dev.rollbridge.dashboard.FeedHandOver.handOverAndWait;
+import static dev.rollbridge.dashboard.FeedHandOver.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,17 +26,6 @@ class DashboardFeedCheckinTest {
 
     private static final String LOWERED = "{\"lowered\":true,\"factor\":0.8,\"since\":\"2026-12-01\",\"sore\":6,\"reference\":2,"
             + "\"good_mornings\":0,\"good_mornings_to_restore\":2,\"last_checkin\":6,\"last_checkin_day\":\"2026-12-01\"}";
-
-    private static String snapshot(DashboardFeed feed) {
-        return String.join("\n", feed.snapshot());
-    }
-
-    private static void handOverAndWait(DashboardFeed feed, String topic, String payload) {
-        long seen = feed.ignoredCount();
-        String before = snapshot(feed);
-        feed.handOver(topic, payload.getBytes(StandardCharsets.UTF_8));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> feed.ignoredCount() > seen || !snapshot(feed).equals(before));
-    }
 
     @Test
     void theBridgesStateReachesThePageRebuiltAndAHostileOneIsRefused() {

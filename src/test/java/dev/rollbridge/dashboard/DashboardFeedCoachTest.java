@@ -3,13 +3,12 @@ package dev.rollbridge.dashboard;
 import dev.rollbridge.mqtt.contract.Topics;
 import dev.rollbridge.mqtt.link.MqttLink;
 import dev.rollbridge.mqtt.link.MqttSettings;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
+import static dev.rollbridge.dashboard.FeedHandOver.handOverAndWait;
+import static dev.rollbridge.dashboard.FeedHandOver.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,17 +22,6 @@ class DashboardFeedCoachTest {
     private static String prompt(String id, String data) {
         return "{\"id\":\"" + id + "\",\"seq\":1,\"type\":\"coach_prompt\",\"severity\":\"info\",\"state\":\"instant\",\"t_ms\":3000,"
                 + "\"ts\":\"2026-12-01T10:00:00Z\",\"message\":\"m\",\"data\":" + data + "}";
-    }
-
-    private static String snapshot(DashboardFeed feed) {
-        return String.join("\n", feed.snapshot());
-    }
-
-    private static void handOverAndWait(DashboardFeed feed, String topic, String payload) {
-        long seen = feed.ignoredCount();
-        String before = snapshot(feed);
-        feed.handOver(topic, payload.getBytes(StandardCharsets.UTF_8));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> feed.ignoredCount() > seen || !snapshot(feed).equals(before));
     }
 
     @Test

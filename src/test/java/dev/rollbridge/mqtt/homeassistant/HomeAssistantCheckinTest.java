@@ -1,19 +1,9 @@
 package dev.rollbridge.mqtt.homeassistant;
 
-import dev.rollbridge.bridge.Bridge;
-import dev.rollbridge.mqtt.MqttPublisher;
-import dev.rollbridge.mqtt.contract.Topics;
-import dev.rollbridge.mqtt.link.MqttLink;
-import dev.rollbridge.mqtt.link.MqttSettings;
-import dev.rollbridge.profile.DeviceProfile;
-import dev.rollbridge.profile.ProfileLoader;
-import dev.rollbridge.testing.ManualTransport;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,25 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * retained {@code <device>/checkin}. Off: nothing that would never change.
  */
 class HomeAssistantCheckinTest {
-    private static final DeviceProfile BALL = new ProfileLoader().builtIn("rollsense-ball");
-
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> components(boolean checkin) {
-        Topics topics = new Topics("rb");
-        MqttLink link = new MqttLink(MqttSettings.of("tcp://127.0.0.1:9", "ha-checkin-" + System.nanoTime(), "rb"), MqttPublisher.will(topics));
-        try (link) {
-            Bridge bridge = new Bridge(link, topics, List.of(new Bridge.Device("ball", BALL, BALL.thresholds(),
-                    new ManualTransport(BALL, "C0:FF:EE:00:00:01"))), Clock.systemUTC(), Optional.empty(), List.of(), false);
-            HomeAssistantDiscovery discovery = new HomeAssistantDiscovery("homeassistant", Optional.empty(), checkin);
-            discovery.start(bridge);
-            try {
-                Map<String, Object> config = discovery.config(new HomeAssistantDiscovery.Device("ball", "C0:FF:EE:00:00:01",
-                        "rollsense-ball", "RollSense ball"));
-                return (Map<String, Object>) config.get("cmps");
-            } finally {
-                discovery.stop();
-            }
-        }
+        return DiscoveredComponents.of(false, checkin);
     }
 
     @Test
