@@ -106,6 +106,11 @@ class MorningCheckinTest {
                 150, 0, 20, 4, "{}"));
     }
 
+    /** The ball's check-in of that October day, answered at 08:00. */
+    private static void answeredAtEight(HistoryStore store, int day, int soreness) {
+        store.recordCheckin(BALL, at(day, 0, 0).toLocalDate(), at(day, 8, 0).atZone(BERLIN).toInstant(), soreness);
+    }
+
     private static LocalDateTime at(int day, int hour, int minute) {
         return LocalDateTime.of(2026, 10, day, hour, minute);
     }
@@ -200,8 +205,8 @@ class MorningCheckinTest {
     void aRestartWhileLoweredAppliesItQuietlyBeforeTheFirstSession() {
         FakeClock clock = new FakeClock(at(24, 10, 0));
         try (HistoryStore store = HistoryStore.open(dir)) {
-            store.recordCheckin(BALL, at(23, 0, 0).toLocalDate(), at(23, 8, 0).atZone(BERLIN).toInstant(), 1);
-            store.recordCheckin(BALL, at(24, 0, 0).toLocalDate(), at(24, 8, 0).atZone(BERLIN).toInstant(), 5);
+            answeredAtEight(store, 23, 1);
+            answeredAtEight(store, 24, 5);
             Recorder bridge = new Recorder();
             new MorningCheckin(store, clock, new MorningCheckin.Settings(true, LocalTime.of(7, 30), 0.75), bridge).start();
             assertThat(bridge.adapted).containsExactly(0.75);
@@ -215,8 +220,8 @@ class MorningCheckinTest {
     void aSoreMorningOlderThanTheWindowNoLongerCounts() {
         FakeClock clock = new FakeClock(LocalDateTime.of(2026, 12, 30, 10, 0));
         try (HistoryStore store = HistoryStore.open(dir)) {
-            store.recordCheckin(BALL, at(20, 0, 0).toLocalDate(), at(20, 8, 0).atZone(BERLIN).toInstant(), 1);
-            store.recordCheckin(BALL, at(21, 0, 0).toLocalDate(), at(21, 8, 0).atZone(BERLIN).toInstant(), 8);
+            answeredAtEight(store, 20, 1);
+            answeredAtEight(store, 21, 8);
             Recorder bridge = new Recorder();
             new MorningCheckin(store, clock, eightOClock(), bridge).start();
             assertThat(bridge.adapted).isEmpty();
@@ -227,7 +232,7 @@ class MorningCheckinTest {
     void aCorrectedSoreMorningRestoresAtOnceAndSaysWhyAndARepeatedAnswerChangesNothing() {
         FakeClock clock = new FakeClock(at(24, 9, 0));
         try (HistoryStore store = HistoryStore.open(dir)) {
-            store.recordCheckin(BALL, at(23, 0, 0).toLocalDate(), at(23, 8, 0).atZone(BERLIN).toInstant(), 2);
+            answeredAtEight(store, 23, 2);
             Recorder bridge = new Recorder();
             MorningCheckin checkin = new MorningCheckin(store, clock, eightOClock(), bridge);
             checkin.start();
@@ -250,8 +255,8 @@ class MorningCheckinTest {
     void aFailingDeviceIsTriedAgainAtTheNextLookAndNeverKeepsTheOthersFromBeingAsked() {
         FakeClock clock = new FakeClock(at(24, 7, 0));
         try (HistoryStore store = HistoryStore.open(dir)) {
-            store.recordCheckin(BALL, at(22, 0, 0).toLocalDate(), at(22, 8, 0).atZone(BERLIN).toInstant(), 1);
-            store.recordCheckin(BALL, at(23, 0, 0).toLocalDate(), at(23, 8, 0).atZone(BERLIN).toInstant(), 5);
+            answeredAtEight(store, 22, 1);
+            answeredAtEight(store, 23, 5);
             session(store, at(23, 19, 0), 300);
             Instant rollerEnded = at(23, 20, 0).atZone(BERLIN).toInstant();
             store.recordSession(new SessionRecord("roller", "s-r", "right", rollerEnded, "idle", 400, 300, 2, 1, 80, 140, 0, 10, 3, "{}"));
